@@ -1,0 +1,334 @@
+/**
+ * A tiny schema language: each node knows its default, how to validate and normalise a raw
+ * value, and how to describe itself as JSON Schema and as documentation. The configuration
+ * schema is written once with it (schema.ts) and everything else is derived.
+ */
+import { didYouMean } from "./did-you-mean.ts";
+import { parseDuration } from "./duration.ts";
+
+export interface Problem {
+  /** Key path, e.g. ["health_check", "timeout"]. */
+  path: string[];
+  message: string;
+  hint?: string;
+}
+
+export type Check<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
+
+interface NodeBase<T> {
+  readonly description: string;
+  /** Shown in docs and in `hotreload init` output. */
+  readonly example?: unknown;
+  readonly default: T;
+  /** The default as documented when it is computed elsewhere (e.g. by project detection). */
+  readonly defaultNote?: string;
+  check(raw: unknown, path: string[]): Check<T>;
+  jsonSchema(): Record<string, unknown>;
+  /** A short type name for docs: "duration", "string[]". */
+  readonly typeName: string;
+}
+
+export interface LeafNode<T> extends NodeBase<T> {
+  readonly kind: "leaf";
+}
+
+export interface ObjectNode<S extends Shape> extends NodeBase<Infer<S>> {
+  readonly kind: "object";
+  readonly shape: S;
+}
+
+export type SchemaNode = LeafNode<unknown> | ObjectNode<Shape>;
+export type Shape = { readonly [key: string]: SchemaNode };
+export type Infer<S extends Shape> = {
+  readonly [K in keyof S]: S[K] extends NodeBase<infer T> ? T : never;
+};
+
+export const keyPath = (path: string[]): string => path.join(".");
+
+function describeValue(raw: unknown): string {
+  if (raw === null) return "null";
+  if (Array.isArray(raw)) return "a list";
+  if (typeof raw === "object") return "a mapping";
+  if (typeof raw === "string") return JSON.stringify(raw);
+  return String(raw);
+}
+
+function expected<T>(path: string[], what: string, raw: unknown, hint?: string): Check<T> {
+  return {
+    ok: false,
+    problems: [
+      {
+        path,
+        message: `Expected \`${keyPath(path)}\` to be ${what}, got ${describeValue(raw)}`,
+        hint,
+      },
+    ],
+  };
+}
+
+interface LeafOptions<T> {
+  description: string;
+  default: T;
+  example?: unknown;
+  defaultNote?: string;
+}
+
+function leaf<T>(
+  typeName: string,
+  options: LeafOptions<T>,
+  check: (raw: unknown, path: string[]) => Check<T>,
+  jsonSchema: Record<string, unknown>,
+): LeafNode<T> {
+  return {
+    kind: "leaf",
+    typeName,
+    description: options.description,
+    default: options.default,
+    example: options.example,
+    defaultNote: options.defaultNote,
+    check,
+    jsonSchema: () => ({
+      ...jsonSchema,
+      description: options.description,
+      ...(options.default !== null && options.default !== undefined
+        ? { default: options.default }
+        : {}),
+      ...(options.example !== undefined ? { examples: [options.example] } : {}),
+    }),
+  };
+}
+
+export function string(options: LeafOptions<string> & { pattern?: RegExp; patternHint?: string }) {
+  return leaf<string>(
+    "string",
+    options,
+    (raw, path) => {
+      if (typeof raw !== "string") return expected(path, "a string", raw);
+      if (options.pattern && !options.pattern.test(raw))
+        return expected(path, options.patternHint ?? `a string matching ${options.pattern}`, raw);
+      return { ok: true, value: raw };
+    },
+    { type: "string" },
+  );
+}
+
+/** A command line or path that may be absent: null or an empty string means "none". */
+export function optionalString(options: LeafOptions<string | null>) {
+  return leaf<string | null>(
+    "string",
+    options,
+    (raw, path) => {
+      if (raw === null || raw === undefined) return { ok: true, value: null };
+      if (typeof raw !== "string") return expected(path, "a string", raw);
+      return { ok: true, value: raw.trim() === "" ? null : raw };
+    },
+    { type: ["string", "null"] },
+  );
+}
+
+export function boolean(options: LeafOptions<boolean>) {
+  return leaf<boolean>(
+    "boolean",
+    options,
+    (raw, path) =>
+      typeof raw === "boolean"
+        ? { ok: true, value: raw }
+        : expected(path, "true or false", raw, "YAML booleans are `true` and `false`."),
+    { type: "boolean" },
+  );
+}
+
+export function integer(options: LeafOptions<number> & { min: number; max: number }) {
+  return leaf<number>(
+    "integer",
+    options,
+    (raw, path) => {
+      const value = typeof raw === "string" && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
+      if (typeof value !== "number" || !Number.isInteger(value))
+        return expected(path, "a whole number", raw);
+      if (value < options.min || value > options.max)
+        return expected(path, `a whole number from ${options.min} to ${options.max}`, raw);
+      return { ok: true, value };
+    },
+    { type: "integer", minimum: options.min, maximum: options.max },
+  );
+}
+
+const DURATION_PATTERN = "^\\s*(\\d+(\\.\\d+)?(ms|s|m|h))+\\s*$|^\\s*\\d+(\\.\\d+)?\\s*$";
+
+export function duration(options: LeafOptions<number> & { min?: number; max?: number }) {
+  return leaf<number>(
+    "duration",
+    options,
+    (raw, path) => {
+      const ms = parseDuration(raw);
+      if (ms === null)
+        return expected(
+          path,
+          "a duration like `5s`",
+          raw,
+          "Write a number with a unit (ms, s, m, h), e.g. `300ms`, `5s`, `1m`; a bare number is milliseconds.",
+        );
+      if (options.min !== undefined && ms < options.min)
+        return expected(path, `a duration of at least ${options.min}ms`, raw);
+      if (options.max !== undefined && ms > options.max)
+        return expected(path, `a duration of at most ${options.max}ms`, raw);
+      return { ok: true, value: ms };
+    },
+    {
+      anyOf: [
+        { type: "string", pattern: DURATION_PATTERN },
+        { type: "number", minimum: options.min ?? 0 },
+      ],
+    },
+  );
+}
+
+export function oneOf<const T extends string>(values: readonly T[], options: LeafOptions<T>) {
+  return leaf<T>(
+    values.join(" | "),
+    options,
+    (raw, path) => {
+      const text = typeof raw === "string" ? raw.trim() : raw;
+      const found = values.find(
+        (v) => v === text || v.toLowerCase() === String(text).toLowerCase(),
+      );
+      return found
+        ? { ok: true, value: found }
+        : expected(path, `one of ${values.map((v) => `\`${v}\``).join(", ")}`, raw);
+    },
+    { enum: [...values] },
+  );
+}
+
+/** A list of strings; a comma-separated string is accepted too, as on the command line. */
+export function stringList(options: LeafOptions<readonly string[]>) {
+  return leaf<readonly string[]>(
+    "string[]",
+    options,
+    (raw, path) => {
+      if (typeof raw === "string") return { ok: true, value: splitList(raw) };
+      if (!Array.isArray(raw)) return expected(path, "a list of strings", raw);
+      const bad = raw.findIndex((item) => typeof item !== "string");
+      if (bad >= 0) return expected([...path, String(bad)], "a string", raw[bad]);
+      return { ok: true, value: raw.map((s: string) => s.trim()).filter(Boolean) };
+    },
+    {
+      anyOf: [{ type: "array", items: { type: "string" } }, { type: "string" }],
+    },
+  );
+}
+
+export function splitList(text: string): string[] {
+  return text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** A mapping of names to scalar values, kept as strings (environment variables). */
+export function stringMap(options: LeafOptions<Readonly<Record<string, string>>>) {
+  return leaf<Readonly<Record<string, string>>>(
+    "map",
+    options,
+    (raw, path) => {
+      if (raw === null || raw === undefined) return { ok: true, value: {} };
+      if (typeof raw !== "object" || Array.isArray(raw))
+        return expected(path, "a mapping of NAME: value", raw);
+      const out: Record<string, string> = {};
+      for (const [key, value] of Object.entries(raw)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+          return expected([...path, key], "a variable name (letters, digits, _)", key);
+        if (value !== null && typeof value === "object")
+          return expected([...path, key], "a string, number or boolean", value);
+        out[key] = value === null ? "" : String(value);
+      }
+      return { ok: true, value: out };
+    },
+    { type: "object", additionalProperties: { type: ["string", "number", "boolean", "null"] } },
+  );
+}
+
+/**
+ * Polling: `false` (native events), `true` (poll at the default interval) or an interval.
+ * Resolved to `false` or the interval in milliseconds.
+ */
+export function pollSetting(options: LeafOptions<false | number> & { interval: number }) {
+  return leaf<false | number>(
+    "boolean | duration",
+    options,
+    (raw, path) => {
+      if (raw === false || raw === null || raw === undefined) return { ok: true, value: false };
+      if (raw === true) return { ok: true, value: options.interval };
+      const ms = parseDuration(raw);
+      if (ms === null || ms < 10)
+        return expected(path, "`true`, `false` or an interval like `500ms`", raw);
+      return { ok: true, value: ms };
+    },
+    {
+      anyOf: [
+        { type: "boolean" },
+        { type: "string", pattern: DURATION_PATTERN },
+        { type: "number" },
+      ],
+    },
+  );
+}
+
+export function object<const S extends Shape>(description: string, shape: S): ObjectNode<S> {
+  const defaults = Object.fromEntries(
+    Object.entries(shape).map(([key, node]) => [key, node.default]),
+  ) as Infer<S>;
+  return {
+    kind: "object",
+    typeName: "object",
+    shape,
+    description,
+    default: defaults,
+    check(raw, path) {
+      if (raw === null || raw === undefined) return { ok: true, value: defaults };
+      if (typeof raw !== "object" || Array.isArray(raw))
+        return expected(path, "a mapping of keys", raw);
+      const problems: Problem[] = [];
+      const out: Record<string, unknown> = {};
+      const known = Object.keys(shape);
+      for (const key of Object.keys(raw)) {
+        if (!(key in shape)) problems.push(unknownKey([...path, key], known));
+      }
+      for (const [key, node] of Object.entries(shape)) {
+        const value = (raw as Record<string, unknown>)[key];
+        if (value === undefined) {
+          out[key] = node.default;
+          continue;
+        }
+        const result = node.check(value, [...path, key]);
+        if (result.ok) out[key] = result.value;
+        else problems.push(...result.problems);
+      }
+      return problems.length > 0 ? { ok: false, problems } : { ok: true, value: out as Infer<S> };
+    },
+    jsonSchema() {
+      return {
+        type: "object",
+        description,
+        additionalProperties: false,
+        properties: Object.fromEntries(
+          Object.entries(shape).map(([key, node]) => [key, node.jsonSchema()]),
+        ),
+      };
+    },
+  };
+}
+
+function unknownKey(path: string[], known: string[]): Problem {
+  const key = path[path.length - 1] as string;
+  const guess = didYouMean(key, known);
+  const where = path.length > 1 ? ` in \`${keyPath(path.slice(0, -1))}\`` : "";
+  return {
+    path,
+    message: `Unknown key \`${keyPath(path)}\``,
+    hint: guess
+      ? `Did you mean \`${keyPath([...path.slice(0, -1), guess])}\`?`
+      : `Known keys${where}: ${known.join(", ")}.`,
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * The configuration schema, written once. Defaults, validation, the checked-in JSON Schema
+ * (schema/hotreload.schema.json) and the key table of docs/CONFIGURATION.md all come from it.
+ */
+import {
+  boolean,
+  duration,
+  type Infer,
+  integer,
+  object,
+  oneOf,
+  optionalString,
+  pollSetting,
+  string,
+  stringList,
+  stringMap,
+} from "./schema-dsl.ts";
+
+/** The quiet window after the last event; chosen by measurement (docs/CONFIGURATION.md). */
+export const DEFAULT_DEBOUNCE_MS = 50;
+export const DEFAULT_POLL_INTERVAL_MS = 500;
+
+export const STOP_SIGNALS = [
+  "SIGTERM",
+  "SIGINT",
+  "SIGHUP",
+  "SIGQUIT",
+  "SIGKILL",
+  "SIGUSR1",
+  "SIGUSR2",
+] as const;
+
+export const configSchema = object("hotreload configuration (.hotreload.yaml)", {
+  root: string({
+    description: "Project directory to watch; relative paths are resolved from the config file.",
+    default: ".",
+    example: "./myproject",
+  }),
+  build: optionalString({
+    description:
+      "Build command, run through the platform shell. Empty or absent: changes restart `exec` directly.",
+    default: null,
+    defaultNote: "detected (Go: `go build` into the cache directory)",
+    example: "go build -o ./bin/server ./cmd/server",
+  }),
+  exec: optionalString({
+    description: "Command that runs the server; started in its own process group.",
+    default: null,
+    defaultNote: "detected; required otherwise",
+    example: "./bin/server",
+  }),
+  debounce: duration({
+    description: "Quiet window after the last file event before a batch is processed.",
+    default: DEFAULT_DEBOUNCE_MS,
+    example: "300ms",
+    max: 60_000,
+  }),
+  debounce_max: duration({
+    description:
+      "Longest a batch may wait while events keep arriving, so an endless stream still builds.",
+    default: 1000,
+    example: "2s",
+    max: 600_000,
+  }),
+  ext: stringList({
+    description:
+      "File extensions that trigger a rebuild (with or without the dot). Empty: every file.",
+    default: [],
+    defaultNote: "detected (Go: `.go`, `.mod`, `.sum`, …); every file otherwise",
+    example: [".go", ".tmpl"],
+  }),
+  ignore_patterns: stringList({
+    description: "Extra globs (picomatch, relative to root) that never trigger a rebuild.",
+    default: [],
+    example: ["**/*_test.go", "tmp/**"],
+  }),
+  follow_symlinks: boolean({
+    description: "Watch directories reached through symbolic links (loops are detected).",
+    default: false,
+  }),
+  poll: pollSetting({
+    description:
+      "Poll with stat instead of native events: `true` or an interval. Chosen automatically on mounts that deliver no events.",
+    default: false,
+    interval: DEFAULT_POLL_INTERVAL_MS,
+    example: "500ms",
+  }),
+  on_busy: oneOf(["restart", "queue"] as const, {
+    description:
+      "A change during a build: `restart` cancels it and builds again; `queue` lets it finish, then builds again.",
+    default: "restart",
+  }),
+  clear: boolean({
+    description: "Clear the terminal before each build.",
+    default: false,
+  }),
+  env: stringMap({
+    description: "Extra environment variables for the build and the server.",
+    default: {},
+    example: { PORT: "8080", APP_ENV: "dev" },
+  }),
+  health_check: object("HTTP readiness probe run after each start.", {
+    enabled: boolean({
+      description: "Probe `url` after each start; only a 2xx marks the server ready.",
+      default: false,
+    }),
+    url: optionalString({
+      description: "URL to GET.",
+      default: null,
+      example: "http://localhost:8080/health",
+    }),
+    timeout: duration({ description: "Timeout of one probe.", default: 5000, min: 1 }),
+    interval: duration({ description: "Wait between probes.", default: 500, min: 1 }),
+    max_retries: integer({
+      description: "Probes before the server is reported unhealthy.",
+      default: 10,
+      min: 1,
+      max: 10_000,
+    }),
+  }),
+  stop: object("How a running server is stopped before the next one starts.", {
+    signal: oneOf(STOP_SIGNALS, {
+      description: "Signal sent to the server's process group.",
+      default: "SIGTERM",
+    }),
+    timeout: duration({
+      description: "Wait after the signal before SIGKILL of the whole group.",
+      default: 5000,
+    }),
+  }),
+  crash: object("Crash-loop protection: exponential backoff between restarts.", {
+    backoff_initial: duration({ description: "First wait after a crash.", default: 1000 }),
+    backoff_max: duration({ description: "Longest wait between restarts.", default: 32_000 }),
+    reset_after: duration({
+      description: "A server that stays up this long resets the crash count.",
+      default: 10_000,
+    }),
+  }),
+  notifications: object("Desktop notifications.", {
+    enabled: boolean({
+      description: "Notify on build failure, recovery, crash loop and unhealthy server.",
+      default: true,
+    }),
+  }),
+  dashboard: object("Live local web dashboard.", {
+    enabled: boolean({ description: "Serve the dashboard.", default: false }),
+    port: integer({ description: "Dashboard port.", default: 3000, min: 1, max: 65_535 }),
+    host: string({
+      description: "Interface to bind; anything but loopback exposes it to your network.",
+      default: "127.0.0.1",
+    }),
+  }),
+});
+
+export type ResolvedConfig = Infer<typeof configSchema.shape> & {
+  /** Absolute path of the watched root. */
+  readonly root: string;
+  /** The config file that was loaded, if any. */
+  readonly configFile: string | null;
+  /** What project detection found, when it filled in defaults. */
+  readonly detected: string | null;
+};

@@ -1,0 +1,97 @@
+/**
+ * The one vocabulary of hotreload: every stage emits these events onto the bus, and the
+ * terminal log, the dashboard websocket and the `--json` NDJSON stream all carry them
+ * unchanged. Add a field here once and every sink gets it.
+ */
+
+export type Phase =
+  | "idle"
+  | "building"
+  | "starting"
+  | "running"
+  | "unhealthy"
+  | "crashed"
+  | "backoff"
+  | "stopping";
+
+export type ChangeKind = "create" | "modify" | "delete" | "rename";
+
+export interface FileChange {
+  /** Path relative to the watched root, with forward slashes. */
+  path: string;
+  kind: ChangeKind;
+}
+
+export type LogStream = "build" | "app" | "engine";
+
+/** Durations of the stages of one reload, in milliseconds; absent when a stage did not run. */
+export interface ReloadTiming {
+  build?: number;
+  stop?: number;
+  start?: number;
+  healthy?: number;
+}
+
+interface EventBase {
+  /** Wall-clock time in epoch milliseconds. */
+  time: number;
+}
+
+export type Event = EventBase &
+  (
+    | {
+        type: "engine.started";
+        version: string;
+        root: string;
+        pid: number;
+        build: string | null;
+        exec: string;
+      }
+    | { type: "engine.stopped"; code: number; reason: string }
+    | { type: "phase"; phase: Phase; previous: Phase }
+    | { type: "watch.ready"; mode: "native" | "poll"; dirs: number; ms: number }
+    | { type: "watch.fallback"; reason: string; hint: string }
+    | { type: "watch.error"; message: string }
+    | { type: "changes"; changes: FileChange[]; fingerprint: string | null }
+    | { type: "changes.ignored"; reason: string; paths: string[] }
+    | { type: "build.started"; seq: number; command: string; reason: string }
+    | {
+        type: "build.finished";
+        seq: number;
+        ok: boolean;
+        exitCode: number | null;
+        signal: string | null;
+        durationMs: number;
+        /** The last lines of output, for error reports. */
+        tail: string[];
+      }
+    | { type: "build.cancelled"; seq: number; reason: string }
+    | { type: "build.skipped"; reason: string }
+    | { type: "process.starting"; command: string }
+    | { type: "process.started"; pid: number }
+    | { type: "process.stopping"; pid: number; signal: string }
+    | {
+        type: "process.exited";
+        pid: number;
+        exitCode: number | null;
+        signal: string | null;
+        /** True when hotreload asked it to stop. */
+        requested: boolean;
+        uptimeMs: number;
+      }
+    | { type: "health.ok"; pid: number; attempts: number; ms: number; status: number }
+    | { type: "health.failed"; pid: number; attempts: number; error: string }
+    | { type: "crash.backoff"; attempt: number; delayMs: number; exitCode: number | null }
+    | { type: "reload.done"; seq: number; files: number; timing: ReloadTiming }
+    | { type: "log"; stream: LogStream; fd: "stdout" | "stderr"; line: string }
+    | { type: "notice"; level: "debug" | "info" | "warn" | "error"; tag: string; message: string }
+  );
+
+export type EventType = Event["type"];
+export type EventOf<T extends EventType> = Extract<Event, { type: T }>;
+
+/** Distributes Omit over the union so each member keeps its own fields. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** An event before the bus stamps its time. */
+export type EventInput = DistributiveOmit<Event, "time">;

@@ -1,0 +1,83 @@
+/**
+ * Tagged loggers, one per subsystem (config, watch, build, run, health, dashboard, notify).
+ * HOTRELOAD_LOG_LEVEL picks the level; NO_COLOR / --no-color turn colours off.
+ */
+import { type ConsolaInstance, createConsola, LogLevels } from "consola";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogTag =
+  | "config"
+  | "watch"
+  | "build"
+  | "run"
+  | "health"
+  | "dashboard"
+  | "notify"
+  | "engine";
+
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface LoggerFactory {
+  readonly level: LogLevel;
+  tag(name: LogTag): Logger;
+}
+
+const LEVELS: Record<LogLevel, number> = {
+  debug: LogLevels.debug,
+  info: LogLevels.info,
+  warn: LogLevels.warn,
+  error: LogLevels.error,
+};
+
+/** Reads HOTRELOAD_LOG_LEVEL in any case; a bad value falls back to info with a warning. */
+export function levelFromEnv(value: string | undefined): { level: LogLevel; warning?: string } {
+  if (value === undefined || value.trim() === "") return { level: "info" };
+  const lower = value.trim().toLowerCase();
+  const aliases: Record<string, LogLevel> = { warning: "warn", err: "error", trace: "debug" };
+  const level = (lower in LEVELS ? lower : aliases[lower]) as LogLevel | undefined;
+  if (level) return { level };
+  return {
+    level: "info",
+    warning: `HOTRELOAD_LOG_LEVEL=${value} is not a level; using info. Expected one of debug, info, warn, error.`,
+  };
+}
+
+export function createLoggerFactory(options: {
+  level: LogLevel;
+  color: boolean;
+  stream?: NodeJS.WriteStream;
+}): LoggerFactory {
+  const root: ConsolaInstance = createConsola({
+    level: LEVELS[options.level],
+    fancy: false,
+    formatOptions: { colors: options.color, date: false, compact: true },
+    stdout: options.stream ?? process.stderr,
+    stderr: options.stream ?? process.stderr,
+  });
+  const cache = new Map<LogTag, Logger>();
+  return {
+    level: options.level,
+    tag(name) {
+      let logger = cache.get(name);
+      if (!logger) {
+        const tagged = root.withTag(name);
+        logger = {
+          debug: (m) => tagged.debug(m),
+          info: (m) => tagged.info(m),
+          warn: (m) => tagged.warn(m),
+          error: (m) => tagged.error(m),
+        };
+        cache.set(name, logger);
+      }
+      return logger;
+    },
+  };
+}
+
+/** A logger that drops everything, for tests and library use. */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
