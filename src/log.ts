@@ -54,7 +54,6 @@ export function createLoggerFactory(options: {
 }): LoggerFactory {
   const root: ConsolaInstance = createConsola({
     level: LEVELS[options.level],
-    fancy: false,
     formatOptions: { colors: options.color, date: false, compact: true },
     stdout: options.stream ?? process.stderr,
     stderr: options.stream ?? process.stderr,
