@@ -1,0 +1,57 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+)
+
+// The demo edits this line to show a reload: save, and / answers the new version.
+const version = "1.0.0"
+
+type health struct {
+	Status   string `json:"status"`
+	Version  string `json:"version"`
+	UptimeMs int64  `json:"uptime_ms"`
+	Pid      int    `json:"pid"`
+}
+
+// newHandler serves /, /health and /crash. crash is called after the /crash response has
+// been flushed, so the client sees the answer before the process goes away.
+func newHandler(started time.Time, crash func()) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintf(w, "Server running - version %s\n", version)
+	})
+	mux.HandleFunc("/health", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(health{
+			Status:   "ok",
+			Version:  version,
+			UptimeMs: time.Since(started).Milliseconds(),
+			Pid:      os.Getpid(),
+		})
+	})
+	mux.HandleFunc("/crash", func(w http.ResponseWriter, r *http.Request) {
+		body := "crashing on purpose (exit status 1)\n"
+		// A complete response (length known, connection closing) before the exit.
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.Header().Set("Connection", "close")
+		_, _ = io.WriteString(w, body)
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		crash()
+	})
+	return mux
+}

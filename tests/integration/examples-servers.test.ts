@@ -1,0 +1,148 @@
+/**
+ * The example servers behave as their READMEs say: real builds, real processes, real HTTP.
+ * Each server is started with PORT=0 and announces the port it got.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import YAML from "yaml";
+import { configSchema } from "../../src/config/schema.ts";
+import { type ServerProcess, startServer } from "../helpers/example-server.ts";
+
+const EXAMPLES = resolve(import.meta.dir, "../../examples");
+const GO_DIR = join(EXAMPLES, "go-server");
+const BUN_DIR = join(EXAMPLES, "bun-server");
+const LISTENING = /^listening on (http:\/\/127\.0\.0\.1:(\d+))$/;
+
+async function versionIn(file: string, pattern: RegExp): Promise<string> {
+  const match = (await readFile(file, "utf8")).match(pattern);
+  if (!match?.[1]) throw new Error(`no version constant found in ${file}`);
+  return match[1];
+}
+
+async function started(server: ServerProcess): Promise<string> {
+  const match = await server.waitForLine(LISTENING);
+  expect(Number(match[2])).toBeGreaterThan(0);
+  return match[1]!;
+}
+
+/** The behaviour both servers share; `command` starts one with PORT=0. */
+function serverContract(name: string, command: () => string[], cwd: string, version: () => string) {
+  const start = () => startServer(command(), { cwd, env: { PORT: "0" } });
+
+  test(`${name}: /, /health, 404, request log, SIGTERM drains and exits 0`, async () => {
+    await using server = start();
+    const base = await started(server);
+
+    const root = await fetch(`${base}/`);
+    expect(root.status).toBe(200);
+    expect(await root.text()).toBe(`Server running - version ${version()}\n`);
+
+    const health = await fetch(`${base}/health`);
+    expect(health.status).toBe(200);
+    expect(health.headers.get("content-type")).toContain("application/json");
+    const body = (await health.json()) as Record<string, unknown>;
+    expect(body).toEqual({
+      status: "ok",
+      version: version(),
+      uptime_ms: expect.any(Number),
+      pid: server.pid,
+    });
+    expect(body.uptime_ms as number).toBeGreaterThanOrEqual(0);
+
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    await server.waitForLine(/^GET \/health 200\b/);
+    await server.waitForLine(/^GET \/nope 404\b/);
+
+    server.kill("SIGTERM");
+    expect(await server.waitForExit()).toBe(0);
+    expect(server.lines()).toContainEqual(expect.stringMatching(/^shutting down/));
+  });
+
+  test(`${name}: /crash answers, then exits with status 1`, async () => {
+    await using server = start();
+    const base = await started(server);
+    const crash = await fetch(`${base}/crash`);
+    expect(crash.status).toBe(200);
+    expect(await crash.text()).toBe("crashing on purpose (exit status 1)\n");
+    expect(await server.waitForExit()).toBe(1);
+  });
+
+  test(`${name}: SIGINT also shuts down gracefully`, async () => {
+    await using server = start();
+    await started(server);
+    server.kill("SIGINT");
+    expect(await server.waitForExit()).toBe(0);
+    expect(server.lines()).toContainEqual(expect.stringMatching(/^shutting down/));
+  });
+
+  test(`${name}: .hotreload.yaml is valid, points at the schema, ignores its build output`, async () => {
+    const text = await readFile(join(cwd, ".hotreload.yaml"), "utf8");
+    expect(text.split("\n")[0]).toBe(
+      "# yaml-language-server: $schema=../../schema/hotreload.schema.json",
+    );
+    const checked = configSchema.check(YAML.parse(text), []);
+    if (!checked.ok) throw new Error(`invalid: ${JSON.stringify(checked.problems, null, 2)}`);
+    expect(checked.value.health_check.enabled).toBe(true);
+    expect(checked.value.ignore_patterns).toContain("bin/**");
+    expect(await readFile(join(cwd, ".gitignore"), "utf8")).toMatch(/^bin\/$/m);
+  });
+}
+
+const go = Bun.which("go");
+
+describe.skipIf(!go)("examples/go-server", () => {
+  let tmp = "";
+  let binary = "";
+  let version = "";
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(join(tmpdir(), "hotreload-go-server-"));
+    binary = join(tmp, "server");
+    version = await versionIn(join(GO_DIR, "handler.go"), /^const version = "([^"]+)"$/m);
+    const build = Bun.spawn([go!, "build", "-o", binary, "."], {
+      cwd: GO_DIR,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { ...process.env, CGO_ENABLED: "0" },
+    });
+    const [code, stderr] = await Promise.all([build.exited, new Response(build.stderr).text()]);
+    if (code !== 0) throw new Error(`go build failed (exit ${code}):\n${stderr}`);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  serverContract(
+    "go",
+    () => [binary],
+    GO_DIR,
+    () => version,
+  );
+
+  test("go: go.mod targets Go 1.19 with module example.com/go-server", async () => {
+    const mod = await readFile(join(GO_DIR, "go.mod"), "utf8");
+    expect(mod).toMatch(/^module example\.com\/go-server$/m);
+    expect(mod).toMatch(/^go 1\.19$/m);
+    expect(mod).not.toMatch(/^require/m);
+  });
+});
+
+if (!go) {
+  test.skip("examples/go-server: skipped because `go` is not on PATH", () => {});
+}
+
+describe("examples/bun-server", () => {
+  let version = "";
+  beforeAll(async () => {
+    version = await versionIn(join(BUN_DIR, "handler.ts"), /^export const version = "([^"]+)";$/m);
+  });
+  serverContract(
+    "bun",
+    () => [process.execPath, "server.ts"],
+    BUN_DIR,
+    () => version,
+  );
+});
