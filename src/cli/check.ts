@@ -1,0 +1,54 @@
+import { defineCommand } from "citty";
+import { stringify } from "yaml";
+import { formatDuration } from "../config/duration.ts";
+import { loadConfig } from "../config/load.ts";
+import type { ResolvedConfig } from "../config/schema.ts";
+import { fail } from "../errors.ts";
+import { configArgs, flagValues } from "./shared-args.ts";
+
+const DURATION_KEYS = new Set([
+  "debounce",
+  "debounce_max",
+  "timeout",
+  "interval",
+  "backoff_initial",
+  "backoff_max",
+  "reset_after",
+]);
+
+/** The resolved configuration with durations written back as `5s`, for humans. */
+export function humanConfig(config: ResolvedConfig): unknown {
+  const walk = (value: unknown, key: string): unknown => {
+    if (typeof value === "number" && DURATION_KEYS.has(key)) return formatDuration(value);
+    if (key === "poll" && typeof value === "number") return formatDuration(value);
+    if (Array.isArray(value)) return value;
+    if (typeof value === "object" && value !== null)
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k)]));
+    return value;
+  };
+  return walk(config, "");
+}
+
+export default defineCommand({
+  meta: { name: "check", description: "Validate the configuration and print it fully resolved" },
+  args: {
+    ...configArgs,
+    json: {
+      type: "boolean",
+      description: "Print the resolved configuration as JSON (durations in ms)",
+    },
+  },
+  run({ args, rawArgs }) {
+    const loaded = loadConfig({ cwd: process.cwd(), flags: flagValues(args, rawArgs) });
+    if (!loaded.ok)
+      fail(loaded.error.code, loaded.error.message, loaded.error.hint, loaded.error.details);
+    const { config } = loaded.value;
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+      return;
+    }
+    const source = config.configFile ?? "no config file (defaults and flags)";
+    const detected = config.detected ? `\n# detected: ${config.detected}` : "";
+    process.stdout.write(`# ${source}: OK${detected}\n${stringify(humanConfig(config))}`);
+  },
+});

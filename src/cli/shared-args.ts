@@ -1,0 +1,67 @@
+/**
+ * Argument fragments shared by the commands, derived from the flag table in
+ * src/config/flags.ts so the CLI and the configuration can never drift apart.
+ */
+import type { ArgsDef } from "citty";
+import { CONFIG_FLAGS, type FlagValues } from "../config/flags.ts";
+
+export const configArgs = Object.fromEntries([
+  [
+    "config",
+    {
+      type: "string",
+      valueHint: "file",
+      description: "Config file (default: .hotreload.yaml in the root)",
+    },
+  ],
+  ...CONFIG_FLAGS.map((spec) => [
+    spec.flag,
+    { type: spec.type, valueHint: spec.valueHint, description: spec.description },
+  ]),
+]) as ArgsDef;
+
+export const outputArgs = {
+  json: {
+    type: "boolean",
+    description: "Write events as NDJSON on stdout instead of the pretty log",
+  },
+  color: {
+    type: "boolean",
+    description: "Colours (--no-color to turn off; NO_COLOR is honoured too)",
+  },
+  quiet: { type: "boolean", alias: "q", description: "Only errors and the app's own output" },
+  open: { type: "boolean", description: "Open the dashboard in the browser" },
+  "log-level": {
+    type: "string",
+    valueHint: "level",
+    description: "debug, info, warn or error (or HOTRELOAD_LOG_LEVEL)",
+  },
+  timestamps: { type: "boolean", description: "Prefix hotreload's lines with the time" },
+} as const satisfies ArgsDef;
+
+/** Values of repeatable flags, which the parser would collapse to the last one. */
+export function repeated(rawArgs: readonly string[], name: string): string[] | undefined {
+  const values: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i] as string;
+    if (arg === `--${name}` && i + 1 < rawArgs.length) values.push(rawArgs[++i] as string);
+    else if (arg.startsWith(`--${name}=`)) values.push(arg.slice(name.length + 3));
+  }
+  return values.length > 0 ? values : undefined;
+}
+
+/** Picks the configuration flags out of parsed arguments. */
+export function flagValues(args: Record<string, unknown>, rawArgs: readonly string[]): FlagValues {
+  const out: Record<string, unknown> = {};
+  if (typeof args.config === "string") out.config = args.config;
+  for (const spec of CONFIG_FLAGS) {
+    if (spec.key === "exclude" || spec.key === "env") {
+      const values = repeated(rawArgs, spec.flag);
+      if (values) out[spec.key] = values;
+      continue;
+    }
+    const value = args[spec.flag];
+    if (value !== undefined) out[spec.key] = value;
+  }
+  return out as FlagValues;
+}

@@ -1,0 +1,224 @@
+/**
+ * Command-line flags that override configuration keys. Each flag names the key it sets, so
+ * validation errors can name the flag the user typed and the CLI's argument definitions are
+ * derived from the same table.
+ */
+import { hotreloadError, type Result } from "../errors.ts";
+import { splitList } from "./schema-dsl.ts";
+
+export interface FlagValues {
+  config?: string;
+  root?: string;
+  build?: string;
+  exec?: string;
+  debounce?: string;
+  ext?: string;
+  exclude?: string[];
+  poll?: string;
+  notifications?: boolean;
+  dashboard?: boolean;
+  dashboardPort?: string;
+  dashboardHost?: string;
+  healthUrl?: string;
+  stopSignal?: string;
+  stopTimeout?: string;
+  followSymlinks?: boolean;
+  clear?: boolean;
+  env?: string[];
+}
+
+interface FlagSpec {
+  flag: string;
+  key: keyof FlagValues;
+  path: string[];
+  type: "string" | "boolean";
+  description: string;
+  valueHint?: string;
+}
+
+export const CONFIG_FLAGS: readonly FlagSpec[] = [
+  {
+    flag: "root",
+    key: "root",
+    path: ["root"],
+    type: "string",
+    valueHint: "dir",
+    description: "Project directory to watch (default: the config file's directory, else .)",
+  },
+  {
+    flag: "build",
+    key: "build",
+    path: ["build"],
+    type: "string",
+    valueHint: "cmd",
+    description: "Build command, run through the shell",
+  },
+  {
+    flag: "exec",
+    key: "exec",
+    path: ["exec"],
+    type: "string",
+    valueHint: "cmd",
+    description: "Command that runs the server",
+  },
+  {
+    flag: "debounce",
+    key: "debounce",
+    path: ["debounce"],
+    type: "string",
+    valueHint: "duration",
+    description: "Quiet window after the last change (e.g. 300ms)",
+  },
+  {
+    flag: "ext",
+    key: "ext",
+    path: ["ext"],
+    type: "string",
+    valueHint: "list",
+    description: "Comma-separated extensions to watch (e.g. .go,.tmpl)",
+  },
+  {
+    flag: "exclude",
+    key: "exclude",
+    path: ["ignore_patterns"],
+    type: "string",
+    valueHint: "glob",
+    description: "Glob to ignore, relative to root (repeatable or comma-separated)",
+  },
+  {
+    flag: "poll",
+    key: "poll",
+    path: ["poll"],
+    type: "string",
+    valueHint: "interval",
+    description: "Poll instead of native events: --poll or --poll=1s",
+  },
+  {
+    flag: "notifications",
+    key: "notifications",
+    path: ["notifications", "enabled"],
+    type: "boolean",
+    description: "Desktop notifications (--no-notifications to turn off)",
+  },
+  {
+    flag: "dashboard",
+    key: "dashboard",
+    path: ["dashboard", "enabled"],
+    type: "boolean",
+    description: "Serve the live dashboard",
+  },
+  {
+    flag: "dashboard-port",
+    key: "dashboardPort",
+    path: ["dashboard", "port"],
+    type: "string",
+    valueHint: "port",
+    description: "Dashboard port (default 3000)",
+  },
+  {
+    flag: "dashboard-host",
+    key: "dashboardHost",
+    path: ["dashboard", "host"],
+    type: "string",
+    valueHint: "host",
+    description: "Dashboard interface (default 127.0.0.1)",
+  },
+  {
+    flag: "health-url",
+    key: "healthUrl",
+    path: ["health_check", "url"],
+    type: "string",
+    valueHint: "url",
+    description: "Enable the health check against this URL",
+  },
+  {
+    flag: "stop-signal",
+    key: "stopSignal",
+    path: ["stop", "signal"],
+    type: "string",
+    valueHint: "signal",
+    description: "Signal that stops the server (default SIGTERM)",
+  },
+  {
+    flag: "stop-timeout",
+    key: "stopTimeout",
+    path: ["stop", "timeout"],
+    type: "string",
+    valueHint: "duration",
+    description: "Wait before SIGKILL (default 5s)",
+  },
+  {
+    flag: "follow-symlinks",
+    key: "followSymlinks",
+    path: ["follow_symlinks"],
+    type: "boolean",
+    description: "Watch directories behind symbolic links",
+  },
+  {
+    flag: "clear",
+    key: "clear",
+    path: ["clear"],
+    type: "boolean",
+    description: "Clear the screen before each build",
+  },
+  {
+    flag: "env",
+    key: "env",
+    path: ["env"],
+    type: "string",
+    valueHint: "KEY=value",
+    description: "Extra environment variable (repeatable)",
+  },
+];
+
+export function flagNameFor(path: string[]): string {
+  const joined = path.join(".");
+  const spec = CONFIG_FLAGS.find(
+    (s) => joined === s.path.join(".") || joined.startsWith(`${s.path.join(".")}.`),
+  );
+  return spec ? `--${spec.flag}` : joined;
+}
+
+function setIn(target: Record<string, unknown>, path: string[], value: unknown) {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    node[key] = (node[key] as Record<string, unknown> | undefined) ?? {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+/** Builds a raw config object in the file's shape from the flags that were given. */
+export function flagsToRaw(flags: FlagValues): Result<Record<string, unknown>> {
+  const raw: Record<string, unknown> = {};
+  for (const spec of CONFIG_FLAGS) {
+    const value = flags[spec.key];
+    if (value === undefined || spec.key === "root") continue;
+    if (spec.key === "exclude") setIn(raw, spec.path, (value as string[]).flatMap(splitList));
+    else if (spec.key === "env") {
+      const env: Record<string, string> = {};
+      for (const pair of value as string[]) {
+        const eq = pair.indexOf("=");
+        if (eq <= 0)
+          return {
+            ok: false,
+            error: hotreloadError(
+              "flag.invalid",
+              `--env: Expected KEY=value, got ${JSON.stringify(pair)}`,
+              "Write it like --env PORT=8080.",
+            ),
+          };
+        env[pair.slice(0, eq)] = pair.slice(eq + 1);
+      }
+      setIn(raw, spec.path, env);
+    } else if (spec.key === "poll")
+      setIn(
+        raw,
+        spec.path,
+        value === "" || value === "true" ? true : value === "false" ? false : value,
+      );
+    else setIn(raw, spec.path, value);
+  }
+  if (flags.healthUrl !== undefined) setIn(raw, ["health_check", "enabled"], true);
+  return { ok: true, value: raw };
+}

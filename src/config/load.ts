@@ -1,0 +1,202 @@
+/**
+ * Turns what the user wrote (config file, flags) into one resolved, frozen configuration.
+ * Precedence: built-in defaults < detected project defaults < config file < flags.
+ * Nothing downstream looks at raw options again.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { hotreloadError, type Result } from "../errors.ts";
+import { type Detection, detectProject } from "./detect.ts";
+import { projectCacheDir } from "./dirs.ts";
+import { type FlagValues, flagNameFor, flagsToRaw } from "./flags.ts";
+import { configSchema, type ResolvedConfig } from "./schema.ts";
+import { keyPath } from "./schema-dsl.ts";
+import { parseYamlFile, problemsError, problemsInFile, type YamlFile } from "./yaml-file.ts";
+
+export const CONFIG_FILE_NAMES = [".hotreload.yaml", ".hotreload.yml"] as const;
+
+export interface LoadOptions {
+  cwd: string;
+  flags: FlagValues;
+  /** Skip the "exec is required" check (used by `check` to still print what it resolved). */
+  allowMissingExec?: boolean;
+}
+
+export interface Loaded {
+  config: ResolvedConfig;
+  detection: Detection | null;
+  /** Absolute paths the watcher must ignore (build outputs of detected projects). */
+  outputs: string[];
+}
+
+type Raw = Record<string, unknown>;
+
+export function findConfigFile(dir: string): string | null {
+  for (const name of CONFIG_FILE_NAMES) {
+    const file = resolve(dir, name);
+    if (existsSync(file)) return file;
+  }
+  return null;
+}
+
+export function loadConfig(options: LoadOptions): Result<Loaded> {
+  const { cwd, flags } = options;
+  const flagRaw = flagsToRaw(flags);
+  if (!flagRaw.ok) return flagRaw;
+
+  const flagCheck = configSchema.check(flagRaw.value, []);
+  if (!flagCheck.ok)
+    return {
+      ok: false,
+      error: problemsError(
+        flagCheck.problems.map((p) => ({
+          text: `${flagNameFor(p.path)}: ${p.message.replace(`\`${keyPath(p.path)}\``, `\`${flagNameFor(p.path)}\``)}`,
+          hint: p.hint,
+        })),
+      ),
+    };
+
+  const searchDir = flags.root !== undefined ? resolve(cwd, flags.root) : cwd;
+  const file = readConfigFile(
+    flags.config !== undefined ? resolve(cwd, flags.config) : null,
+    searchDir,
+  );
+  if (!file.ok) return file;
+  const fileRaw = (file.value?.value ?? {}) as Raw;
+  if (file.value) {
+    if (typeof fileRaw !== "object" || Array.isArray(fileRaw))
+      return fail(
+        "config.invalid",
+        `${file.value.path}: Expected the file to be a mapping of keys, got a list or a value`,
+        "Start the file with keys like `exec: ./bin/server`.",
+      );
+    const fileCheck = configSchema.check(fileRaw, []);
+    if (!fileCheck.ok) return { ok: false, error: problemsInFile(file.value, fileCheck.problems) };
+  }
+
+  const rootResult = resolveRoot(cwd, flags.root, fileRaw.root, file.value);
+  if (!rootResult.ok) return rootResult;
+  const root = rootResult.value;
+
+  const needsDetection = [fileRaw.exec, flagRaw.value.exec].every((v) => v === undefined);
+  const detection = needsDetection ? detectProject(root) : null;
+  const detectedRaw: Raw = detection
+    ? { build: detection.build, exec: detection.exec, ext: detection.ext, env: detection.env }
+    : {};
+
+  const merged = deepMerge(deepMerge(detectedRaw, fileRaw), flagRaw.value);
+  const checked = configSchema.check(merged, []);
+  if (!checked.ok)
+    return {
+      ok: false,
+      error: problemsError(checked.problems.map((p) => ({ text: p.message, hint: p.hint }))),
+    };
+
+  const config: ResolvedConfig = deepFreeze({
+    ...checked.value,
+    ext: checked.value.ext.map((e) => (e.startsWith(".") || e === "" ? e : `.${e}`)),
+    root,
+    configFile: file.value?.path ?? null,
+    detected: detection?.label ?? null,
+  });
+  if (config.exec === null && !options.allowMissingExec) {
+    return fail(
+      "config.no-exec",
+      "No `exec` command is configured, and the project kind could not be detected",
+      'Add `exec: ./bin/server` (and usually `build: …`) to .hotreload.yaml, pass --exec "…", or run `hotreload init` to write a config for this project.',
+    );
+  }
+  const outputs = detection ? [...detection.outputs] : [];
+  if (!detection && config.exec !== null) outputs.push(projectCacheDir(root));
+  return { ok: true, value: { config, detection, outputs } };
+}
+
+function readConfigFile(explicit: string | null, dir: string): Result<YamlFile | null> {
+  const path = explicit ?? findConfigFile(dir);
+  if (path === null) return { ok: true, value: null };
+  if (!existsSync(path))
+    return fail(
+      "config.not-found",
+      `--config: no such file: ${path}`,
+      "Check the path, or drop --config to use .hotreload.yaml in the project root.",
+    );
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    return fail(
+      "config.not-found",
+      `--config: cannot read ${path}: ${(error as Error).message}`,
+      "Check the file's permissions.",
+    );
+  }
+  return parseYamlFile(path, text);
+}
+
+function resolveRoot(
+  cwd: string,
+  flagRoot: string | undefined,
+  fileRoot: unknown,
+  file: YamlFile | null,
+): Result<string> {
+  let root: string;
+  let source: string;
+  if (flagRoot !== undefined) {
+    root = resolve(cwd, flagRoot);
+    source = "--root";
+  } else if (typeof fileRoot === "string" && file) {
+    root = isAbsolute(fileRoot) ? fileRoot : resolve(dirname(file.path), fileRoot);
+    source = file.locate(["root"], "value");
+  } else {
+    root = file ? dirname(file.path) : cwd;
+    source = "root";
+  }
+  let stat: ReturnType<typeof statSync> | undefined;
+  try {
+    stat = statSync(root);
+  } catch {
+    // A missing path is the user's error, reported right below with the source that named it.
+    return fail(
+      "root.missing",
+      `${source}: the project root ${root} does not exist`,
+      "Pass an existing directory with --root, or fix `root:` in the config file.",
+    );
+  }
+  if (!stat.isDirectory())
+    return fail(
+      "root.not-directory",
+      `${source}: the project root ${root} is not a directory`,
+      "The root is the directory to watch; pass its path, not a file's.",
+    );
+  return { ok: true, value: root };
+}
+
+function fail(
+  code: Parameters<typeof hotreloadError>[0],
+  message: string,
+  hint: string,
+): { ok: false; error: ReturnType<typeof hotreloadError> } {
+  return { ok: false, error: hotreloadError(code, message, hint) };
+}
+
+function isPlainObject(value: unknown): value is Raw {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function deepMerge(base: Raw, over: Raw): Raw {
+  const out: Raw = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (value === undefined) continue;
+    out[key] =
+      isPlainObject(value) && isPlainObject(out[key]) ? deepMerge(out[key] as Raw, value) : value;
+  }
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,64 @@
+/**
+ * The commented .hotreload.yaml that `hotreload init` writes: detected commands first, then
+ * every other key commented out with its default and description, straight from the schema.
+ */
+import { stringify } from "yaml";
+import { VERSION } from "../version.ts";
+import type { Detection } from "./detect.ts";
+import { formatDuration } from "./duration.ts";
+import { configSchema } from "./schema.ts";
+import type { SchemaNode } from "./schema-dsl.ts";
+
+export const SCHEMA_URL = `https://unpkg.com/hotreload@${VERSION}/schema/hotreload.schema.json`;
+
+function shown(node: SchemaNode): unknown {
+  if (node.typeName === "duration" && typeof node.default === "number")
+    return formatDuration(node.default);
+  if (node.default === null) return node.example ?? "";
+  if (Array.isArray(node.default) && node.default.length === 0) return node.example ?? [];
+  return node.default;
+}
+
+function commented(key: string, node: SchemaNode, indent: string): string[] {
+  if (node.kind === "object") {
+    return [
+      `${indent}# ${node.description}`,
+      `${indent}# ${key}:`,
+      ...Object.entries(node.shape).flatMap(([k, child]) => commented(k, child, `${indent}  `)),
+    ];
+  }
+  const value = stringify({ [key]: shown(node) }, { lineWidth: 0 })
+    .trimEnd()
+    .split("\n");
+  return [
+    `${indent}# ${value[0]}${value.length === 1 ? `   # ${node.description}` : ""}`,
+    ...value.slice(1).map((l) => `${indent}# ${l}`),
+  ];
+}
+
+export function renderInitFile(detection: Detection | null): string {
+  const lines = [
+    `# yaml-language-server: $schema=${SCHEMA_URL}`,
+    "# hotreload configuration. Every key is optional except `exec`; `hotreload check` validates it.",
+    `# Build outputs go to $HOTRELOAD_CACHE_DIR (outside the project), so they never trigger a rebuild.`,
+    "",
+  ];
+  const set: Record<string, unknown> = {};
+  if (detection) {
+    lines.push(`# Detected: ${detection.label}`);
+    if (detection.build) set.build = detection.build;
+    set.exec = detection.exec;
+    set.ext = detection.ext;
+    if (Object.keys(detection.env).length > 0) set.env = detection.env;
+  } else {
+    lines.push("# No known project kind found: fill in the commands.");
+    set.build = "";
+    set.exec = "./bin/server";
+  }
+  lines.push(stringify(set, { lineWidth: 0 }).trimEnd(), "");
+  for (const [key, node] of Object.entries(configSchema.shape)) {
+    if (key in set || key === "root") continue;
+    lines.push(...commented(key, node, ""));
+  }
+  return `${lines.join("\n")}\n`;
+}

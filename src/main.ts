@@ -1,0 +1,103 @@
+/**
+ * Entry point: parse argv, run the command, and map outcomes to exit codes
+ * (0 clean quit, 1 runtime failure, 2 usage or configuration error). The only place that
+ * decides an exit code.
+ */
+import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
+import checkCommand from "./cli/check.ts";
+import { useColor } from "./cli/color.ts";
+import initCommand from "./cli/init.ts";
+import { formatError } from "./cli/print-error.ts";
+import runCommandDef from "./cli/run.ts";
+import { checkFlags } from "./cli/unknown-flags.ts";
+import { exitCodeFor, HotreloadFailure, hotreloadError } from "./errors.ts";
+import { VERSION } from "./version.ts";
+
+const COMMANDS: Record<string, CommandDef<ArgsDef>> = {
+  run: runCommandDef as CommandDef<ArgsDef>,
+  init: initCommand as CommandDef<ArgsDef>,
+  check: checkCommand as CommandDef<ArgsDef>,
+};
+
+const EXAMPLES = `EXAMPLES
+
+  hotreload                              Zero config: detect the project (Go, Bun, Node, Cargo) and run it
+  hotreload --build "go build -o ./bin/server ." --exec ./bin/server --exclude "bin/**"
+  hotreload --exec "bun server.ts" --ext .ts --health-url http://localhost:8080/health
+  hotreload --dashboard                  Also serve the live dashboard on http://127.0.0.1:3000
+  hotreload --json | jq .type            Machine-readable events (NDJSON)
+  hotreload init                         Write a commented .hotreload.yaml for this project
+  hotreload check --json                 Validate the configuration and print it resolved
+
+COMMANDS
+
+  run (default)   init   check          \`hotreload <command> --help\` for each
+
+Keys: r rebuild · s stop/start · c clear · q quit.  Docs: docs/CONFIGURATION.md, docs/TROUBLESHOOTING.md`;
+
+async function main(argv: string[]): Promise<number> {
+  const color = useColor(argv.includes("--no-color") ? false : undefined, process.stderr);
+  if (argv[0] === "--version" || argv[0] === "-v" || argv[0] === "version") {
+    process.stdout.write(`hotreload ${VERSION}\n`);
+    return 0;
+  }
+  const name = argv[0] !== undefined && argv[0] in COMMANDS ? argv[0] : "run";
+  const rawArgs = name === argv[0] ? argv.slice(1) : argv;
+  const command = COMMANDS[name] as CommandDef<ArgsDef>;
+  try {
+    if (rawArgs.includes("--help") || rawArgs.includes("-h")) {
+      const usage = await renderUsage(command);
+      process.stdout.write(`${usage}\n\n${name === "run" ? EXAMPLES : ""}\n`);
+      return 0;
+    }
+    if (rawArgs.includes("--version")) {
+      process.stdout.write(`hotreload ${VERSION}\n`);
+      return 0;
+    }
+    const defs = (typeof command.args === "function" ? await command.args() : command.args) ?? {};
+    const flagError = checkFlags(rawArgs, defs as ArgsDef, name);
+    if (flagError) throw new HotreloadFailure(flagError);
+    const positional = rawArgs.find(
+      (a, i) => !a.startsWith("-") && !isFlagValue(rawArgs, i, defs as ArgsDef),
+    );
+    if (positional !== undefined)
+      throw new HotreloadFailure(
+        hotreloadError(
+          "flag.unknown",
+          `Unexpected argument ${JSON.stringify(positional)}`,
+          `Commands are ${Object.keys(COMMANDS).join(", ")}; quote commands with spaces: --exec "go run ."`,
+        ),
+      );
+    const { result } = await runCommand(command, { rawArgs });
+    return typeof result === "number" ? result : 0;
+  } catch (error) {
+    if (error instanceof HotreloadFailure) {
+      process.stderr.write(formatError(error.error, color));
+      return exitCodeFor(error.error);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      formatError(
+        hotreloadError(
+          "runtime.failure",
+          `internal error: ${message}`,
+          "This is a bug in hotreload; rerun with HOTRELOAD_LOG_LEVEL=debug and report it.",
+        ),
+        color,
+      ),
+    );
+    if (process.env.HOTRELOAD_LOG_LEVEL?.toLowerCase() === "debug" && error instanceof Error)
+      process.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+function isFlagValue(rawArgs: string[], index: number, defs: ArgsDef): boolean {
+  const previous = rawArgs[index - 1];
+  if (previous === undefined || !previous.startsWith("--") || previous.includes("=")) return false;
+  const name = previous.slice(2);
+  const def = defs[name] ?? defs[name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
+  return def !== undefined && def.type === "string";
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,4 @@
+import pkg from "../package.json" with { type: "json" };
+
+/** The version, embedded at build time (bun bundles package.json into the binary). */
+export const VERSION: string = pkg.version;
