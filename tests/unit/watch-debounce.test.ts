@@ -1,0 +1,120 @@
+import { describe, expect, test } from "bun:test";
+import type { ChangeKind, FileChange } from "../../src/events/types.ts";
+import { createDebouncer, mergeChange } from "../../src/watch/debounce.ts";
+import { createFakeClock } from "../helpers/fake-clock.ts";
+
+describe("mergeChange", () => {
+  test.each([
+    [undefined, "create", "create"],
+    [undefined, "rename", "create"],
+    ["create", "modify", "create"],
+    ["create", "create", "create"],
+    ["create", "delete", null],
+    ["rename", "delete", null],
+    ["modify", "modify", "modify"],
+    ["modify", "create", "modify"],
+    ["modify", "delete", "delete"],
+    ["delete", "create", "modify"],
+    ["delete", "modify", "modify"],
+    ["delete", "delete", "delete"],
+  ] as const)("%p then %p → %p", (previous, next, expected) => {
+    expect(mergeChange(previous as ChangeKind | undefined, next)).toBe(expected);
+  });
+});
+
+function setup(quietMs = 100, maxMs = 1000) {
+  const clock = createFakeClock();
+  const batches: { at: number; changes: FileChange[] }[] = [];
+  const debouncer = createDebouncer({
+    clock,
+    quietMs,
+    maxMs,
+    onFlush: (changes) => batches.push({ at: clock.now(), changes }),
+  });
+  return { clock, batches, debouncer };
+}
+
+describe("createDebouncer", () => {
+  test("flushes once after the quiet window, restarted by each event", () => {
+    const { clock, batches, debouncer } = setup(100);
+    debouncer.add("a.go", "modify");
+    clock.advance(90);
+    debouncer.add("b.go", "create");
+    clock.advance(90);
+    expect(batches).toEqual([]);
+    clock.advance(10);
+    expect(batches).toEqual([
+      {
+        at: 190,
+        changes: [
+          { path: "a.go", kind: "modify" },
+          { path: "b.go", kind: "create" },
+        ],
+      },
+    ]);
+    expect(clock.pending()).toBe(0);
+  });
+
+  test("an endless stream still flushes at the maximum wait", () => {
+    const { clock, batches, debouncer } = setup(100, 1000);
+    for (let t = 0; t < 2500; t += 50) {
+      debouncer.add(`f${t}`, "modify");
+      clock.advance(50);
+    }
+    expect(batches.map((b) => b.at)).toEqual([1000, 2000]);
+    expect(batches[0]?.changes).toHaveLength(20);
+    clock.advance(100);
+    expect(batches.map((b) => b.at)).toEqual([1000, 2000, 2550]);
+  });
+
+  test("merges kinds per path and drops a path that came and went", () => {
+    const { clock, batches, debouncer } = setup();
+    debouncer.add("new.go", "create");
+    debouncer.add("new.go", "modify");
+    debouncer.add("tmp.go", "create");
+    debouncer.add("tmp.go", "delete");
+    debouncer.add("saved.go", "delete");
+    debouncer.add("saved.go", "create");
+    clock.advance(100);
+    expect(batches[0]?.changes).toEqual([
+      { path: "new.go", kind: "create" },
+      { path: "saved.go", kind: "modify" },
+    ]);
+  });
+
+  test("a window whose changes all cancel out flushes nothing", () => {
+    const { clock, batches, debouncer } = setup();
+    debouncer.add("4913", "create");
+    debouncer.add("4913", "delete");
+    clock.advance(500);
+    expect(batches).toEqual([]);
+    expect(clock.pending()).toBe(0);
+  });
+
+  test("300ms windows work the same", () => {
+    const { clock, batches, debouncer } = setup(300, 1000);
+    debouncer.add("a", "modify");
+    clock.advance(299);
+    expect(batches).toHaveLength(0);
+    clock.advance(1);
+    expect(batches).toHaveLength(1);
+  });
+
+  test("close drops pending changes and clears the timer", () => {
+    const { clock, batches, debouncer } = setup();
+    debouncer.add("a", "modify");
+    debouncer.close();
+    expect(clock.pending()).toBe(0);
+    debouncer.add("b", "modify");
+    clock.advance(1000);
+    expect(batches).toEqual([]);
+  });
+
+  test("flush() delivers at once", () => {
+    const { batches, debouncer, clock } = setup();
+    debouncer.add("a", "modify");
+    debouncer.flush();
+    expect(batches).toHaveLength(1);
+    expect(clock.pending()).toBe(0);
+  });
+});
