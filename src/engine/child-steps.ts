@@ -119,16 +119,7 @@ export function onHealth(d: Draft, input: Extract<EngineInput, { type: "health" 
       },
     });
     if (s.reload) s.reload.timing.healthy = d.now - s.reload.stageStart;
-    finishReload(d);
-    if (s.troubled && !s.lastBuildFailed) {
-      s.troubled = false;
-      d.effects.push({
-        type: "notify",
-        kind: "recovered",
-        title: "Server recovered",
-        body: "healthy again",
-      });
-    }
+    finishReload(d, true);
     return;
   }
   s.child = { ...s.child, health: "failed" };

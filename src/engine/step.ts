@@ -152,15 +152,25 @@ function onChildStarted(d: Draft, pid: number): void {
   else finishReload(d, false);
 }
 
-/** Emits the one-line summary of a reload once the new process is up (and healthy). */
-export function finishReload(d: Draft): void {
-  const r = d.s.reload;
+/**
+ * Emits the one-line summary of a reload once the new process is up (and healthy), and a
+ * recovery notice when it follows trouble. Without a health check only a fresh build counts
+ * as recovered: a restarted crasher may well crash again.
+ */
+export function finishReload(d: Draft, healthy: boolean): void {
+  const s = d.s;
+  const r = s.reload;
+  if (s.troubled && !s.lastBuildFailed && (healthy || r)) {
+    s.troubled = false;
+    const body = healthy ? "healthy again" : "running again";
+    d.effects.push({ type: "notify", kind: "recovered", title: "Server recovered", body });
+  }
   if (!r) return;
   d.effects.push({
     type: "emit",
     event: { type: "reload.done", seq: r.seq, files: r.files, timing: r.timing },
   });
-  d.s.reload = null;
+  s.reload = null;
 }
 
 function onCommand(d: Draft, command: CommandKind): void {

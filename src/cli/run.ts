@@ -1,0 +1,186 @@
+/**
+ * `hotreload` (run): resolve the configuration, wire the pipeline (watch → engine → sinks,
+ * dashboard, notifications, keys, signals) and run until quit. Composition only; every
+ * decision lives in the modules it wires.
+ */
+import { defineCommand } from "citty";
+import { createSystemClock } from "../clock.ts";
+import { loadConfig } from "../config/load.ts";
+import { startDashboard } from "../dashboard/server.ts";
+import { createEngineLoop } from "../engine/loop.ts";
+import { fail } from "../errors.ts";
+import { createEventBus } from "../events/bus.ts";
+import { createNdjsonSink, createPrettySink } from "../events/pretty.ts";
+import { createLoggerFactory, type LogLevel, levelFromEnv } from "../log.ts";
+import { createNotifier } from "../notify/index.ts";
+import { VERSION } from "../version.ts";
+import { createChangeStream } from "../watch/index.ts";
+import { useColor } from "./color.ts";
+import { listenForKeys } from "./keys.ts";
+import { guardProcess } from "./process-guard.ts";
+import { configArgs, flagValues, outputArgs } from "./shared-args.ts";
+
+export default defineCommand({
+  meta: {
+    name: "run",
+    description:
+      "Watch, rebuild on real changes, swap the server, keep it healthy (the default command)",
+  },
+  args: { ...configArgs, ...outputArgs },
+  async run({ args, rawArgs }) {
+    const loaded = loadConfig({ cwd: process.cwd(), flags: flagValues(args, rawArgs) });
+    if (!loaded.ok)
+      fail(loaded.error.code, loaded.error.message, loaded.error.hint, loaded.error.details);
+    const { config, detection, outputs } = loaded.value;
+
+    const color = useColor(args.color as boolean | undefined, process.stderr);
+    const levelChoice = levelFromEnv(
+      typeof args["log-level"] === "string" ? args["log-level"] : process.env.HOTRELOAD_LOG_LEVEL,
+    );
+    const level: LogLevel = args.quiet && levelChoice.level === "info" ? "warn" : levelChoice.level;
+    const logs = createLoggerFactory({ level, color });
+    if (levelChoice.warning) logs.tag("config").warn(levelChoice.warning);
+
+    const bus = createEventBus();
+    const clock = createSystemClock();
+    const json = Boolean(args.json);
+    bus.subscribe(
+      json
+        ? createNdjsonSink(process.stdout)
+        : createPrettySink({
+            color,
+            quiet: Boolean(args.quiet),
+            timestamps: Boolean(args.timestamps),
+            debug: level === "debug",
+            clear: config.clear,
+            out: process.stdout,
+            err: process.stderr,
+          }),
+    );
+    if (detection && !json)
+      logs
+        .tag("config")
+        .info(
+          `detected ${detection.label}: build \`${detection.build ?? "(none)"}\`, exec \`${detection.exec}\` — override with --build/--exec or \`hotreload init\``,
+        );
+
+    const guard = await guardProcess({ root: config.root, log: logs.tag("run") });
+    const notifier = createNotifier({
+      enabled: config.notifications.enabled,
+      log: logs.tag("notify"),
+    });
+    const interactive = Boolean(process.stdin.isTTY) && !json;
+    const loop = createEngineLoop({
+      config,
+      bus,
+      logs,
+      clock,
+      forceColor: Boolean(process.stdout.isTTY) && color,
+      stdin: interactive ? "ignore" : "forward",
+      notify: (kind, title, body) => notifier.notify({ kind, title, body }),
+      pidfile: guard.pidfile,
+    });
+    guard.onFatal(() => loop.abort());
+    const forwardStdin = (data: Buffer) => loop.childStdin()?.write(data);
+    if (!interactive) process.stdin.on("data", forwardStdin);
+
+    const stream = await createChangeStream({
+      root: config.root,
+      ext: config.ext,
+      ignorePatterns: config.ignore_patterns,
+      alwaysIgnore: outputs,
+      debounceMs: config.debounce,
+      debounceMaxMs: config.debounce_max,
+      poll: config.poll,
+      followSymlinks: config.follow_symlinks,
+      clock,
+      bus,
+      log: logs.tag("watch"),
+      onBatch: (batch) => {
+        bus.emit({ type: "changes", changes: batch.changes, fingerprint: batch.fingerprint });
+        loop.send({ type: "changes", changes: batch.changes, fingerprint: batch.fingerprint });
+      },
+    });
+
+    let dashboard: { close(): Promise<void> } | null = null;
+    if (config.dashboard.enabled) {
+      const started = await startDashboard({
+        host: config.dashboard.host,
+        port: config.dashboard.port,
+        bus,
+        config: {
+          root: config.root,
+          build: config.build,
+          exec: config.exec,
+          debounce: config.debounce,
+          ext: config.ext,
+          health: config.health_check.url,
+        },
+        onCommand: (command) => loop.send({ type: "command", command }),
+        log: logs.tag("dashboard"),
+      });
+      if (!started.ok) {
+        await stream.close();
+        guard.dispose();
+        fail(started.error.code, started.error.message, started.error.hint);
+      }
+      dashboard = started.value;
+      logs.tag("dashboard").info(`dashboard: ${started.value.url}`);
+      if (args.open) openInBrowser(started.value.url);
+    }
+
+    const keys = interactive
+      ? listenForKeys({
+          onKey: (key) => {
+            if (key === "r") loop.send({ type: "command", command: "rebuild" });
+            else if (key === "R") loop.send({ type: "command", command: "restart" });
+            else if (key === "s")
+              loop.send({ type: "command", command: loop.state().child ? "stop" : "start" });
+            else if (key === "c") process.stderr.write("\x1b[2J\x1b[3J\x1b[H");
+            else if (key === "q" || key === "ctrl-c")
+              loop.send({ type: "command", command: "quit" });
+          },
+        })
+      : null;
+    const removeSignals = guard.onSignal((signal) => {
+      logs.tag("run").debug(`received ${signal}: stopping`);
+      loop.send({ type: "command", command: "quit" });
+    });
+
+    bus.emit({
+      type: "engine.started",
+      version: `hotreload ${VERSION}`,
+      root: config.root,
+      pid: process.pid,
+      build: config.build,
+      exec: config.exec ?? "",
+    });
+    loop.send({ type: "start" });
+    const code = await loop.exited;
+    keys?.close();
+    process.stdin.off("data", forwardStdin);
+    process.stdin.pause();
+    removeSignals();
+    await Promise.all([stream.close(), dashboard?.close()]);
+    notifier.close();
+    guard.dispose();
+    bus.emit({ type: "engine.stopped", code, reason: "quit" });
+    return code;
+  },
+});
+
+function openInBrowser(url: string) {
+  const argv =
+    process.platform === "darwin"
+      ? ["open", url]
+      : process.platform === "win32"
+        ? ["cmd", "/c", "start", "", url]
+        : ["xdg-open", url];
+  try {
+    Bun.spawn(argv, { stdio: ["ignore", "ignore", "ignore"] }).unref();
+  } catch (error) {
+    process.stderr.write(
+      `hotreload: could not open a browser (${String(error)}); open ${url} yourself\n`,
+    );
+  }
+}

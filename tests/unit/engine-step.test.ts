@@ -1,0 +1,310 @@
+import { describe, expect, test } from "bun:test";
+import { initialState, step } from "../../src/engine/step.ts";
+import type { Effect, EngineInput, EngineSettings, EngineState } from "../../src/engine/types.ts";
+
+const SETTINGS: EngineSettings = {
+  hasBuild: true,
+  hasHealthCheck: false,
+  onBusy: "restart",
+  backoffInitialMs: 1000,
+  backoffMaxMs: 32_000,
+  resetAfterMs: 10_000,
+  buildCommand: "go build -o bin/app .",
+  execCommand: "bin/app",
+  stopSignal: "SIGTERM",
+};
+
+/** Drives step() with a fake time line; keeps every effect for assertions. */
+function engine(settings: Partial<EngineSettings> = {}) {
+  let state: EngineState = initialState({ ...SETTINGS, ...settings });
+  let now = 0;
+  let last: Effect[] = [];
+  const api = {
+    send(input: EngineInput, at = now) {
+      now = at;
+      const result = step(state, { ...input, now } as Parameters<typeof step>[1]);
+      state = result.state;
+      last = result.effects;
+      return api;
+    },
+    get state() {
+      return state;
+    },
+    get effects() {
+      return last;
+    },
+    /** Effect types, with emitted event types spelled `emit:<type>`. */
+    get kinds() {
+      return last.map((e) => (e.type === "emit" ? `emit:${e.event.type}` : e.type));
+    },
+    find<T extends Effect["type"]>(type: T) {
+      return last.find((e) => e.type === type) as Extract<Effect, { type: T }> | undefined;
+    },
+    event(type: string) {
+      const found = last.find((e) => e.type === "emit" && e.event.type === type);
+      return found?.type === "emit" ? (found.event as Record<string, unknown>) : undefined;
+    },
+    /** Start → build ok → child running with pid. */
+    running(pid = 100, fingerprint: string | null = "fp1") {
+      api.send({ type: "start" });
+      state = { ...state, build: state.build ? { ...state.build, fingerprint } : null };
+      api.send(buildOk(state.buildSeq));
+      api.send({ type: "childStarted", pid });
+      return api;
+    },
+  };
+  return api;
+}
+
+const buildOk = (seq: number) =>
+  ({
+    type: "buildDone",
+    seq,
+    ok: true,
+    cancelled: false,
+    exitCode: 0,
+    signal: null,
+    durationMs: 10,
+    tail: [],
+  }) as const;
+const buildFail = (seq: number) =>
+  ({
+    type: "buildDone",
+    seq,
+    ok: false,
+    cancelled: false,
+    exitCode: 2,
+    signal: null,
+    durationMs: 10,
+    tail: ["./main.go:3:1: syntax error: unexpected }"],
+  }) as const;
+const change = (fingerprint = "fp2", path = "main.go") =>
+  ({ type: "changes", changes: [{ path, kind: "modify" }], fingerprint }) as const;
+const exited = (pid: number, exitCode: number | null = 1) =>
+  ({ type: "childExited", pid, exitCode, signal: null }) as const;
+
+describe("engine step", () => {
+  test("start with a build command builds first", () => {
+    const e = engine().send({ type: "start" });
+    expect(e.kinds).toEqual(["emit:build.started", "startBuild", "emit:phase"]);
+    expect(e.state.phase).toBe("building");
+  });
+
+  test("start without a build command starts exec directly", () => {
+    const e = engine({ hasBuild: false }).send({ type: "start" });
+    expect(e.kinds).toContain("startChild");
+    expect(e.state.phase).toBe("starting");
+  });
+
+  test("a successful first build starts the server; started without health check means ready", () => {
+    const e = engine().send({ type: "start" }).send(buildOk(1), 400);
+    expect(e.kinds).toEqual([
+      "emit:build.finished",
+      "emit:process.starting",
+      "startChild",
+      "emit:phase",
+    ]);
+    e.send({ type: "childStarted", pid: 42 }, 410);
+    expect(e.kinds).toContain("emit:reload.done");
+    expect(e.event("reload.done")?.timing).toEqual({ build: 400, start: 10 });
+    expect(e.state.phase).toBe("running");
+  });
+
+  test("build, then swap: the old server is stopped only after the build succeeded", () => {
+    const e = engine().running(100);
+    e.send(change());
+    expect(e.kinds).not.toContain("stopChild");
+    expect(e.state.phase).toBe("building");
+    e.send(buildOk(2));
+    expect(e.find("stopChild")).toEqual({ type: "stopChild", pid: 100, reason: "swap" });
+    expect(e.kinds).not.toContain("startChild");
+    e.send(exited(100, 0));
+    expect(e.event("process.exited")?.requested).toBe(true);
+    expect(e.kinds).toContain("startChild");
+  });
+
+  test("a failed build while a server runs keeps it serving and notifies", () => {
+    const e = engine().running(100).send(change()).send(buildFail(2));
+    expect(e.kinds).not.toContain("stopChild");
+    expect(e.event("build.finished")?.ok).toBe(false);
+    expect(e.find("notify")).toMatchObject({
+      kind: "build-failed",
+      body: "./main.go:3:1: syntax error: unexpected }",
+    });
+    expect(e.state.phase).toBe("running");
+  });
+
+  test("a change during a build cancels it and builds again (on_busy: restart)", () => {
+    const e = engine().running(100).send(change("fp2"));
+    e.send(change("fp3", "b.go"));
+    expect(e.kinds).toEqual([
+      "cancelBuild",
+      "emit:build.cancelled",
+      "emit:build.started",
+      "startBuild",
+    ]);
+    expect(e.find("startBuild")?.seq).toBe(3);
+    e.send(buildOk(2)); // the cancelled build reporting late is ignored
+    expect(e.effects).toEqual([]);
+  });
+
+  test("a change during a build is queued with on_busy: queue", () => {
+    const e = engine({ onBusy: "queue" }).running(100).send(change("fp2"));
+    e.send(change("fp3"));
+    expect(e.kinds).toEqual([]);
+    e.send(buildOk(2));
+    expect(e.find("startBuild")?.seq).toBe(3);
+  });
+
+  test("a build whose tree fingerprint equals the running one is skipped", () => {
+    const e = engine().running(100, "same").send(change("same"));
+    expect(e.kinds).toEqual(["emit:build.skipped"]);
+    expect(e.state.build).toBeNull();
+  });
+
+  test("a crash backs off 1s, 2s, 4s … capped at 32s", () => {
+    const e = engine().running(100);
+    const delays: number[] = [];
+    let pid = 100;
+    for (let i = 0; i < 8; i++) {
+      e.send(exited(pid), 1000 * i);
+      expect(e.event("process.exited")?.requested).toBe(false);
+      delays.push(e.find("schedule")?.ms ?? -1);
+      expect(e.state.phase).toBe("backoff");
+      e.send({ type: "timer", name: "backoff" });
+      expect(e.kinds).toContain("startChild");
+      e.send({ type: "childStarted", pid: ++pid });
+    }
+    expect(delays).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 32000, 32000]);
+  });
+
+  test("a process that stayed up reset_after resets the crash count", () => {
+    const e = engine().running(100);
+    e.send(exited(100), 100)
+      .send({ type: "timer", name: "backoff" })
+      .send({ type: "childStarted", pid: 101 }, 1200);
+    e.send(exited(101), 1300);
+    expect(e.find("schedule")?.ms).toBe(2000);
+    e.send({ type: "timer", name: "backoff" }).send({ type: "childStarted", pid: 102 }, 4000);
+    e.send(exited(102), 4000 + 10_000);
+    expect(e.find("schedule")?.ms).toBe(1000);
+  });
+
+  test("a real change during backoff rebuilds at once", () => {
+    const e = engine().running(100).send(exited(100));
+    e.send(change());
+    expect(e.kinds).toEqual(["cancelTimer", "emit:build.started", "startBuild", "emit:phase"]);
+    e.send(buildOk(2));
+    expect(e.state.crash.attempts).toBe(0);
+    expect(e.kinds).toContain("startChild");
+  });
+
+  test("health: ok completes the reload; failure marks the server unhealthy and notifies", () => {
+    const e = engine({ hasHealthCheck: true }).send({ type: "start" }).send(buildOk(1), 100);
+    e.send({ type: "childStarted", pid: 7 }, 120);
+    expect(e.kinds).toContain("probeHealth");
+    expect(e.state.phase).toBe("starting");
+    e.send({ type: "health", pid: 7, ok: true, attempts: 2, ms: 30, status: 200 }, 150);
+    expect(e.event("reload.done")?.timing).toEqual({ build: 100, start: 20, healthy: 30 });
+    expect(e.state.phase).toBe("running");
+
+    const f = engine({ hasHealthCheck: true })
+      .send({ type: "start" })
+      .send(buildOk(1))
+      .send({ type: "childStarted", pid: 8 });
+    f.send({ type: "health", pid: 8, ok: false, attempts: 10, error: "connection refused" });
+    expect(f.state.phase).toBe("unhealthy");
+    expect(f.find("notify")?.kind).toBe("unhealthy");
+  });
+
+  test("a crash while unhealthy backs off and cancels the probe", () => {
+    const e = engine({ hasHealthCheck: true })
+      .send({ type: "start" })
+      .send(buildOk(1))
+      .send({ type: "childStarted", pid: 8 });
+    e.send({ type: "health", pid: 8, ok: false, attempts: 10, error: "503" });
+    e.send(exited(8));
+    expect(e.kinds).toContain("cancelHealth");
+    expect(e.kinds).toContain("schedule");
+    expect(e.state.phase).toBe("backoff");
+  });
+
+  test("recovering after a failed build notifies once the new server is healthy", () => {
+    const e = engine({ hasHealthCheck: true })
+      .send({ type: "start" })
+      .send(buildOk(1))
+      .send({ type: "childStarted", pid: 8 });
+    e.send({ type: "health", pid: 8, ok: true, attempts: 1, ms: 5, status: 200 });
+    e.send(change("b"))
+      .send(buildFail(2))
+      .send(change("c"))
+      .send(buildOk(3))
+      .send(exited(8, 0))
+      .send({ type: "childStarted", pid: 9 });
+    e.send({ type: "health", pid: 9, ok: true, attempts: 1, ms: 5, status: 200 });
+    expect(e.find("notify")?.kind).toBe("recovered");
+  });
+
+  test("quit during a build cancels it, stops the server and exits 0 after it is gone", () => {
+    const e = engine().running(100).send(change());
+    e.send({ type: "command", command: "quit" });
+    expect(e.kinds).toEqual([
+      "cancelBuild",
+      "cancelHealth",
+      "emit:process.stopping",
+      "stopChild",
+      "emit:phase",
+    ]);
+    expect(e.state.phase).toBe("stopping");
+    e.send(change());
+    expect(e.effects).toEqual([]);
+    e.send(exited(100, 0));
+    expect(e.find("exit")).toEqual({ type: "exit", code: 0 });
+  });
+
+  test("quit with nothing running exits at once", () => {
+    const e = engine().send({ type: "start" }).send(buildFail(1));
+    e.send({ type: "command", command: "quit" });
+    expect(e.kinds).toContain("exit");
+  });
+
+  test("rebuild command builds even when nothing changed; restart command restarts without building", () => {
+    const e = engine().running(100, "fp");
+    e.send({ type: "command", command: "rebuild" });
+    expect(e.kinds).toContain("startBuild");
+    e.send(buildOk(2)).send(exited(100, 0)).send({ type: "childStarted", pid: 101 });
+    e.send({ type: "command", command: "restart" });
+    expect(e.find("stopChild")).toEqual({ type: "stopChild", pid: 101, reason: "restart" });
+    e.send(exited(101, 0));
+    expect(e.kinds).toContain("startChild");
+    expect(e.kinds).not.toContain("startBuild");
+  });
+
+  test("stop command halts until start; a stopped server is not a crash", () => {
+    const e = engine().running(100);
+    e.send({ type: "command", command: "stop" });
+    e.send(exited(100, 0));
+    expect(e.kinds).not.toContain("schedule");
+    expect(e.state.phase).toBe("idle");
+    e.send({ type: "command", command: "start" });
+    expect(e.kinds).toContain("startChild");
+  });
+
+  test("a crash during a build waits for the build instead of restarting the old binary", () => {
+    const e = engine().running(100).send(change());
+    e.send(exited(100));
+    expect(e.kinds).not.toContain("schedule");
+    e.send(buildOk(2));
+    expect(e.kinds).toContain("startChild");
+  });
+
+  test("without a build command a change restarts exec", () => {
+    const e = engine({ hasBuild: false })
+      .send({ type: "start" })
+      .send({ type: "childStarted", pid: 5 });
+    e.send(change("x"));
+    expect(e.find("stopChild")?.reason).toBe("swap");
+    e.send(exited(5, 0));
+    expect(e.kinds).toContain("startChild");
+  });
+});
