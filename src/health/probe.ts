@@ -1,0 +1,115 @@
+/**
+ * HTTP readiness probe: GET the URL every interval with a per-attempt timeout, up to
+ * maxRetries attempts. Only a 2xx marks the server ready; redirects are not followed.
+ * Cancellable, because the engine abandons a probe when the process exits or is swapped.
+ */
+import { type Clock, createSystemClock } from "../clock.ts";
+import { type Logger, silentLogger } from "../log.ts";
+import { describeFetchError } from "./describe-error.ts";
+
+export interface ProbeOptions {
+  url: string;
+  timeoutMs: number;
+  intervalMs: number;
+  maxRetries: number;
+  clock?: Clock;
+  signal?: AbortSignal;
+  /** Called after every attempt; error is absent on the successful one. */
+  onAttempt?(attempt: number, error?: string): void;
+  log?: Logger;
+}
+
+export type ProbeResult =
+  | { ok: true; attempts: number; status: number; ms: number }
+  | { ok: false; attempts: number; error: string };
+
+const CANCELLED = "health check cancelled";
+
+export async function probeHealth(opts: ProbeOptions): Promise<ProbeResult> {
+  const clock = opts.clock ?? createSystemClock();
+  const started = clock.now();
+  const max = Math.max(1, Math.floor(opts.maxRetries));
+  let lastError = CANCELLED;
+  for (let attempt = 1; attempt <= max; attempt++) {
+    if (opts.signal?.aborted) return { ok: false, attempts: attempt - 1, error: CANCELLED };
+    const outcome = await attemptOnce(opts, clock);
+    if (outcome.kind === "cancelled") return { ok: false, attempts: attempt, error: CANCELLED };
+    if (outcome.kind === "ok") {
+      opts.onAttempt?.(attempt);
+      return {
+        ok: true,
+        attempts: attempt,
+        status: outcome.status,
+        ms: Math.round(clock.now() - started),
+      };
+    }
+    lastError = outcome.error;
+    opts.onAttempt?.(attempt, lastError);
+    if (attempt < max && !(await wait(opts.intervalMs, clock, opts.signal))) {
+      return { ok: false, attempts: attempt, error: CANCELLED };
+    }
+  }
+  return { ok: false, attempts: max, error: `${lastError} (after ${max} attempts)` };
+}
+
+type Attempt =
+  | { kind: "ok"; status: number }
+  | { kind: "failed"; error: string }
+  | { kind: "cancelled" };
+
+async function attemptOnce(opts: ProbeOptions, clock: Clock): Promise<Attempt> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = clock.setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, opts.timeoutMs);
+  const onAbort = () => controller.abort();
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const response = await fetch(opts.url, {
+      signal: controller.signal,
+      redirect: "manual",
+      headers: { "user-agent": "hotreload-health" },
+    });
+    // Free the connection; the body is not part of the verdict.
+    await response.body?.cancel().catch((error: unknown) => {
+      // A body that already ended or errored cannot hold the connection: nothing to free.
+      (opts.log ?? silentLogger).debug(`discarding health body: ${String(error)}`);
+    });
+    if (response.status >= 200 && response.status < 300) {
+      return { kind: "ok", status: response.status };
+    }
+    const location = response.headers.get("location");
+    const where = location ? ` to ${location}` : "";
+    return {
+      kind: "failed",
+      error: `GET ${opts.url} answered ${response.status} ${response.statusText}${where}; only 2xx counts as ready`,
+    };
+  } catch (error) {
+    if (timedOut) {
+      return { kind: "failed", error: `GET ${opts.url} timed out after ${opts.timeoutMs}ms` };
+    }
+    if (opts.signal?.aborted) return { kind: "cancelled" };
+    return { kind: "failed", error: describeFetchError(opts.url, error) };
+  } finally {
+    clock.clearTimeout(timer);
+    opts.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** Waits ms on the clock; false if the signal aborted first. */
+function wait(ms: number, clock: Clock, signal?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const onAbort = () => {
+      clock.clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = clock.setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,66 @@
+/**
+ * Turns a byte stream into lines as soon as each newline arrives: no timers, no added delay.
+ * Handles chunks that split a line or a UTF-8 sequence, CRLF, a last line without newline,
+ * and caps each line so a child that prints megabytes without a newline cannot grow memory.
+ */
+
+/** Longest line kept, in UTF-16 code units; the rest of the line is dropped and counted. */
+export const MAX_LINE_LENGTH = 64 * 1024;
+
+export interface LineSplitter {
+  /** Feeds a chunk; calls onLine for every line it completes. */
+  push(chunk: Uint8Array | string): void;
+  /** Flushes the last line if it had no newline. Call once at end of stream. */
+  end(): void;
+}
+
+export function createLineSplitter(
+  onLine: (line: string) => void,
+  maxLength: number = MAX_LINE_LENGTH,
+): LineSplitter {
+  const decoder = new TextDecoder("utf-8", { fatal: false });
+  let pending = "";
+  let dropped = 0;
+
+  const emit = (text: string) => {
+    let line = text.endsWith("\r") ? text.slice(0, -1) : text;
+    if (dropped > 0) line = `${line}… [${dropped} more characters dropped]`;
+    dropped = 0;
+    onLine(line);
+  };
+
+  const take = (text: string) => {
+    let start = 0;
+    for (;;) {
+      const newline = text.indexOf("\n", start);
+      if (newline === -1) break;
+      append(text.slice(start, newline));
+      emit(pending);
+      pending = "";
+      start = newline + 1;
+    }
+    append(text.slice(start));
+  };
+
+  const append = (piece: string) => {
+    const room = maxLength - pending.length;
+    if (piece.length <= room) {
+      pending += piece;
+      return;
+    }
+    if (room > 0) pending += piece.slice(0, room);
+    dropped += piece.length - Math.max(room, 0);
+  };
+
+  return {
+    push(chunk) {
+      take(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }));
+    },
+    end() {
+      take(decoder.decode());
+      if (pending.length > 0 || dropped > 0) emit(pending);
+      pending = "";
+      dropped = 0;
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The pidfile: one small JSON file per project root in the user's state directory (never
+ * in the project tree) naming the engine and the server group it runs. If the engine died
+ * without cleaning up (SIGKILL, power loss, a lifeline that could not fire), the next start
+ * reaps the group. Start-time tokens guard against pids the OS has since reused.
+ */
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { rootKey } from "../config/dirs.ts";
+import type { Logger } from "../log.ts";
+import { groupMembers, procStat } from "./proc-info.ts";
+import { signalGroup, waitGroupGone } from "./process-group.ts";
+import type { Platform } from "./shell-command.ts";
+
+type Env = Record<string, string | undefined>;
+
+export interface PidRecord {
+  root: string;
+  command: string;
+  /** Epoch milliseconds. */
+  startedAt: number;
+  engine: { pid: number; start: string | null };
+  group: { pgid: number; start: string | null };
+}
+
+/** $XDG_STATE_HOME/hotreload, ~/Library/Application Support/hotreload, %LOCALAPPDATA%\hotreload. */
+export function stateDir(
+  env: Env = process.env,
+  platform: Platform = process.platform,
+  home: string = homedir(),
+): string {
+  if (platform === "win32")
+    return join(env.LOCALAPPDATA || join(home, "AppData", "Local"), "hotreload");
+  if (platform === "darwin") return join(home, "Library", "Application Support", "hotreload");
+  return join(env.XDG_STATE_HOME || join(home, ".local", "state"), "hotreload");
+}
+
+export function pidfilePath(
+  root: string,
+  env: Env = process.env,
+  platform: Platform = process.platform,
+  home: string = homedir(),
+): string {
+  return join(stateDir(env, platform, home), `${rootKey(root)}.pid.json`);
+}
+
+/** Atomic write (temp file + rename), so a crash mid-write never leaves half a record. */
+export function writePidfile(path: string, record: PidRecord): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(record)}\n`);
+  renameSync(temp, path);
+}
+
+export function readPidfile(path: string): PidRecord | null {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+  try {
+    const value = JSON.parse(text) as PidRecord;
+    if (typeof value?.group?.pgid !== "number" || typeof value?.engine?.pid !== "number") {
+      return null;
+    }
+    return value;
+  } catch {
+    // A truncated or foreign file cannot name a group safely: treat it as absent.
+    return null;
+  }
+}
+
+/** Removes the pidfile if it still names this group (a newer run may have replaced it). */
+export function clearPidfile(path: string, pgid: number, log: Logger): void {
+  const record = readPidfile(path);
+  if (record && record.group.pgid !== pgid) return;
+  rmSync(path, { force: true });
+  log.debug(`cleared pidfile ${path}`);
+}
+
+export type ReapResult =
+  | { kind: "none" }
+  | { kind: "stale"; pgid: number }
+  | { kind: "engine-alive"; enginePid: number; message: string }
+  | { kind: "reaped"; pgid: number; enginePid: number; pids: number[]; message: string };
+
+/** True when pid is the same process that was recorded (not a later one reusing the pid). */
+function sameProcess(pid: number, start: string | null, platform: Platform): boolean {
+  const stat = procStat(pid, platform);
+  if (!stat || stat.state === "Z") return false;
+  return start === null || stat.start === start;
+}
+
+/**
+ * Kills a server group left by a previous run whose engine is gone, and says what it did;
+ * the caller prints `message`. Never touches a group whose engine still runs, nor a group
+ * id that now belongs to an unrelated process.
+ */
+export async function reapLeftovers(
+  root: string,
+  opts: { log: Logger; env?: Env; platform?: Platform; home?: string; path?: string },
+): Promise<ReapResult> {
+  const platform = opts.platform ?? process.platform;
+  const path = opts.path ?? pidfilePath(root, opts.env, platform, opts.home);
+  const record = readPidfile(path);
+  if (!record) return { kind: "none" };
+  if (platform === "win32") {
+    // No process groups to inspect on Windows (see docs/PROCESSES.md): forget the record.
+    rmSync(path, { force: true });
+    return { kind: "stale", pgid: record.group.pgid };
+  }
+  const { engine, group } = record;
+  if (engine.pid !== process.pid && sameProcess(engine.pid, engine.start, platform)) {
+    return {
+      kind: "engine-alive",
+      enginePid: engine.pid,
+      message: `another hotreload (pid ${engine.pid}) is already running for ${record.root}`,
+    };
+  }
+  const leaderAlive = procStat(group.pgid, platform);
+  const leaderReused =
+    leaderAlive !== null && group.start !== null && leaderAlive.start !== group.start;
+  // Our groups come from setsid, so their session id equals the group id.
+  const members = leaderReused
+    ? []
+    : groupMembers(group.pgid, platform).filter((m) => platform !== "linux" || m.sid === m.pgid);
+  if (members.length === 0) {
+    rmSync(path, { force: true });
+    opts.log.debug(`pidfile ${path}: group ${group.pgid} already gone`);
+    return { kind: "stale", pgid: group.pgid };
+  }
+  const pids = members.map((m) => m.pid);
+  signalGroup(group.pgid, "SIGTERM", opts.log);
+  if (!(await waitGroupGone(group.pgid, 1000))) {
+    signalGroup(group.pgid, "SIGKILL", opts.log);
+    await waitGroupGone(group.pgid, 2000);
+  }
+  rmSync(path, { force: true });
+  return {
+    kind: "reaped",
+    pgid: group.pgid,
+    enginePid: engine.pid,
+    pids,
+    message: `reaped leftover server group ${group.pgid} from a previous run`,
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * What the OS says about a pid: alive (a zombie counts as dead), its process group, and a
+ * start-time token that tells a process apart from a later one that reused its pid.
+ * Linux reads /proc/<pid>/stat; other POSIX systems ask `ps` once per call.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+
+export interface ProcStat {
+  pid: number;
+  state: string;
+  ppid: number;
+  pgid: number;
+  sid: number;
+  /** Opaque start-time token: clock ticks since boot on Linux, `ps` lstart elsewhere. */
+  start: string;
+}
+
+/** Parses one /proc/<pid>/stat line; the command name may contain spaces and parentheses. */
+export function parseProcStat(text: string): ProcStat | null {
+  const open = text.indexOf("(");
+  const close = text.lastIndexOf(")");
+  if (open < 0 || close < open) return null;
+  const pid = Number(text.slice(0, open).trim());
+  // Fields after the name start at field 3 (state); starttime is field 22.
+  const rest = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
+  const [state, ppid, pgid, sid] = [rest[0], rest[1], rest[2], rest[3]];
+  const start = rest[19];
+  if (!state || start === undefined || !Number.isInteger(pid)) return null;
+  return { pid, state, ppid: Number(ppid), pgid: Number(pgid), sid: Number(sid), start };
+}
+
+/** Parses `ps -A -o pid= -o ppid= -o pgid= -o stat= -o lstart=` output (macOS, BSD). */
+export function parsePsOutput(text: string): ProcStat[] {
+  const rows: ProcStat[] = [];
+  for (const line of text.split("\n")) {
+    const match = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(.+?)\s*$/.exec(line);
+    if (!match) continue;
+    const [, pid, ppid, pgid, stat, lstart] = match;
+    rows.push({
+      pid: Number(pid),
+      ppid: Number(ppid),
+      pgid: Number(pgid),
+      // BSD ps has no session column in this form; the group is what we act on.
+      sid: Number(pgid),
+      state: (stat ?? "?").slice(0, 1),
+      start: lstart ?? "",
+    });
+  }
+  return rows;
+}
+
+function readLinuxStat(pid: number): ProcStat | null {
+  try {
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch (error) {
+    // ENOENT/ESRCH: no such process (or it exited while we read): that is the answer.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ESRCH") return null;
+    throw error;
+  }
+}
+
+function psSnapshot(): ProcStat[] {
+  const result = Bun.spawnSync(
+    ["ps", "-A", "-o", "pid=", "-o", "ppid=", "-o", "pgid=", "-o", "stat=", "-o", "lstart="],
+    { stdout: "pipe", stderr: "ignore", env: { ...process.env, LC_ALL: "C" } },
+  );
+  return parsePsOutput(result.stdout.toString());
+}
+
+const hasProc = (platform: NodeJS.Platform) => platform === "linux";
+
+/** Status of one pid, or null when there is no such (living or zombie) process. */
+export function procStat(pid: number, platform = process.platform): ProcStat | null {
+  if (hasProc(platform)) return readLinuxStat(pid);
+  return psSnapshot().find((row) => row.pid === pid) ?? null;
+}
+
+/** True while the process exists and is not a zombie waiting to be reaped. */
+export function isAlive(pid: number, platform = process.platform): boolean {
+  if (hasProc(platform)) {
+    const stat = readLinuxStat(pid);
+    return stat !== null && stat.state !== "Z" && stat.state !== "X";
+  }
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM means it exists but belongs to someone else; ESRCH means gone.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+  const stat = procStat(pid, platform);
+  return stat !== null && stat.state !== "Z";
+}
+
+/** Living (non-zombie) members of a process group. */
+export function groupMembers(pgid: number, platform = process.platform): ProcStat[] {
+  const all: ProcStat[] = [];
+  if (hasProc(platform)) {
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = readLinuxStat(Number(entry));
+      if (stat) all.push(stat);
+    }
+  } else {
+    all.push(...psSnapshot());
+  }
+  return all.filter((s) => s.pgid === pgid && s.state !== "Z" && s.state !== "X");
+}
+
+/** The start token of a pid, to store next to it and compare later (pid reuse guard). */
+export function startToken(pid: number, platform = process.platform): string | null {
+  return procStat(pid, platform)?.start ?? null;
+}

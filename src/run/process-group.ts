@@ -1,0 +1,166 @@
+/**
+ * Spawning a command in its own process group with a lifeline, signalling the whole group,
+ * and waiting until the group is really gone. Shared by the builder and the runner.
+ */
+import { closeSync } from "node:fs";
+import type { Subprocess } from "bun";
+import { HotreloadFailure, hotreloadError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { groupMembers } from "./proc-info.ts";
+import { type Platform, shellArgv, taskkillArgv } from "./shell-command.ts";
+
+export type GroupProcess = Subprocess<"pipe" | "ignore", "pipe", "pipe">;
+
+export interface SpawnedGroup {
+  readonly proc: GroupProcess;
+  /** pid of the group leader, which is also the process group id on POSIX. */
+  readonly pid: number;
+  /** Closes the engine's end of the lifeline (idempotent); the watcher then kills the group. */
+  releaseLifeline(): void;
+}
+
+export interface SpawnGroupOptions {
+  command: string;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  stdin: "pipe" | "ignore";
+  log: Logger;
+  platform?: Platform;
+}
+
+export function spawnGroup(opts: SpawnGroupOptions): SpawnedGroup {
+  const platform = opts.platform ?? process.platform;
+  const windows = platform === "win32";
+  const argv = shellArgv(opts.command, { platform, lifeline: !windows });
+  let proc: GroupProcess;
+  try {
+    proc = Bun.spawn(argv, {
+      cwd: opts.cwd,
+      env: opts.env,
+      // POSIX: setsid, so the child leads a new group and session. Windows: keep it attached.
+      detached: !windows,
+      windowsVerbatimArguments: windows,
+      windowsHide: true,
+      // fd 3 is the lifeline: a socket whose other end only this process holds.
+      stdio: windows ? [opts.stdin, "pipe", "pipe"] : [opts.stdin, "pipe", "pipe", "pipe"],
+    }) as unknown as GroupProcess;
+  } catch (error) {
+    throw new HotreloadFailure(
+      hotreloadError(
+        "runtime.spawn",
+        `Could not start \`${opts.command}\` in ${opts.cwd}: ${String(error)}`,
+        "Check that the directory exists and that a shell (sh, or cmd.exe on Windows) is available.",
+      ),
+    );
+  }
+  let lifeline = windows ? null : (proc.stdio[3] as unknown as number | null);
+  opts.log.debug(`spawned pid ${proc.pid} (group leader) for \`${opts.command}\``);
+  return {
+    proc,
+    pid: proc.pid,
+    releaseLifeline() {
+      if (typeof lifeline !== "number") return;
+      const fd = lifeline;
+      lifeline = null;
+      try {
+        closeSync(fd);
+      } catch (error) {
+        // Only EBADF is possible, and only if someone else closed it; nothing is left to do.
+        opts.log.debug(`closing lifeline fd ${fd}: ${String(error)}`);
+      }
+    },
+  };
+}
+
+/** Exit code and signal name of an exited leader. */
+export function exitStatusOf(proc: GroupProcess): {
+  exitCode: number | null;
+  signal: string | null;
+} {
+  const signal = proc.signalCode;
+  return { exitCode: proc.exitCode, signal: signal == null ? null : String(signal) };
+}
+
+/** Sends a signal to every process in the group. False when the group no longer exists. */
+export function signalGroup(pgid: number, signal: string, log: Logger): boolean {
+  try {
+    process.kill(-pgid, signal as NodeJS.Signals);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ESRCH") return false;
+    log.warn(`could not send ${signal} to process group ${pgid}: ${String(error)}`);
+    return false;
+  }
+}
+
+/** Polls until no living (non-zombie) process is left in the group, or the deadline. */
+export async function waitGroupGone(pgid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    let exists = true;
+    try {
+      process.kill(-pgid, 0);
+    } catch (error) {
+      // ESRCH: not even a zombie is left. EPERM would mean a foreign group: not ours.
+      exists = (error as NodeJS.ErrnoException).code !== "ESRCH";
+    }
+    if (!exists || groupMembers(pgid).length === 0) return true;
+    if (performance.now() >= deadline) return false;
+    await Bun.sleep(15);
+  }
+}
+
+export interface TerminateOutcome {
+  /** True when the leader outlived the grace period and needed SIGKILL. */
+  forced: boolean;
+}
+
+/**
+ * Graceful stop of a whole group: the signal to the group, up to timeoutMs for the leader
+ * to exit, then SIGKILL. Once the leader is gone, whatever is left of the group (the
+ * lifeline watcher, stray grandchildren) is killed and awaited, so the port is free.
+ */
+export async function terminateGroup(
+  group: SpawnedGroup,
+  opts: { signal: string; timeoutMs: number; log: Logger; platform?: Platform },
+): Promise<TerminateOutcome> {
+  const platform = opts.platform ?? process.platform;
+  if (platform === "win32") {
+    const killer = Bun.spawn(taskkillArgv(group.pid), { stdio: ["ignore", "ignore", "ignore"] });
+    await killer.exited;
+    await group.proc.exited;
+    return { forced: true };
+  }
+  let forced = false;
+  if (group.proc.exitCode === null && group.proc.signalCode === null) {
+    signalGroup(group.pid, opts.signal, opts.log);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = await Promise.race([
+      group.proc.exited.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), opts.timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      forced = true;
+      opts.log.debug(`pid ${group.pid} ignored ${opts.signal} for ${opts.timeoutMs}ms: SIGKILL`);
+      signalGroup(group.pid, "SIGKILL", opts.log);
+      await group.proc.exited;
+    }
+  }
+  await reapGroup(group, opts.log);
+  return { forced };
+}
+
+/** After the leader exited: kill what is left of its group and wait until it is gone. */
+export async function reapGroup(group: SpawnedGroup, log: Logger): Promise<void> {
+  if (process.platform !== "win32") {
+    signalGroup(group.pid, "SIGKILL", log);
+    if (!(await waitGroupGone(group.pid, 5000))) {
+      log.warn(`process group ${group.pid} still has members 5s after SIGKILL`);
+    }
+  }
+  group.releaseLifeline();
+}

@@ -1,0 +1,163 @@
+/**
+ * Runs the server: its own process group, a lifeline to the engine, output line by line,
+ * optional stdin, a pidfile entry for reaping after an engine crash, and a graceful stop
+ * that resolves only when the whole group is gone (so the port is free for the next one).
+ */
+import type { FileSink } from "bun";
+import type { Logger } from "../log.ts";
+import { clearPidfile, writePidfile } from "./pidfile.ts";
+import { startToken } from "./proc-info.ts";
+import { exitStatusOf, reapGroup, spawnGroup, terminateGroup } from "./process-group.ts";
+import { drainPumps, type OutputFd, pumpLines } from "./stream-lines.ts";
+
+export interface ExitStatus {
+  exitCode: number | null;
+  signal: string | null;
+}
+
+export interface StopResult extends ExitStatus {
+  /** True when the server ignored the stop signal for the whole timeout and got SIGKILL. */
+  forced: boolean;
+}
+
+/** Where the runner records the running group so a later start can reap it. */
+export interface StatePaths {
+  pidfile: string;
+  /** The absolute project root, stored in the pidfile for the reap message. */
+  root: string;
+}
+
+export interface StartProcessOptions {
+  command: string;
+  cwd: string;
+  env: Record<string, string>;
+  forceColor: boolean;
+  /** "forward": the child's stdin is a pipe written through `stdin`; "ignore": /dev/null. */
+  stdin: "forward" | "ignore";
+  onLine(line: string, fd: OutputFd): void;
+  log: Logger;
+  stop: { signal: string; timeoutMs: number };
+  statePaths?: StatePaths;
+}
+
+/** The child's stdin, for the engine's stdin forwarder (only the current child gets it). */
+export interface ChildStdin {
+  write(data: string | Uint8Array): void;
+  end(): void;
+}
+
+export interface RunningProcess {
+  readonly pid: number;
+  /** Epoch milliseconds. */
+  readonly startedAt: number;
+  /** Resolves after the server exited and its group was reaped, all output delivered. */
+  readonly exited: Promise<ExitStatus>;
+  /** null when started with stdin: "ignore". */
+  readonly stdin: ChildStdin | null;
+  /** Graceful stop of the whole group; idempotent. */
+  stop(): Promise<StopResult>;
+}
+
+/** Output still open this long after the exit is held by a detached process: stop reading. */
+const DRAIN_GRACE_MS = 1000;
+
+export function startProcess(opts: StartProcessOptions): RunningProcess {
+  const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
+  if (opts.forceColor) env.FORCE_COLOR = "1";
+  opts.log.debug(`starting \`${opts.command}\` in ${opts.cwd}`);
+  const group = spawnGroup({
+    command: opts.command,
+    cwd: opts.cwd,
+    env,
+    stdin: opts.stdin === "forward" ? "pipe" : "ignore",
+    log: opts.log,
+  });
+  const startedAt = Date.now();
+  const { proc, pid } = group;
+  if (opts.statePaths) {
+    writePidfile(opts.statePaths.pidfile, {
+      root: opts.statePaths.root,
+      command: opts.command,
+      startedAt,
+      engine: { pid: process.pid, start: startToken(process.pid) },
+      group: { pgid: pid, start: startToken(pid) },
+    });
+  }
+  const pumps = [
+    pumpLines(proc.stdout, "stdout", opts.onLine, opts.log),
+    pumpLines(proc.stderr, "stderr", opts.onLine, opts.log),
+  ];
+
+  let stopping: Promise<{ forced: boolean }> | null = null;
+  const exited = (async (): Promise<ExitStatus> => {
+    await proc.exited;
+    const status = exitStatusOf(proc);
+    opts.log.debug(`pid ${pid} exited: code ${status.exitCode} signal ${status.signal}`);
+    // A stop in progress reaps the group itself; an exit nobody asked for is reaped here.
+    if (stopping) await stopping;
+    else await reapGroup(group, opts.log);
+    await drainPumps(pumps, DRAIN_GRACE_MS, opts.log);
+    if (opts.statePaths) clearPidfile(opts.statePaths.pidfile, pid, opts.log);
+    return status;
+  })();
+
+  const stdin: ChildStdin | null =
+    opts.stdin === "forward" && proc.stdin && typeof proc.stdin !== "number"
+      ? wrapStdin(proc.stdin, pid, opts.log)
+      : null;
+
+  let stopResult: Promise<StopResult> | null = null;
+  return {
+    pid,
+    startedAt,
+    exited,
+    stdin,
+    stop() {
+      if (!stopResult) {
+        opts.log.debug(`stopping pid ${pid} with ${opts.stop.signal} (${opts.stop.timeoutMs}ms)`);
+        stopping = terminateGroup(group, { ...opts.stop, log: opts.log });
+        stopResult = (async () => {
+          const { forced } = await stopping!;
+          const status = await exited;
+          return { ...status, forced };
+        })();
+      }
+      return stopResult;
+    },
+  };
+}
+
+function wrapStdin(sink: FileSink, pid: number, log: Logger): ChildStdin {
+  let open = true;
+  return {
+    write(data) {
+      if (!open) return;
+      try {
+        sink.write(data);
+        settle(sink.flush(), (error) => {
+          open = false;
+          log.debug(`stdin of pid ${pid} closed: ${String(error)}`);
+        });
+      } catch (error) {
+        // EPIPE: the child closed its stdin or exited; input for it has nowhere to go.
+        open = false;
+        log.debug(`stdin of pid ${pid} closed: ${String(error)}`);
+      }
+    },
+    end() {
+      if (!open) return;
+      open = false;
+      try {
+        settle(sink.end(), (error) => log.debug(`ending stdin of pid ${pid}: ${String(error)}`));
+      } catch (error) {
+        // Same as above: ending a pipe whose reader is gone is harmless.
+        log.debug(`ending stdin of pid ${pid}: ${String(error)}`);
+      }
+    },
+  };
+}
+
+/** FileSink may report EPIPE later, through a promise: never leave it unhandled. */
+function settle(result: number | Promise<number>, onError: (error: unknown) => void): void {
+  if (result instanceof Promise) result.catch(onError);
+}
