@@ -1,0 +1,250 @@
+import { describe, expect, test } from "bun:test";
+import { mkdirSync, realpathSync } from "node:fs";
+import { join } from "node:path";
+import { CONFIG_FLAGS, type FlagValues } from "../../src/config/flags.ts";
+import { loadConfig } from "../../src/config/load.ts";
+import type { ResolvedConfig } from "../../src/config/schema.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
+
+function load(dir: string, flags: FlagValues = {}, file?: string) {
+  return loadConfig({ cwd: dir, flags: file === undefined ? flags : { ...flags } });
+}
+
+function ok(dir: string, flags: FlagValues = {}): ResolvedConfig {
+  const result = load(dir, flags);
+  if (!result.ok)
+    throw new Error(
+      `expected success, got ${result.error.message}\n${result.error.details?.join("\n")}`,
+    );
+  return result.value.config;
+}
+
+function err(dir: string, flags: FlagValues = {}) {
+  const result = load(dir, flags);
+  if (result.ok) throw new Error("expected a configuration error");
+  return result.error;
+}
+
+const get = (config: ResolvedConfig, path: string[]) =>
+  path.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], config);
+
+/** For each flag: the file's value, the flag's value, and both as resolved. */
+const PRECEDENCE: Record<
+  string,
+  {
+    file: unknown;
+    flag: FlagValues[keyof FlagValues];
+    fileResolved: unknown;
+    flagResolved: unknown;
+  }
+> = {
+  build: { file: "make a", flag: "make b", fileResolved: "make a", flagResolved: "make b" },
+  exec: { file: "./a", flag: "./b", fileResolved: "./a", flagResolved: "./b" },
+  debounce: { file: "300ms", flag: "1s", fileResolved: 300, flagResolved: 1000 },
+  ext: { file: [".go"], flag: "ts,.js", fileResolved: [".go"], flagResolved: [".ts", ".js"] },
+  exclude: {
+    file: ["a/**"],
+    flag: ["b/**", "c/**"],
+    fileResolved: ["a/**"],
+    flagResolved: ["b/**", "c/**"],
+  },
+  poll: { file: "2s", flag: "", fileResolved: 2000, flagResolved: 500 },
+  notifications: { file: true, flag: false, fileResolved: true, flagResolved: false },
+  dashboard: { file: false, flag: true, fileResolved: false, flagResolved: true },
+  dashboardPort: { file: 4000, flag: "5000", fileResolved: 4000, flagResolved: 5000 },
+  dashboardHost: {
+    file: "localhost",
+    flag: "0.0.0.0",
+    fileResolved: "localhost",
+    flagResolved: "0.0.0.0",
+  },
+  healthUrl: {
+    file: "http://a/health",
+    flag: "http://b/health",
+    fileResolved: "http://a/health",
+    flagResolved: "http://b/health",
+  },
+  stopSignal: { file: "SIGINT", flag: "SIGQUIT", fileResolved: "SIGINT", flagResolved: "SIGQUIT" },
+  stopTimeout: { file: "2s", flag: "3s", fileResolved: 2000, flagResolved: 3000 },
+  followSymlinks: { file: false, flag: true, fileResolved: false, flagResolved: true },
+  clear: { file: false, flag: true, fileResolved: false, flagResolved: true },
+  env: { file: { A: "1" }, flag: ["A=2"], fileResolved: { A: "1" }, flagResolved: { A: "2" } },
+};
+
+function fileWith(path: string[], value: unknown): string {
+  const lines = ["exec: ./default"];
+  if (path[0] === "exec") lines.length = 0;
+  let indent = "";
+  for (const key of path.slice(0, -1)) {
+    lines.push(`${indent}${key}:`);
+    indent += "  ";
+  }
+  lines.push(`${indent}${path[path.length - 1]}: ${JSON.stringify(value)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+describe("precedence: defaults < file < flags, key by key", () => {
+  for (const spec of CONFIG_FLAGS) {
+    if (spec.key === "root") continue;
+    const c = PRECEDENCE[spec.key];
+    test(`--${spec.flag} / ${spec.path.join(".")}`, () => {
+      if (!c) throw new Error(`no precedence case for --${spec.flag}`);
+      using dir = tempDir();
+      const base = ok(dir.path, { exec: "./x" });
+      dir.write(".hotreload.yaml", fileWith(spec.path, c.file));
+      const fromFile = ok(dir.path);
+      expect(get(fromFile, spec.path)).toEqual(c.fileResolved);
+      expect(get(fromFile, spec.path)).not.toEqual(c.flagResolved);
+      const fromFlag = ok(dir.path, { [spec.key]: c.flag });
+      expect(get(fromFlag, spec.path)).toEqual(c.flagResolved);
+      expect(base).toBeDefined();
+    });
+  }
+
+  test("--root beats root: in the file, which is relative to the file", () => {
+    using dir = tempDir();
+    mkdirSync(join(dir.path, "a"));
+    mkdirSync(join(dir.path, "b"));
+    dir.write(".hotreload.yaml", "root: ./a\nexec: ./x\n");
+    expect(ok(dir.path).root).toBe(join(dir.path, "a"));
+    expect(ok(dir.path, { root: "b", config: ".hotreload.yaml" }).root).toBe(
+      realpathSync(join(dir.path, "b")),
+    );
+  });
+
+  test("an empty config file means defaults; .yml is found too; --config picks a file", () => {
+    using dir = tempDir();
+    dir.write(".hotreload.yml", "");
+    const config = ok(dir.path, { exec: "./x" });
+    expect(config.debounce).toBeGreaterThan(0);
+    expect(config.configFile).toBe(join(dir.path, ".hotreload.yml"));
+    dir.write("other.yaml", "exec: ./other\n");
+    expect(ok(dir.path, { config: "other.yaml" }).exec).toBe("./other");
+  });
+});
+
+describe("bad input names the place, what was expected and a hint", () => {
+  test("invalid YAML gives file:line:col and the parser's reason", () => {
+    using dir = tempDir();
+    dir.write(".hotreload.yaml", "exec: ./x\nhealth_check:\n  url: [unclosed\n");
+    const e = err(dir.path);
+    expect(e.code).toBe("config.parse");
+    expect(e.message).toMatch(/\.hotreload\.yaml:\d+:\d+: invalid YAML: .+/);
+  });
+
+  test("an unknown key gives its path, position and a did-you-mean", () => {
+    using dir = tempDir();
+    dir.write(".hotreload.yaml", "exec: ./x\nhelth_check:\n  enabled: true\n");
+    const e = err(dir.path);
+    expect(e.code).toBe("config.unknown-key");
+    expect(e.message).toBe(`${join(dir.path, ".hotreload.yaml")}:2:1: Unknown key \`helth_check\``);
+    expect(e.hint).toBe("Did you mean `health_check`?");
+  });
+
+  test("a nested unknown key and a wrong type are both reported with positions", () => {
+    using dir = tempDir();
+    dir.write(".hotreload.yaml", "exec: ./x\nhealth_check:\n  timeout: five\n  intervall: 1s\n");
+    const e = err(dir.path);
+    expect(e.message).toBe("2 problems in the configuration");
+    const text = e.details?.join("\n") ?? "";
+    expect(text).toContain(
+      '.hotreload.yaml:3:12: Expected `health_check.timeout` to be a duration like `5s`, got "five"',
+    );
+    expect(text).toContain(".hotreload.yaml:4:3: Unknown key `health_check.intervall`");
+    expect(text).toContain("Did you mean `health_check.interval`?");
+  });
+
+  test("a port out of range, from the file and from the flag", () => {
+    using dir = tempDir();
+    dir.write(".hotreload.yaml", "exec: ./x\ndashboard:\n  port: 70000\n");
+    expect(err(dir.path).message).toContain(
+      "Expected `dashboard.port` to be a whole number from 1 to 65535, got 70000",
+    );
+    dir.write(".hotreload.yaml", "exec: ./x\n");
+    const e = err(dir.path, { dashboardPort: "0" });
+    expect(e.message).toBe(
+      '--dashboard-port: Expected `--dashboard-port` to be a whole number from 1 to 65535, got "0"',
+    );
+  });
+
+  test("a bad duration flag names the flag", () => {
+    using dir = tempDir();
+    expect(err(dir.path, { exec: "x", debounce: "soon" }).message).toBe(
+      '--debounce: Expected `--debounce` to be a duration like `5s`, got "soon"',
+    );
+  });
+
+  test("no exec configured says what to add and suggests init", () => {
+    using dir = tempDir();
+    const e = err(dir.path);
+    expect(e.code).toBe("config.no-exec");
+    expect(e.hint).toContain("exec:");
+    expect(e.hint).toContain("hotreload init");
+  });
+
+  test("a root that does not exist, or is a file", () => {
+    using dir = tempDir();
+    expect(err(dir.path, { root: "nope", exec: "x" }).code).toBe("root.missing");
+    dir.write("file.txt", "x");
+    const e = err(dir.path, { root: "file.txt", exec: "x" });
+    expect(e.code).toBe("root.not-directory");
+    expect(e.message).toStartWith("--root:");
+  });
+
+  test("the top level must be a mapping", () => {
+    using dir = tempDir();
+    dir.write(".hotreload.yaml", "- exec\n");
+    expect(err(dir.path).message).toContain("Expected the file to be a mapping");
+  });
+
+  test("a missing --config file", () => {
+    using dir = tempDir();
+    expect(err(dir.path, { config: "missing.yaml" }).code).toBe("config.not-found");
+  });
+});
+
+describe("zero configuration", () => {
+  test("a Go module gets go build into the cache directory, outside the tree", () => {
+    using dir = tempDir();
+    dir.write("go.mod", "module example.com/app\n\ngo 1.19\n");
+    const result = load(dir.path);
+    if (!result.ok) throw new Error(result.error.message);
+    const { config, detection, outputs } = result.value;
+    expect(detection?.kind).toBe("go");
+    expect(config.detected).toBe("Go module example.com/app");
+    expect(config.build).toMatch(/^go build -o .+server \.$/);
+    expect(config.build).not.toContain(dir.path);
+    expect(config.ext).toContain(".go");
+    expect(outputs.length).toBe(1);
+  });
+
+  test("a Bun project runs its entry with bun; a Node project with node", () => {
+    using dir = tempDir();
+    dir.write(
+      "package.json",
+      JSON.stringify({ name: "svc", devDependencies: { "@types/bun": "1" } }),
+    );
+    dir.write("server.ts", "");
+    expect(ok(dir.path).exec).toBe("bun server.ts");
+    dir.write("package.json", JSON.stringify({ name: "svc", main: "server.ts" }));
+    expect(ok(dir.path).exec).toBe("node server.ts");
+  });
+
+  test("a Cargo project builds with a target dir in the cache", () => {
+    using dir = tempDir();
+    dir.write("Cargo.toml", '[package]\nname = "svc"\nversion = "0.1.0"\n');
+    const config = ok(dir.path);
+    expect(config.build).toContain("cargo build --target-dir");
+    expect(config.exec).toMatch(/target\/debug\/svc$/);
+  });
+
+  test("an explicit exec in the file turns detection off", () => {
+    using dir = tempDir();
+    dir.write("go.mod", "module m\n");
+    dir.write(".hotreload.yaml", "exec: ./mine\n");
+    const config = ok(dir.path);
+    expect(config.exec).toBe("./mine");
+    expect(config.detected).toBeNull();
+    expect(config.build).toBeNull();
+  });
+});
