@@ -4,19 +4,17 @@
  * decides an exit code.
  */
 import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
-import checkCommand from "./cli/check.ts";
 import { useColor } from "./cli/color.ts";
-import initCommand from "./cli/init.ts";
 import { formatError } from "./cli/print-error.ts";
-import runCommandDef from "./cli/run.ts";
 import { checkFlags } from "./cli/unknown-flags.ts";
 import { exitCodeFor, HotreloadFailure, hotreloadError } from "./errors.ts";
 import { VERSION } from "./version.ts";
 
-const COMMANDS: Record<string, CommandDef<ArgsDef>> = {
-  run: runCommandDef as CommandDef<ArgsDef>,
-  init: initCommand as CommandDef<ArgsDef>,
-  check: checkCommand as CommandDef<ArgsDef>,
+/** Loaded on demand, so `--version`, `init` and `check` never load the engine. */
+const COMMANDS: Record<string, () => Promise<{ default: unknown }>> = {
+  run: () => import("./cli/run.ts"),
+  init: () => import("./cli/init.ts"),
+  check: () => import("./cli/check.ts"),
 };
 
 const EXAMPLES = `EXAMPLES
@@ -43,7 +41,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const name = argv[0] !== undefined && argv[0] in COMMANDS ? argv[0] : "run";
   const rawArgs = name === argv[0] ? argv.slice(1) : argv;
-  const command = COMMANDS[name] as CommandDef<ArgsDef>;
+  const command = (await (COMMANDS[name] as () => Promise<{ default: unknown }>)())
+    .default as CommandDef<ArgsDef>;
   try {
     if (rawArgs.includes("--help") || rawArgs.includes("-h")) {
       const usage = await renderUsage(command);

@@ -40,7 +40,7 @@ export function detectProject(
       ? `%${CACHE_DIR_VARIABLE}%`
       : `$${CACHE_DIR_VARIABLE}`
     : (options.cacheDir ?? projectCacheDir(root));
-  const quote = portable ? (path: string) => `"${path}"` : shellQuote;
+  const quote = (path: string) => (portable && /[$%]/.test(path) ? `"${path}"` : shellQuote(path));
   const read = (name: string) => {
     const file = join(root, name);
     return existsSync(file) ? readFileSync(file, "utf8") : null;

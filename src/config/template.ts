@@ -22,8 +22,8 @@ function shown(node: SchemaNode): unknown {
 function commented(key: string, node: SchemaNode, indent: string): string[] {
   if (node.kind === "object") {
     return [
-      `${indent}# ${node.description}`,
-      `${indent}# ${key}:`,
+      `# ${indent}${node.description}`,
+      `# ${indent}${key}:`,
       ...Object.entries(node.shape).flatMap(([k, child]) => commented(k, child, `${indent}  `)),
     ];
   }
@@ -31,8 +31,8 @@ function commented(key: string, node: SchemaNode, indent: string): string[] {
     .trimEnd()
     .split("\n");
   return [
-    `${indent}# ${value[0]}${value.length === 1 ? `   # ${node.description}` : ""}`,
-    ...value.slice(1).map((l) => `${indent}# ${l}`),
+    `# ${indent}${value[0]}${value.length === 1 ? `   # ${node.description}` : ""}`,
+    ...value.slice(1).map((l) => `# ${indent}${l}`),
   ];
 }
 

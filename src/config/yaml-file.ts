@@ -78,10 +78,14 @@ export function problemsInFile(file: YamlFile, problems: Problem[]) {
   return problemsError(lines);
 }
 
+const GENERAL_HINT =
+  "docs/CONFIGURATION.md lists every key and flag; `hotreload check` re-validates.";
+
 export function problemsError(lines: { text: string; hint?: string }[]) {
   const [first, ...rest] = lines;
   if (!first) throw new Error("problemsError needs at least one problem");
-  if (rest.length === 0) return hotreloadError(errorCodeFor(first.text), first.text, first.hint);
+  if (rest.length === 0)
+    return hotreloadError(errorCodeFor(first.text), first.text, first.hint ?? GENERAL_HINT);
   return hotreloadError(
     errorCodeFor(first.text),
     `${lines.length} problems in the configuration`,

@@ -1,0 +1,182 @@
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { tempDir } from "../helpers/temp-dir.ts";
+
+const MAIN = join(import.meta.dir, "..", "..", "src", "main.ts");
+
+async function cli(args: string[], cwd: string, env: Record<string, string> = {}) {
+  const proc = Bun.spawn([process.execPath, MAIN, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: "1", ...env },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  return { stdout, stderr, code };
+}
+
+/** A user error: exit 2, a message on stderr, and never a stack trace. */
+function expectUsageError(
+  result: { stderr: string; code: number; stdout: string },
+  ...fragments: string[]
+) {
+  expect(result.code).toBe(2);
+  expect(result.stdout).toBe("");
+  for (const fragment of fragments) expect(result.stderr).toContain(fragment);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+  expect(result.stderr).toContain("hint:");
+}
+
+describe("hotreload CLI", () => {
+  test("--version prints the version", async () => {
+    using dir = tempDir();
+    const pkg = JSON.parse(readFileSync(join(import.meta.dir, "..", "..", "package.json"), "utf8"));
+    const result = await cli(["--version"], dir.path);
+    expect(result).toEqual({ stdout: `hotreload ${pkg.version}\n`, stderr: "", code: 0 });
+  });
+
+  test("--help lists the original tool's flags and examples", async () => {
+    using dir = tempDir();
+    const result = await cli(["--help"], dir.path);
+    expect(result.code).toBe(0);
+    for (const flag of [
+      "--root",
+      "--build",
+      "--exec",
+      "--debounce",
+      "--ext",
+      "--exclude",
+      "--notifications",
+      "--dashboard",
+      "--dashboard-port",
+      "--config",
+      "--poll",
+      "--json",
+      "--color",
+    ])
+      expect(result.stdout).toContain(flag);
+    expect(result.stdout).toContain("EXAMPLES");
+  });
+
+  test("an unknown flag gets a did-you-mean", async () => {
+    using dir = tempDir();
+    expectUsageError(
+      await cli(["--exce", "x"], dir.path),
+      "Unknown flag --exce",
+      "Did you mean --exec?",
+    );
+    expectUsageError(await cli(["check", "--jsn"], dir.path), "Unknown flag --jsn", "--json");
+  });
+
+  test("an unexpected argument is refused", async () => {
+    using dir = tempDir();
+    expectUsageError(await cli(["go", "run", "."], dir.path), 'Unexpected argument "go"');
+  });
+
+  test("no exec configured points at init", async () => {
+    using dir = tempDir();
+    expectUsageError(await cli([], dir.path), "No `exec` command is configured", "hotreload init");
+  });
+
+  test("invalid YAML points at file:line:col", async () => {
+    using dir = tempDir();
+    dir.write(".hotreload.yaml", "exec: ./x\ndebounce: [1\n");
+    expectUsageError(await cli(["check"], dir.path), ".hotreload.yaml:3:1: invalid YAML");
+  });
+
+  test("a wrong value reads like a sentence", async () => {
+    using dir = tempDir();
+    dir.write(".hotreload.yaml", "exec: ./x\nhealth_check:\n  timeout: five\n");
+    expectUsageError(
+      await cli(["check"], dir.path),
+      'Expected `health_check.timeout` to be a duration like `5s`, got "five"',
+    );
+  });
+
+  test("a port out of range and a missing root", async () => {
+    using dir = tempDir();
+    expectUsageError(
+      await cli(["check", "--exec", "x", "--dashboard-port", "99999"], dir.path),
+      "--dashboard-port",
+      "1 to 65535",
+    );
+    expectUsageError(
+      await cli(["check", "--exec", "x", "--root", "missing"], dir.path),
+      "does not exist",
+    );
+  });
+
+  test("check --json prints the resolved configuration", async () => {
+    using dir = tempDir();
+    dir.write(".hotreload.yaml", "exec: ./server\ndebounce: 300ms\n");
+    const result = await cli(["check", "--json", "--ext", "go"], dir.path);
+    expect(result.code).toBe(0);
+    const config = JSON.parse(result.stdout);
+    expect(config).toMatchObject({
+      exec: "./server",
+      debounce: 300,
+      ext: [".go"],
+      root: dir.path,
+      health_check: { timeout: 5000 },
+    });
+  });
+
+  test("init writes a commented config for a Go module, refuses to overwrite, --force replaces", async () => {
+    using dir = tempDir();
+    dir.write("go.mod", "module example.com/svc\n\ngo 1.19\n");
+    const first = await cli(["init"], dir.path);
+    expect(first.code).toBe(0);
+    const text = readFileSync(join(dir.path, ".hotreload.yaml"), "utf8");
+    expect(text.split("\n")[0]).toMatch(
+      /^# yaml-language-server: \$schema=.+hotreload\.schema\.json$/,
+    );
+    expect(text).toContain("# Detected: Go module example.com/svc");
+    const parsed = parse(text);
+    expect(parsed.build).toBe('go build -o "$HOTRELOAD_CACHE_DIR/server" .');
+    expect(parsed.ext).toContain(".go");
+    expect(text).toContain("# health_check:");
+    const checked = await cli(["check", "--json"], dir.path);
+    expect(checked.code).toBe(0);
+
+    expectUsageError(await cli(["init"], dir.path), "already exists", "--force");
+    dir.write(".hotreload.yaml", "exec: old\n");
+    expect((await cli(["init", "--force"], dir.path)).code).toBe(0);
+    expect(readFileSync(join(dir.path, ".hotreload.yaml"), "utf8")).toContain(
+      "Detected: Go module",
+    );
+  });
+
+  test("init detects Bun, Node, Cargo and Python projects", async () => {
+    const cases: [string, Record<string, string>, RegExp][] = [
+      [
+        "bun",
+        { "package.json": '{"name":"a"}', "bun.lock": "", "index.ts": "" },
+        /^exec: bun index\.ts$/m,
+      ],
+      [
+        "node",
+        { "package.json": '{"name":"a","main":"app.js"}', "app.js": "" },
+        /^exec: node app\.js$/m,
+      ],
+      ["cargo", { "Cargo.toml": '[package]\nname = "svc"\n' }, /^build: cargo build --target-dir/m],
+      [
+        "python",
+        { "pyproject.toml": '[project]\nname = "svc"\n', "main.py": "" },
+        /^exec: python3 main\.py$/m,
+      ],
+    ];
+    for (const [, files, expected] of cases) {
+      using dir = tempDir();
+      for (const [name, text] of Object.entries(files)) dir.write(name, text);
+      expect((await cli(["init"], dir.path)).code).toBe(0);
+      expect(readFileSync(join(dir.path, ".hotreload.yaml"), "utf8")).toMatch(expected);
+    }
+  });
+});
