@@ -78,8 +78,7 @@ export function createPathFilter(options: FilterOptions): PathFilter {
   function own(rel: string, isDir: boolean): string | null {
     const name = baseName(rel);
     const hit = always.find((a) => rel === a);
-    if (hit !== undefined)
-      return `always ignored: ${hit}${isDir ? "/" : ""} (build output or cache)`;
+    if (hit !== undefined) return `always ignored: ${hit} (build output or cache)`;
     if (name === ".git") return "inside .git/";
     if (isDir && defaultDirs.has(name)) return `default ignore: ${name}/`;
     const user = globHit(userGlobs, rel, isDir);

@@ -75,7 +75,7 @@ describe("always ignored", () => {
 
   test("reason for build output", () => {
     const filter = make({ alwaysIgnore: [`${ROOT}/bin`] });
-    expect(filter.reason("bin/server")).toBe("always ignored: bin/ (build output or cache)");
+    expect(filter.reason("bin/server")).toBe("always ignored: bin (build output or cache)");
   });
 });
 

@@ -1,0 +1,61 @@
+/**
+ * Confirms a debounced batch against content: each path is hashed now and compared with
+ * what the store knew before the batch. The kind comes from that comparison, not from the
+ * events: known and gone is a delete, unknown and present a create, a different hash a
+ * modify. Same bytes (a touch, an identical save, a checkout restoring a file) is no
+ * change at all; a file whose first hash had not been taken yet always counts.
+ */
+import { join } from "node:path";
+import type { FileChange } from "../events/types.ts";
+import type { Logger } from "../log.ts";
+import { hashFile } from "./file-hash.ts";
+import type { FingerprintStore } from "./fingerprint-store.ts";
+import { runPool } from "./pool.ts";
+
+export interface Confirmed {
+  changes: FileChange[];
+  /** Paths that had events but the same content. */
+  unchanged: string[];
+}
+
+async function safeHash(abs: string, log: Logger): Promise<string> {
+  try {
+    return (await hashFile(abs)) ?? "";
+  } catch (error) {
+    // Present but unreadable (EACCES, EIO): count it as changed rather than miss a change.
+    log.debug(`${abs}: cannot read to hash (${(error as Error).message}); counted as changed`);
+    return `unreadable:${performance.now()}`;
+  }
+}
+
+export async function confirmChanges(
+  batch: readonly FileChange[],
+  options: { root: string; store: FingerprintStore; log: Logger; concurrency: number },
+): Promise<Confirmed> {
+  const { store, log } = options;
+  const hashes = new Map<string, string>();
+  await runPool(batch, options.concurrency, async ({ path }) => {
+    hashes.set(path, await safeHash(join(options.root, path), log));
+  });
+  const changes: FileChange[] = [];
+  const unchanged: string[] = [];
+  for (const { path } of batch) {
+    const hash = hashes.get(path) ?? "";
+    const before = store.get(path);
+    if (hash === "") {
+      if (before !== undefined) {
+        store.delete(path);
+        changes.push({ path, kind: "delete" });
+      } else log.debug(`${path}: created and removed within one batch; dropped`);
+    } else if (before === undefined) {
+      store.set(path, hash);
+      changes.push({ path, kind: "create" });
+    } else if (before.hash === hash) {
+      unchanged.push(path);
+    } else {
+      store.set(path, hash);
+      changes.push({ path, kind: "modify" });
+    }
+  }
+  return { changes, unchanged };
+}

@@ -1,0 +1,48 @@
+/**
+ * Per-file content hashes for change detection. Bun.hash (wyhash, 64-bit) is about ten
+ * times faster than SHA-256 here (docs/WATCHING.md); collisions only matter for telling
+ * one version of the same file from the next, where 64 bits are plenty. Files are read in
+ * fixed 1 MiB chunks, each hash seeding the next, so memory stays bounded for any size
+ * and the result does not depend on how the kernel splits reads.
+ */
+import { open } from "node:fs/promises";
+
+export const HASH_CHUNK_BYTES = 1 << 20;
+
+function isMissing(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR" || code === "ELOOP";
+}
+
+/**
+ * The content hash of a regular file (following symlinks), or null when there is no
+ * readable regular file at `abs` (gone, a directory, a socket). Other errors are thrown.
+ */
+export async function hashFile(abs: string): Promise<string | null> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(abs, "r");
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw error;
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) return null;
+    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(HASH_CHUNK_BYTES, stat.size + 1)));
+    let seed: number | bigint = 0;
+    let position = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      seed = Bun.hash(buffer.subarray(0, bytesRead), seed);
+      position += bytesRead;
+      if (bytesRead < buffer.length) break;
+    }
+    return `${seed.toString(16)}:${position}`;
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw error;
+  } finally {
+    await handle.close();
+  }
+}
