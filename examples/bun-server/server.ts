@@ -37,16 +37,13 @@ const server = Bun.serve({
   },
 });
 
-const shownHost = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;
-console.log(`listening on http://${shownHost}:${server.port}`);
-
 let stopping = false;
 function shutdown(signal: NodeJS.Signals): void {
   if (stopping) return;
   stopping = true;
   console.log(`shutting down (${signal})`);
   setTimeout(() => {
-    console.error("shutdown timed out; closing open connections");
+    console.error(`shutdown timed out after ${SHUTDOWN_TIMEOUT_MS} ms; exiting`);
     process.exit(1);
   }, SHUTDOWN_TIMEOUT_MS).unref();
   server.stop().then(() => {
@@ -57,3 +54,8 @@ function shutdown(signal: NodeJS.Signals): void {
 
 process.on("SIGTERM", shutdown);
 process.on("SIGINT", shutdown);
+
+// Announce readiness only once the signal handlers are in place, so a supervisor that
+// stops the server right after this line always gets the graceful path.
+const shownHost = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;
+console.log(`listening on http://${shownHost}:${server.port}`);

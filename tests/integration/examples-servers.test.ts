@@ -77,7 +77,7 @@ function serverContract(name: string, command: () => string[], cwd: string, vers
     expect(server.lines()).toContainEqual(expect.stringMatching(/^shutting down/));
   });
 
-  test(`${name}: .hotreload.yaml is valid, points at the schema, ignores its build output`, async () => {
+  test(`${name}: .hotreload.yaml is valid, points at the schema, keeps build output out of the watch`, async () => {
     const text = await readFile(join(cwd, ".hotreload.yaml"), "utf8");
     expect(text.split("\n")[0]).toBe(
       "# yaml-language-server: $schema=../../schema/hotreload.schema.json",
@@ -85,8 +85,16 @@ function serverContract(name: string, command: () => string[], cwd: string, vers
     const checked = configSchema.check(YAML.parse(text), []);
     if (!checked.ok) throw new Error(`invalid: ${JSON.stringify(checked.problems, null, 2)}`);
     expect(checked.value.health_check.enabled).toBe(true);
-    expect(checked.value.ignore_patterns).toContain("bin/**");
-    expect(await readFile(join(cwd, ".gitignore"), "utf8")).toMatch(/^bin\/$/m);
+    // The build writes either outside the tree (the cache dir) or into an ignored folder.
+    const output = checked.value.build?.match(/(?:-o|--outfile=)\s*"?([^"\s]+)/)?.[1];
+    if (!output) throw new Error(`no output path in build: ${checked.value.build}`);
+    if (!output.startsWith("$HOTRELOAD_CACHE_DIR/")) {
+      const folder = output.replace(/^\.\//, "").split("/")[0];
+      expect(checked.value.ignore_patterns).toContain(`${folder}/**`);
+      expect(await readFile(join(cwd, ".gitignore"), "utf8")).toMatch(
+        new RegExp(`^${folder}/$`, "m"),
+      );
+    }
   });
 }
 
