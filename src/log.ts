@@ -52,11 +52,27 @@ export function createLoggerFactory(options: {
   color: boolean;
   stream?: NodeJS.WriteStream;
 }): LoggerFactory {
+  const out = options.stream ?? process.stderr;
+  const paint = (code: string, text: string) =>
+    options.color ? `\x1b[${code}m${text}\x1b[0m` : text;
+  // One line per message, in the same shape as the event log: "hotreload <tag> message".
+  const reporter = {
+    log(entry: { type: string; tag: string; args: unknown[] }) {
+      const text = entry.args.map(String).join(" ");
+      const body =
+        entry.type === "error"
+          ? paint("31", text)
+          : entry.type === "warn"
+            ? paint("33", text)
+            : entry.type === "debug"
+              ? paint("2", text)
+              : text;
+      out.write(`${paint("35", "hotreload")} ${paint("2", entry.tag)} ${body}\n`);
+    },
+  };
   const root: ConsolaInstance = createConsola({
     level: LEVELS[options.level],
-    formatOptions: { colors: options.color, date: false, compact: true },
-    stdout: options.stream ?? process.stderr,
-    stderr: options.stream ?? process.stderr,
+    reporters: [reporter],
   });
   const cache = new Map<LogTag, Logger>();
   return {

@@ -53,6 +53,7 @@ export default defineCommand({
             timestamps: Boolean(args.timestamps),
             debug: level === "debug",
             clear: config.clear,
+            keysHint: Boolean(process.stdin.isTTY),
             out: process.stdout,
             err: process.stderr,
           }),
@@ -64,6 +65,14 @@ export default defineCommand({
           `detected ${detection.label}: build \`${detection.build ?? "(none)"}\`, exec \`${detection.exec}\` — override with --build/--exec or \`hotreload init\``,
         );
 
+    bus.emit({
+      type: "engine.started",
+      version: VERSION,
+      root: config.root,
+      pid: process.pid,
+      build: config.build,
+      exec: config.exec ?? "",
+    });
     const guard = await guardProcess({ root: config.root, log: logs.tag("run") });
     const notifier = createNotifier({
       enabled: config.notifications.enabled,
@@ -147,14 +156,6 @@ export default defineCommand({
       loop.send({ type: "command", command: "quit" });
     });
 
-    bus.emit({
-      type: "engine.started",
-      version: `hotreload ${VERSION}`,
-      root: config.root,
-      pid: process.pid,
-      build: config.build,
-      exec: config.exec ?? "",
-    });
     loop.send({ type: "start" });
     const code = await loop.exited;
     keys?.close();

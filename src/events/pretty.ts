@@ -12,6 +12,8 @@ export interface PrettyOptions {
   timestamps: boolean;
   debug: boolean;
   clear: boolean;
+  /** Show the key bindings on the start line (interactive terminals only). */
+  keysHint: boolean;
   out: { write(text: string): unknown };
   err: { write(text: string): unknown };
 }
@@ -49,7 +51,10 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
         }
         return;
       case "engine.started":
-        return info(event, `${c.bold(event.version)} watching ${event.root}`);
+        return info(
+          event,
+          `${c.bold(`v${event.version}`)} watching ${event.root} ${options.keysHint ? c.dim("(r rebuild · s stop/start · q quit)") : ""}`,
+        );
       case "watch.ready":
         return info(
           event,
