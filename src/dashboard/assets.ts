@@ -1,0 +1,42 @@
+/**
+ * The page, embedded as text at build time so the compiled binary needs no files beside it.
+ */
+import ansiJs from "./ui/ansi.js" with { type: "text" };
+import appCss from "./ui/app.css" with { type: "text" };
+import appJs from "./ui/app.js" with { type: "text" };
+import chartJs from "./ui/chart.js" with { type: "text" };
+import favicon from "./ui/favicon.svg" with { type: "text" };
+import indexHtml from "./ui/index.html" with { type: "text" };
+import logViewJs from "./ui/log-view.js" with { type: "text" };
+import panelsCss from "./ui/panels.css" with { type: "text" };
+import statusJs from "./ui/status.js" with { type: "text" };
+import themeCss from "./ui/theme.css" with { type: "text" };
+
+export interface Asset {
+  body: string;
+  contentType: string;
+}
+
+const JS = "text/javascript; charset=utf-8";
+const CSS = "text/css; charset=utf-8";
+
+export function pageAssets(): Map<string, Asset> {
+  // bun-types declares *.html imports as HTMLBundle; with type "text" it is the file's text.
+  const html: Asset = {
+    body: indexHtml as unknown as string,
+    contentType: "text/html; charset=utf-8",
+  };
+  return new Map([
+    ["/", html],
+    ["/index.html", html],
+    ["/theme.css", { body: themeCss, contentType: CSS }],
+    ["/app.css", { body: appCss, contentType: CSS }],
+    ["/panels.css", { body: panelsCss, contentType: CSS }],
+    ["/app.js", { body: appJs, contentType: JS }],
+    ["/ansi.js", { body: ansiJs, contentType: JS }],
+    ["/chart.js", { body: chartJs, contentType: JS }],
+    ["/log-view.js", { body: logViewJs, contentType: JS }],
+    ["/status.js", { body: statusJs, contentType: JS }],
+    ["/favicon.svg", { body: favicon, contentType: "image/svg+xml" }],
+  ]);
+}

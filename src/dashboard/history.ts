@@ -1,0 +1,241 @@
+/**
+ * What the dashboard remembers, as a pure reducer over bus events: the phase, the current
+ * process, health, backoff, the last builds with their stage times, recent changes and the
+ * last build error. Log lines live in a separate ring (log-ring.ts).
+ */
+import type { Event, EventOf, FileChange, Phase, ReloadTiming } from "../events/types.ts";
+
+export const MAX_BUILDS = 50;
+export const MAX_CHANGE_BATCHES = 20;
+export const MAX_FILES_PER_BATCH = 50;
+
+export type BuildOutcome = "building" | "ok" | "failed" | "cancelled";
+
+export interface BuildRecord {
+  seq: number;
+  reason: string;
+  /** Epoch ms when the build started. */
+  startedAt: number;
+  outcome: BuildOutcome;
+  /** Wall time from build start to the reload being done, or to the build ending if it failed. */
+  durationMs: number | null;
+  /** Stage durations in ms: build, stop (old process), start (new process), healthy. */
+  stages: ReloadTiming;
+  /** True once reload.done arrived, or the build failed or was cancelled. */
+  done: boolean;
+}
+
+export interface ChangeBatch {
+  time: number;
+  /** At most MAX_FILES_PER_BATCH entries; `total` says how many there were. */
+  files: FileChange[];
+  total: number;
+}
+
+export interface BuildError {
+  seq: number;
+  time: number;
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  tail: string[];
+}
+
+export type Health =
+  | { status: "none" }
+  | { status: "checking"; pid: number }
+  | { status: "ok"; pid: number; attempts: number; ms: number }
+  | { status: "failed"; pid: number; attempts: number; error: string };
+
+export interface HistoryView {
+  engine: Omit<EventOf<"engine.started">, "type" | "time"> | null;
+  phase: Phase;
+  process: { pid: number; startedAt: number } | null;
+  health: Health;
+  backoff: { attempt: number; delayMs: number; until: number } | null;
+  watch: { mode: "native" | "poll"; dirs: number } | null;
+  builds: readonly BuildRecord[];
+  changes: readonly ChangeBatch[];
+  lastError: BuildError | null;
+}
+
+/** Timestamps of the reload in flight, from which the stage times are derived. */
+interface ReloadMarks {
+  seq: number;
+  stoppingAt?: number;
+  startingAt?: number;
+  exitedAt?: number;
+}
+
+export interface HistoryState extends HistoryView {
+  reload: ReloadMarks | null;
+}
+
+export const initialHistory: HistoryState = {
+  engine: null,
+  phase: "idle",
+  process: null,
+  health: { status: "none" },
+  backoff: null,
+  watch: null,
+  builds: [],
+  changes: [],
+  lastError: null,
+  reload: null,
+};
+
+export function viewOf(state: HistoryState): HistoryView {
+  const { reload: _reload, ...view } = state;
+  return view;
+}
+
+function updateBuild(
+  state: HistoryState,
+  seq: number,
+  change: (build: BuildRecord) => BuildRecord,
+): readonly BuildRecord[] {
+  return state.builds.map((build) => (build.seq === seq ? change(build) : build));
+}
+
+function withStage(state: HistoryState, stage: keyof ReloadTiming, ms: number): HistoryState {
+  if (!state.reload) return state;
+  const builds = updateBuild(state, state.reload.seq, (b) => ({
+    ...b,
+    stages: { ...b.stages, [stage]: Math.max(0, ms) },
+  }));
+  return { ...state, builds };
+}
+
+function sumStages(stages: ReloadTiming): number {
+  return (stages.build ?? 0) + (stages.stop ?? 0) + (stages.start ?? 0) + (stages.healthy ?? 0);
+}
+
+/** Returns the same object when the event changes nothing (log lines, notices). */
+export function reduceHistory(state: HistoryState, event: Event): HistoryState {
+  switch (event.type) {
+    case "engine.started": {
+      const { type: _t, time: _time, ...engine } = event;
+      return { ...state, engine };
+    }
+    case "phase":
+      return {
+        ...state,
+        phase: event.phase,
+        backoff: event.phase === "backoff" ? state.backoff : null,
+      };
+    case "watch.ready":
+      return { ...state, watch: { mode: event.mode, dirs: event.dirs } };
+    case "changes": {
+      const batch = {
+        time: event.time,
+        files: event.changes.slice(0, MAX_FILES_PER_BATCH),
+        total: event.changes.length,
+      };
+      return { ...state, changes: [...state.changes, batch].slice(-MAX_CHANGE_BATCHES) };
+    }
+    case "build.started": {
+      const record: BuildRecord = {
+        seq: event.seq,
+        reason: event.reason,
+        startedAt: event.time,
+        outcome: "building",
+        durationMs: null,
+        stages: {},
+        done: false,
+      };
+      const builds = [...state.builds.filter((b) => b.seq !== event.seq), record];
+      return { ...state, builds: builds.slice(-MAX_BUILDS), reload: { seq: event.seq } };
+    }
+    case "build.finished": {
+      const builds = updateBuild(state, event.seq, (b) => ({
+        ...b,
+        outcome: event.ok ? "ok" : "failed",
+        durationMs: event.durationMs,
+        stages: { ...b.stages, build: event.durationMs },
+        done: !event.ok,
+      }));
+      if (event.ok) return { ...state, builds, lastError: null };
+      const lastError: BuildError = {
+        seq: event.seq,
+        time: event.time,
+        exitCode: event.exitCode,
+        signal: event.signal,
+        durationMs: event.durationMs,
+        tail: event.tail,
+      };
+      const reload = state.reload?.seq === event.seq ? null : state.reload;
+      return { ...state, builds, lastError, reload };
+    }
+    case "build.cancelled": {
+      const builds = updateBuild(state, event.seq, (b) => ({
+        ...b,
+        outcome: "cancelled",
+        durationMs: event.time - b.startedAt,
+        done: true,
+      }));
+      return { ...state, builds, reload: state.reload?.seq === event.seq ? null : state.reload };
+    }
+    case "process.stopping":
+      return state.reload
+        ? { ...state, reload: { ...state.reload, stoppingAt: event.time } }
+        : state;
+    case "process.exited": {
+      const base: HistoryState =
+        state.process?.pid === event.pid
+          ? { ...state, process: null, health: { status: "none" } }
+          : state;
+      if (!base.reload) return base;
+      const reload = { ...base.reload, exitedAt: event.time };
+      const stopped = base.reload.stoppingAt;
+      const next = stopped === undefined ? base : withStage(base, "stop", event.time - stopped);
+      return { ...next, reload };
+    }
+    case "process.starting":
+      return state.reload
+        ? { ...state, reload: { ...state.reload, startingAt: event.time } }
+        : state;
+    case "process.started": {
+      const next: HistoryState = {
+        ...state,
+        process: { pid: event.pid, startedAt: event.time },
+        health: { status: "checking", pid: event.pid },
+      };
+      const from = state.reload?.startingAt ?? state.reload?.exitedAt;
+      return from === undefined ? next : withStage(next, "start", event.time - from);
+    }
+    case "health.ok": {
+      const next: HistoryState = {
+        ...state,
+        health: { status: "ok", pid: event.pid, attempts: event.attempts, ms: event.ms },
+      };
+      const started = state.process?.pid === event.pid ? state.process.startedAt : undefined;
+      return started === undefined ? next : withStage(next, "healthy", event.time - started);
+    }
+    case "health.failed":
+      return {
+        ...state,
+        health: { status: "failed", pid: event.pid, attempts: event.attempts, error: event.error },
+      };
+    case "crash.backoff":
+      return {
+        ...state,
+        backoff: {
+          attempt: event.attempt,
+          delayMs: event.delayMs,
+          until: event.time + event.delayMs,
+        },
+      };
+    case "reload.done": {
+      const builds = updateBuild(state, event.seq, (b) => ({
+        ...b,
+        // The engine's own timing wins over what we derived from event times.
+        stages: { ...b.stages, ...event.timing },
+        durationMs: Math.max(event.time - b.startedAt, sumStages({ ...b.stages, ...event.timing })),
+        done: true,
+      }));
+      return { ...state, builds, reload: state.reload?.seq === event.seq ? null : state.reload };
+    }
+    default:
+      return state;
+  }
+}

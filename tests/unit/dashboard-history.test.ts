@@ -1,0 +1,245 @@
+import { describe, expect, test } from "bun:test";
+import {
+  type HistoryState,
+  initialHistory,
+  MAX_BUILDS,
+  MAX_CHANGE_BATCHES,
+  MAX_FILES_PER_BATCH,
+  reduceHistory,
+  viewOf,
+} from "../../src/dashboard/history.ts";
+import type { Event, EventInput } from "../../src/events/types.ts";
+
+/** Feeds events stamped with explicit times (ms) through the reducer. */
+function run(steps: [number, EventInput][], from: HistoryState = initialHistory): HistoryState {
+  return steps.reduce(
+    (state, [time, input]) => reduceHistory(state, { ...input, time } as Event),
+    from,
+  );
+}
+
+const reloadOne: [number, EventInput][] = [
+  [1000, { type: "changes", changes: [{ path: "main.go", kind: "modify" }], fingerprint: "f1" }],
+  [1000, { type: "build.started", seq: 1, command: "go build", reason: "main.go changed" }],
+  [
+    1800,
+    {
+      type: "build.finished",
+      seq: 1,
+      ok: true,
+      exitCode: 0,
+      signal: null,
+      durationMs: 800,
+      tail: [],
+    },
+  ],
+  [1800, { type: "process.starting", command: "./app" }],
+  [1850, { type: "process.started", pid: 100 }],
+  [2050, { type: "health.ok", pid: 100, attempts: 2, ms: 200, status: 200 }],
+  [
+    2050,
+    { type: "reload.done", seq: 1, files: 1, timing: { build: 800, start: 50, healthy: 200 } },
+  ],
+];
+
+describe("dashboard history reducer", () => {
+  test("a first reload records build, start and healthy times, the process and health", () => {
+    const state = run(reloadOne);
+    expect(state.builds).toHaveLength(1);
+    const build = state.builds[0]!;
+    expect(build).toMatchObject({ seq: 1, outcome: "ok", done: true, reason: "main.go changed" });
+    expect(build.stages).toEqual({ build: 800, start: 50, healthy: 200 });
+    expect(build.durationMs).toBe(1050);
+    expect(state.process).toEqual({ pid: 100, startedAt: 1850 });
+    expect(state.health).toEqual({ status: "ok", pid: 100, attempts: 2, ms: 200 });
+    expect(state.reload).toBeNull();
+  });
+
+  test("a swap derives the stop time from process.stopping → process.exited", () => {
+    const state = run([
+      ...reloadOne,
+      [5000, { type: "build.started", seq: 2, command: "go build", reason: "x" }],
+      [
+        5500,
+        {
+          type: "build.finished",
+          seq: 2,
+          ok: true,
+          exitCode: 0,
+          signal: null,
+          durationMs: 500,
+          tail: [],
+        },
+      ],
+      [5500, { type: "process.stopping", pid: 100, signal: "SIGTERM" }],
+      [
+        5530,
+        {
+          type: "process.exited",
+          pid: 100,
+          exitCode: 0,
+          signal: null,
+          requested: true,
+          uptimeMs: 3680,
+        },
+      ],
+      [5530, { type: "process.starting", command: "./app" }],
+      [5570, { type: "process.started", pid: 101 }],
+      [5600, { type: "health.ok", pid: 101, attempts: 1, ms: 30, status: 200 }],
+    ]);
+    const build = state.builds[1]!;
+    expect(build.stages).toEqual({ build: 500, stop: 30, start: 40, healthy: 30 });
+    expect(build.done).toBe(false); // reload.done has not arrived yet
+    expect(state.process?.pid).toBe(101);
+    const done = run(
+      [[5600, { type: "reload.done", seq: 2, files: 1, timing: { stop: 31 } }]],
+      state,
+    );
+    expect(done.builds[1]!.stages.stop).toBe(31); // the engine's own figure wins
+    // Wall time is 600 ms, but a total is never less than the sum of its stages (601).
+    expect(done.builds[1]!.durationMs).toBe(601);
+  });
+
+  test("a failed build keeps the last error with its tail; the next success clears it", () => {
+    const failed = run([
+      [0, { type: "build.started", seq: 7, command: "go build", reason: "x" }],
+      [
+        90,
+        {
+          type: "build.finished",
+          seq: 7,
+          ok: false,
+          exitCode: 2,
+          signal: null,
+          durationMs: 90,
+          tail: ["main.go:3: undefined: x"],
+        },
+      ],
+    ]);
+    expect(failed.builds[0]).toMatchObject({ outcome: "failed", done: true, durationMs: 90 });
+    expect(failed.lastError).toEqual({
+      seq: 7,
+      time: 90,
+      exitCode: 2,
+      signal: null,
+      durationMs: 90,
+      tail: ["main.go:3: undefined: x"],
+    });
+    expect(failed.reload).toBeNull();
+    const fixed = run(
+      [
+        [200, { type: "build.started", seq: 8, command: "go build", reason: "x" }],
+        [
+          300,
+          {
+            type: "build.finished",
+            seq: 8,
+            ok: true,
+            exitCode: 0,
+            signal: null,
+            durationMs: 100,
+            tail: [],
+          },
+        ],
+      ],
+      failed,
+    );
+    expect(fixed.lastError).toBeNull();
+  });
+
+  test("a cancelled build is marked cancelled with its time so far", () => {
+    const state = run([
+      [0, { type: "build.started", seq: 3, command: "b", reason: "x" }],
+      [120, { type: "build.cancelled", seq: 3, reason: "newer change" }],
+    ]);
+    expect(state.builds[0]).toMatchObject({ outcome: "cancelled", durationMs: 120, done: true });
+  });
+
+  test("keeps the last 50 builds and 20 change batches, each batch at most 50 files", () => {
+    const steps: [number, EventInput][] = [];
+    for (let seq = 1; seq <= MAX_BUILDS + 10; seq++) {
+      steps.push([seq, { type: "build.started", seq, command: "b", reason: "r" }]);
+    }
+    const many = Array.from({ length: 80 }, (_, i) => ({
+      path: `f${i}.go`,
+      kind: "create" as const,
+    }));
+    for (let i = 0; i < MAX_CHANGE_BATCHES + 5; i++) {
+      steps.push([i, { type: "changes", changes: many, fingerprint: null }]);
+    }
+    const state = run(steps);
+    expect(state.builds).toHaveLength(MAX_BUILDS);
+    expect(state.builds[0]!.seq).toBe(11);
+    expect(state.changes).toHaveLength(MAX_CHANGE_BATCHES);
+    expect(state.changes[0]!.files).toHaveLength(MAX_FILES_PER_BATCH);
+    expect(state.changes[0]!.total).toBe(80);
+  });
+
+  test("backoff ends at time + delay and clears when the phase moves on", () => {
+    const inBackoff = run([
+      [1000, { type: "process.started", pid: 5 }],
+      [
+        3000,
+        {
+          type: "process.exited",
+          pid: 5,
+          exitCode: 1,
+          signal: null,
+          requested: false,
+          uptimeMs: 2000,
+        },
+      ],
+      [3000, { type: "crash.backoff", attempt: 2, delayMs: 2000, exitCode: 1 }],
+      [3000, { type: "phase", phase: "backoff", previous: "crashed" }],
+    ]);
+    expect(inBackoff.process).toBeNull();
+    expect(inBackoff.health).toEqual({ status: "none" });
+    expect(inBackoff.backoff).toEqual({ attempt: 2, delayMs: 2000, until: 5000 });
+    const next = run(
+      [[5000, { type: "phase", phase: "starting", previous: "backoff" }]],
+      inBackoff,
+    );
+    expect(next.phase).toBe("starting");
+    expect(next.backoff).toBeNull();
+  });
+
+  test("log lines and notices leave the state object untouched; the view hides reload marks", () => {
+    const state = run(reloadOne);
+    const after = reduceHistory(state, {
+      type: "log",
+      stream: "app",
+      fd: "stdout",
+      line: "hi",
+      time: 1,
+    });
+    expect(after).toBe(state);
+    expect("reload" in viewOf(state)).toBe(false);
+  });
+
+  test("engine.started and watch.ready are remembered", () => {
+    const state = run([
+      [
+        0,
+        {
+          type: "engine.started",
+          version: "1.0.0",
+          root: "/p",
+          pid: 9,
+          build: null,
+          exec: "bun x.ts",
+        },
+      ],
+      [1, { type: "watch.ready", mode: "poll", dirs: 12, ms: 4 }],
+      [2, { type: "health.failed", pid: 9, attempts: 3, error: "ECONNREFUSED" }],
+    ]);
+    expect(state.engine).toEqual({
+      version: "1.0.0",
+      root: "/p",
+      pid: 9,
+      build: null,
+      exec: "bun x.ts",
+    });
+    expect(state.watch).toEqual({ mode: "poll", dirs: 12 });
+    expect(state.health).toEqual({ status: "failed", pid: 9, attempts: 3, error: "ECONNREFUSED" });
+  });
+});
