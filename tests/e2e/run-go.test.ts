@@ -5,21 +5,12 @@
 import { describe, expect, test } from "bun:test";
 import { cpSync, readFileSync, renameSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { isAlive } from "../../src/run/proc-info.ts";
 import { freePort, startHotreload } from "../helpers/hotreload-process.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 
 const EXAMPLE = join(import.meta.dir, "..", "..", "examples", "go-server");
 const hasGo = Bun.which("go") !== null;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    // ESRCH: the process is gone, which is what the caller is waiting for.
-    return false;
-  }
-}
 
 async function get(port: number, path = "/"): Promise<string> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`);

@@ -56,32 +56,37 @@ function engine(settings: Partial<EngineSettings> = {}) {
   return api;
 }
 
-const buildOk = (seq: number) =>
-  ({
-    type: "buildDone",
-    seq,
-    ok: true,
-    cancelled: false,
-    exitCode: 0,
-    signal: null,
-    durationMs: 10,
-    tail: [],
-  }) as const;
-const buildFail = (seq: number) =>
-  ({
-    type: "buildDone",
-    seq,
-    ok: false,
-    cancelled: false,
-    exitCode: 2,
-    signal: null,
-    durationMs: 10,
-    tail: ["./main.go:3:1: syntax error: unexpected }"],
-  }) as const;
-const change = (fingerprint = "fp2", path = "main.go") =>
-  ({ type: "changes", changes: [{ path, kind: "modify" }], fingerprint }) as const;
-const exited = (pid: number, exitCode: number | null = 1) =>
-  ({ type: "childExited", pid, exitCode, signal: null }) as const;
+const buildOk = (seq: number): EngineInput => ({
+  type: "buildDone",
+  seq,
+  ok: true,
+  cancelled: false,
+  exitCode: 0,
+  signal: null,
+  durationMs: 10,
+  tail: [],
+});
+const buildFail = (seq: number): EngineInput => ({
+  type: "buildDone",
+  seq,
+  ok: false,
+  cancelled: false,
+  exitCode: 2,
+  signal: null,
+  durationMs: 10,
+  tail: ["./main.go:3:1: syntax error: unexpected }"],
+});
+const change = (fingerprint = "fp2", path = "main.go"): EngineInput => ({
+  type: "changes",
+  changes: [{ path, kind: "modify" }],
+  fingerprint,
+});
+const exited = (pid: number, exitCode: number | null = 1): EngineInput => ({
+  type: "childExited",
+  pid,
+  exitCode,
+  signal: null,
+});
 
 describe("engine step", () => {
   test("start with a build command builds first", () => {

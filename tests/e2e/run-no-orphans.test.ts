@@ -1,0 +1,57 @@
+/**
+ * No orphans, ever: whatever stops the engine, the server's whole group (grandchildren
+ * too) is gone afterwards. The server here is a shell that starts a grandchild.
+ */
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { isAlive } from "../../src/run/proc-info.ts";
+import { startHotreload } from "../helpers/hotreload-process.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
+
+const SERVER = `sh -c 'sleep 300 & echo "pids $$ $!"; wait'`;
+
+/** Zombies count as dead: an orphan's exit status waits for init, which may be slow to reap. */
+const alive = (pid: number) => isAlive(pid);
+
+async function goneWithin(pids: number[], ms: number): Promise<number> {
+  const start = performance.now();
+  while (pids.some(alive)) {
+    if (performance.now() - start > ms)
+      throw new Error(`still alive after ${ms} ms: ${pids.filter(alive).join(", ")}`);
+    await Bun.sleep(10);
+  }
+  return performance.now() - start;
+}
+
+async function startServer(dir: string) {
+  const hr = startHotreload(["--exec", SERVER, "--no-notifications"], {
+    cwd: dir,
+    env: { XDG_STATE_HOME: join(dir, "state"), XDG_CACHE_HOME: join(dir, "cache") },
+  });
+  const line = await hr.waitFor("log", (e) => e.line.startsWith("pids "));
+  const pids = line.line.split(" ").slice(1).map(Number);
+  expect(pids.every(alive)).toBe(true);
+  return { hr, pids };
+}
+
+describe("no orphans", () => {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    test(`${signal} to the engine stops the server group and exits 0`, async () => {
+      using dir = tempDir();
+      const { hr, pids } = await startServer(dir.path);
+      await using _ = hr;
+      hr.proc.kill(signal);
+      expect(await hr.exited).toBe(0);
+      await goneWithin(pids, 2000);
+    });
+  }
+
+  test("kill -9 of the engine: the lifeline takes the group down within 1 s", async () => {
+    using dir = tempDir();
+    const { hr, pids } = await startServer(dir.path);
+    hr.proc.kill("SIGKILL");
+    await hr.exited;
+    const ms = await goneWithin(pids, 1000);
+    expect(ms).toBeLessThan(1000);
+  });
+});
