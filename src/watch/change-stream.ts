@@ -155,10 +155,15 @@ export async function createChangeStream(options: ChangeStreamOptions): Promise<
     native = null;
     log.warn(`${why.reason}. ${why.hint}`);
     bus.emit({ type: "watch.fallback", reason: why.reason, hint: why.hint });
-    startPolling(
-      DEFAULT_POLL_INTERVAL_MS,
-      baseline ?? walkTree({ ...walkBase(), start: "", loadGitignores: false }),
-    );
+    let start = baseline;
+    if (start === undefined) {
+      // Native events stopped at some point before now: compare what is on disk with
+      // what is known, so nothing that changed in between is lost.
+      start = walkTree({ ...walkBase(), start: "", loadGitignores: false });
+      for (const [path, sig] of start.files) if (store.get(path)?.sig !== sig) intake.handle(path);
+      for (const path of [...store.paths()]) if (!start.files.has(path)) intake.handle(path);
+    }
+    startPolling(DEFAULT_POLL_INTERVAL_MS, start);
   }
 
   function onNativeError(error: Error): void {

@@ -5,12 +5,14 @@
  * modify. Same bytes (a touch, an identical save, a checkout restoring a file) is no
  * change at all; a file whose first hash had not been taken yet always counts.
  */
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { FileChange } from "../events/types.ts";
 import type { Logger } from "../log.ts";
 import { hashFile } from "./file-hash.ts";
 import type { FingerprintStore } from "./fingerprint-store.ts";
 import { runPool } from "./pool.ts";
+import { statSignature } from "./tree-walk.ts";
 
 export interface Confirmed {
   changes: FileChange[];
@@ -18,13 +20,16 @@ export interface Confirmed {
   unchanged: string[];
 }
 
-async function safeHash(abs: string, log: Logger): Promise<string> {
+/** The hash ("" when gone) and the stat signature after reading. */
+async function safeHash(abs: string, log: Logger): Promise<{ hash: string; sig: string }> {
   try {
-    return (await hashFile(abs)) ?? "";
+    const hash = (await hashFile(abs)) ?? "";
+    return { hash, sig: hash === "" ? "" : statSignature(statSync(abs)) };
   } catch (error) {
-    // Present but unreadable (EACCES, EIO): count it as changed rather than miss a change.
+    // Present but unreadable (EACCES, EIO), or gone right after reading: count it as
+    // changed rather than miss a change; the next event sorts it out.
     log.debug(`${abs}: cannot read to hash (${(error as Error).message}); counted as changed`);
-    return `unreadable:${performance.now()}`;
+    return { hash: `unreadable:${performance.now()}`, sig: "" };
   }
 }
 
@@ -33,14 +38,14 @@ export async function confirmChanges(
   options: { root: string; store: FingerprintStore; log: Logger; concurrency: number },
 ): Promise<Confirmed> {
   const { store, log } = options;
-  const hashes = new Map<string, string>();
+  const hashes = new Map<string, { hash: string; sig: string }>();
   await runPool(batch, options.concurrency, async ({ path }) => {
     hashes.set(path, await safeHash(join(options.root, path), log));
   });
   const changes: FileChange[] = [];
   const unchanged: string[] = [];
   for (const { path } of batch) {
-    const hash = hashes.get(path) ?? "";
+    const { hash, sig } = hashes.get(path) ?? { hash: "", sig: "" };
     const before = store.get(path);
     if (hash === "") {
       if (before !== undefined) {
@@ -48,12 +53,13 @@ export async function confirmChanges(
         changes.push({ path, kind: "delete" });
       } else log.debug(`${path}: created and removed within one batch; dropped`);
     } else if (before === undefined) {
-      store.set(path, hash);
+      store.set(path, hash, sig);
       changes.push({ path, kind: "create" });
     } else if (before.hash === hash) {
+      before.sig = sig;
       unchanged.push(path);
     } else {
-      store.set(path, hash);
+      store.set(path, hash, sig);
       changes.push({ path, kind: "modify" });
     }
   }

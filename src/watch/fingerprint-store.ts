@@ -7,7 +7,8 @@
 export interface FileRecord {
   /** Content hash; null until hashed. */
   hash: string | null;
-  /** `mtime:size:ino`, the stand-in for the hash until it is known. */
+  /** `mtime:size:ino` as last seen: the stand-in for the hash until it is known, and what
+   * a resync (after falling back to polling) compares with. */
   sig: string;
   /** A change arrived before the initial hash: whatever the hash is, it counts. */
   touched: boolean;
@@ -26,8 +27,8 @@ export interface FingerprintStore {
   get(rel: string): FileRecord | undefined;
   /** A file found by a walk, not hashed yet (kept if already known). */
   seed(rel: string, sig: string): void;
-  /** The hash after a confirmed change. */
-  set(rel: string, hash: string): void;
+  /** The hash (and the stat signature seen with it) after a confirmed change. */
+  set(rel: string, hash: string, sig: string): void;
   /** The initial background hash; dropped when a change got there first. */
   fillInitial(rel: string, hash: string): void;
   markTouched(rel: string): void;
@@ -53,8 +54,8 @@ export function createFingerprintStore(): FingerprintStore {
       files.set(rel, { hash: null, sig, touched: false });
       cached = null;
     },
-    set(rel, hash) {
-      files.set(rel, { hash, sig: "", touched: false });
+    set(rel, hash, sig) {
+      files.set(rel, { hash, sig, touched: false });
       cached = null;
     },
     fillInitial(rel, hash) {
