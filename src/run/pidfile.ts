@@ -53,7 +53,7 @@ export function writePidfile(path: string, record: PidRecord): void {
   renameSync(temp, path);
 }
 
-export function readPidfile(path: string): PidRecord | null {
+export function readPidfile(path: string, log?: Logger): PidRecord | null {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -67,15 +67,16 @@ export function readPidfile(path: string): PidRecord | null {
       return null;
     }
     return value;
-  } catch {
+  } catch (error) {
     // A truncated or foreign file cannot name a group safely: treat it as absent.
+    log?.debug(`ignoring unreadable pidfile ${path}: ${String(error)}`);
     return null;
   }
 }
 
 /** Removes the pidfile if it still names this group (a newer run may have replaced it). */
 export function clearPidfile(path: string, pgid: number, log: Logger): void {
-  const record = readPidfile(path);
+  const record = readPidfile(path, log);
   if (record && record.group.pgid !== pgid) return;
   rmSync(path, { force: true });
   log.debug(`cleared pidfile ${path}`);
@@ -105,7 +106,7 @@ export async function reapLeftovers(
 ): Promise<ReapResult> {
   const platform = opts.platform ?? process.platform;
   const path = opts.path ?? pidfilePath(root, opts.env, platform, opts.home);
-  const record = readPidfile(path);
+  const record = readPidfile(path, opts.log);
   if (!record) return { kind: "none" };
   if (platform === "win32") {
     // No process groups to inspect on Windows (see docs/PROCESSES.md): forget the record.

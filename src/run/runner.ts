@@ -75,13 +75,19 @@ export function startProcess(opts: StartProcessOptions): RunningProcess {
   const startedAt = Date.now();
   const { proc, pid } = group;
   if (opts.statePaths) {
-    writePidfile(opts.statePaths.pidfile, {
-      root: opts.statePaths.root,
-      command: opts.command,
-      startedAt,
-      engine: { pid: process.pid, start: startToken(process.pid) },
-      group: { pgid: pid, start: startToken(pid) },
-    });
+    try {
+      writePidfile(opts.statePaths.pidfile, {
+        root: opts.statePaths.root,
+        command: opts.command,
+        startedAt,
+        engine: { pid: process.pid, start: startToken(process.pid) },
+        group: { pgid: pid, start: startToken(pid) },
+      });
+    } catch (error) {
+      // The server is already running and the lifeline still guards it; only the reaping
+      // after a hard crash is lost, which is worth a warning, not a failed start.
+      opts.log.warn(`could not write pidfile ${opts.statePaths.pidfile}: ${String(error)}`);
+    }
   }
   const pumps = [
     pumpLines(proc.stdout, "stdout", opts.onLine, opts.log),
@@ -97,7 +103,14 @@ export function startProcess(opts: StartProcessOptions): RunningProcess {
     if (stopping) await stopping;
     else await reapGroup(group, opts.log);
     await drainPumps(pumps, DRAIN_GRACE_MS, opts.log);
-    if (opts.statePaths) clearPidfile(opts.statePaths.pidfile, pid, opts.log);
+    if (opts.statePaths) {
+      try {
+        clearPidfile(opts.statePaths.pidfile, pid, opts.log);
+      } catch (error) {
+        // A pidfile that cannot be removed only makes the next start check a dead group.
+        opts.log.warn(`could not remove pidfile ${opts.statePaths.pidfile}: ${String(error)}`);
+      }
+    }
     return status;
   })();
 

@@ -59,7 +59,9 @@ const ASSIGNMENTS = /^((?:[A-Za-z_][A-Za-z0-9_]*=(?:'[^']*'|"[^"\\`$]*"|[^\s'"\\
  */
 export function execForm(command: string): string | null {
   const trimmed = command.trim();
-  if (trimmed === "" || /[;&|\n\r`]|\$\(/.test(trimmed)) return null;
+  // fd duplications (`2>&1`, `>&2`, `<&-`) are redirections, not the `&` of a list.
+  const unredirected = trimmed.replace(/\d*[<>]&(\d+|-)/g, "");
+  if (trimmed === "" || /[;&|\n\r`]|\$\(/.test(unredirected)) return null;
   if (/^\s*\(/.test(trimmed)) return null;
   const assignments = ASSIGNMENTS.exec(trimmed)?.[1] ?? "";
   const rest = trimmed.slice(assignments.length);

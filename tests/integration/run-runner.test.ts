@@ -163,6 +163,19 @@ describe("startProcess", () => {
     expect(existsSync(pidfile)).toBe(false);
   });
 
+  test("a pidfile that cannot be written is a warning, not a failed start", async () => {
+    using dir = tempDir();
+    const blocker = dir.write("file", "not a directory");
+    const warnings: string[] = [];
+    const { proc, out } = start("graceful", {
+      statePaths: { pidfile: join(blocker, "x.pid.json"), root: "/r" },
+      log: { ...silentLogger, warn: (m) => warnings.push(m) },
+    });
+    await ready(out);
+    expect(warnings.some((w) => w.includes("could not write pidfile"))).toBe(true);
+    expect((await proc.stop()).forced).toBe(false);
+  });
+
   test("a missing working directory is a runtime.spawn error that names it", () => {
     let thrown: unknown;
     try {

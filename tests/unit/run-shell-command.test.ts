@@ -10,6 +10,8 @@ describe("execForm", () => {
     ["A=1 B='x y' C=\"z\" node app.js", "A=1 B='x y' C=\"z\" exec node app.js"],
     ["exec ./server", "exec ./server"],
     ["$BIN --flag", "exec $BIN --flag"],
+    ["./server 2>&1", "exec ./server 2>&1"],
+    ["./server >&2 <&-", "exec ./server >&2 <&-"],
   ])("simple %p is exec'd", (command, expected) => {
     expect(execForm(command)).toBe(expected);
   });
@@ -19,6 +21,8 @@ describe("execForm", () => {
     "./a; ./b",
     "./a | tee log",
     "./a &",
+    "./a 2>&1 &",
+    "./a &>log",
     "cd api && ./server",
     "cd api",
     "(./server)",
