@@ -86,7 +86,10 @@ export default defineCommand({
       clock,
       forceColor: Boolean(process.stdout.isTTY) && color,
       stdin: interactive ? "ignore" : "forward",
-      notify: (kind, title, body) => notifier.notify({ kind, title, body }),
+      notify: (kind, title, body) => {
+        const project = config.root.split(/[\\/]/).filter(Boolean).at(-1) ?? config.root;
+        notifier.notify({ kind, title: `hotreload · ${project}: ${title}`, body });
+      },
       pidfile: guard.pidfile,
     });
     guard.onFatal(() => loop.abort());

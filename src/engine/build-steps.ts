@@ -52,7 +52,7 @@ export function onBuildDone(d: Draft, input: Extract<EngineInput, { type: "build
     d.effects.push({
       type: "notify",
       kind: "build-failed",
-      title: "Build failed",
+      title: "build failed",
       body: firstError || `exit code ${input.exitCode}`,
     });
     // The old process keeps serving. If there is none (it crashed meanwhile), retry it with backoff.

@@ -34,7 +34,7 @@ export function onChildExited(
   const s = d.s;
   const child = s.child;
   if (!child || child.status === "spawning" || child.pid !== input.pid) {
-    if (child?.status === "spawning") return crash(d, input, 0); // failed to spawn at all
+    if (child?.status === "spawning") crash(d, input, 0); // failed to spawn at all
     return;
   }
   const uptimeMs = d.now - child.startedAt;
@@ -53,7 +53,8 @@ export function onChildExited(
   s.child = null;
   if (!requested) {
     d.effects.push({ type: "cancelHealth", pid: input.pid });
-    return crash(d, input, uptimeMs);
+    crash(d, input, uptimeMs);
+    return;
   }
   if (s.reload) {
     s.reload.timing.stop = d.now - child.since;
@@ -90,12 +91,14 @@ function crash(
   s.crash.attempts += 1;
   s.crash.exitCode = input.exitCode;
   s.troubled = true;
-  if (s.crash.attempts === 1 || s.crash.attempts === 3)
+  // Once per crash streak: the streak ends when attempts reset (uptime >= reset_after, or a
+  // fresh build from a real change), so the next crash notifies again.
+  if (s.crash.attempts === 1)
     d.effects.push({
       type: "notify",
       kind: "crash-loop",
-      title: s.crash.attempts === 1 ? "Server crashed" : "Server is crash-looping",
-      body: `exit ${input.exitCode ?? input.signal}; restarting with backoff`,
+      title: "server crashed",
+      body: `${exitText(input)} — restarting with backoff (${backoffText(s.settings)})`,
     });
   // A build under way will start the new process; a failed last build keeps the old binary.
   if (s.build) return;
@@ -132,7 +135,23 @@ export function onHealth(d: Draft, input: Extract<EngineInput, { type: "health" 
   d.effects.push({
     type: "notify",
     kind: "unhealthy",
-    title: "Server unhealthy",
+    title: "unhealthy",
     body: input.error,
   });
+}
+
+function exitText(input: { exitCode: number | null; signal: string | null }): string {
+  if (input.signal) return `killed by ${input.signal}`;
+  return input.exitCode === null ? "exited" : `exit ${input.exitCode}`;
+}
+
+const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`);
+
+/** The backoff schedule in short: "1s, 2s, 4s … 32s" (the same doubling as scheduleBackoff). */
+function backoffText(settings: { backoffInitialMs: number; backoffMaxMs: number }): string {
+  const { backoffInitialMs: first, backoffMaxMs: max } = settings;
+  const delays: number[] = [];
+  for (let ms = first; delays.length < 3 && ms < max; ms *= 2) delays.push(ms);
+  if (delays.length < 3) return [...delays, max].map(seconds).join(", ");
+  return `${delays.map(seconds).join(", ")} … ${seconds(max)}`;
 }

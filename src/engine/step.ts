@@ -61,15 +61,20 @@ function apply(d: Draft, input: TimedInput): void {
       else startChild(d);
       return;
     case "changes":
-      return onChanges(d, input.changes.length, input.fingerprint, describe(input.changes));
+      onChanges(d, input.changes.length, input.fingerprint, describe(input.changes));
+      return;
     case "buildDone":
-      return onBuildDone(d, input);
+      onBuildDone(d, input);
+      return;
     case "childStarted":
-      return onChildStarted(d, input.pid);
+      onChildStarted(d, input.pid);
+      return;
     case "childExited":
-      return onChildExited(d, input);
+      onChildExited(d, input);
+      return;
     case "health":
-      return onHealth(d, input);
+      onHealth(d, input);
+      return;
     case "timer":
       if (input.name === "backoff" && d.s.crash.backoffUntil !== null) {
         d.s.crash.backoffUntil = null;
@@ -77,7 +82,8 @@ function apply(d: Draft, input: TimedInput): void {
       }
       return;
     case "command":
-      return onCommand(d, input.command);
+      onCommand(d, input.command);
+      return;
   }
 }
 
@@ -163,7 +169,7 @@ export function finishReload(d: Draft, healthy: boolean): void {
   if (s.troubled && !s.lastBuildFailed && (healthy || r)) {
     s.troubled = false;
     const body = healthy ? "healthy again" : "running again";
-    d.effects.push({ type: "notify", kind: "recovered", title: "Server recovered", body });
+    d.effects.push({ type: "notify", kind: "recovered", title: "recovered", body });
   }
   if (!r) return;
   d.effects.push({

@@ -3,11 +3,13 @@
  * asks the world to do (effects). step() in step.ts maps one to the others, purely.
  */
 import type { EventInput, FileChange, Phase, ReloadTiming } from "../events/types.ts";
+import type { NotifyKind } from "../notify/types.ts";
+
+export type { NotifyKind };
 
 export type CommandKind = "rebuild" | "restart" | "stop" | "start" | "quit";
 export type StopReason = "swap" | "restart" | "stop" | "quit";
 export type TimerName = "backoff";
-export type NotifyKind = "build-failed" | "recovered" | "crash-loop" | "unhealthy";
 
 export interface EngineSettings {
   hasBuild: boolean;

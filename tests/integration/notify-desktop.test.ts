@@ -6,11 +6,11 @@ import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createEventBus } from "../../src/events/bus.ts";
+import { initialState, step } from "../../src/engine/step.ts";
+import type { EngineSettings } from "../../src/engine/types.ts";
 import type { Logger } from "../../src/log.ts";
 import { createNotifier, type NotifierOptions } from "../../src/notify/notifier.ts";
 import { gdbusArgv, notifySendArgv } from "../../src/notify/notify-argv.ts";
-import { createNotificationSink } from "../../src/notify/notify-sink.ts";
 import type { Notification } from "../../src/notify/types.ts";
 import { createFakeClock } from "../helpers/fake-clock.ts";
 import { createFakeNotifiers, type FakeNotifiers } from "../helpers/fake-notifier.ts";
@@ -42,6 +42,18 @@ function notifierFor(
   });
   return { log, notifier, [Symbol.dispose]: () => notifier.close() };
 }
+
+const SETTINGS: EngineSettings = {
+  hasBuild: true,
+  hasHealthCheck: false,
+  onBusy: "restart",
+  backoffInitialMs: 1000,
+  backoffMaxMs: 32_000,
+  resetAfterMs: 10_000,
+  buildCommand: "go build -o bin/app .",
+  execCommand: "bin/app",
+  stopSignal: "SIGTERM",
+};
 
 const sample: Notification = { kind: "build-failed", title: "hotreload: build failed", body: "x" };
 
@@ -177,29 +189,31 @@ describe.skipIf(process.platform === "win32")("desktop notifier with a fake noti
     expect(missing.log.lines.every((line) => line.startsWith("debug: "))).toBe(true);
   });
 
-  test("bus events become a notification with the build's first error line", async () => {
+  test("the engine's build-failed notice reaches notify-send with its first error line", async () => {
     await using fake = await createFakeNotifiers(["notify-send"]);
     using setup = notifierFor(fake);
-    const bus = createEventBus();
-    const unsubscribe = bus.subscribe(createNotificationSink(setup.notifier));
-    bus.emit({
-      type: "engine.started",
-      version: "0",
-      root: "/src/api",
-      pid: 1,
-      build: "b",
-      exec: "e",
-    });
-    bus.emit({
-      type: "build.finished",
-      seq: 1,
+    let state = initialState(SETTINGS);
+    state = step(state, { type: "start", now: 0 }).state;
+    const { effects } = step(state, {
+      type: "buildDone",
+      seq: state.buildSeq,
       ok: false,
+      cancelled: false,
       exitCode: 1,
       signal: null,
       durationMs: 10,
       tail: ["# example.com/api", "./main.go:3:1: syntax error: `$(rm -rf ~)`"],
+      now: 10,
     });
-    unsubscribe();
+    const notice = effects.find((effect) => effect.type === "notify");
+    if (notice?.type !== "notify")
+      throw new Error(`no notify effect in ${JSON.stringify(effects)}`);
+    // Titled as src/cli/run.ts does before handing it to the notifier.
+    setup.notifier.notify({
+      kind: notice.kind,
+      title: `hotreload · api: ${notice.title}`,
+      body: notice.body,
+    });
     const [call] = await fake.waitForCalls(1);
     expect(call?.args.slice(-2)).toEqual([
       "hotreload · api: build failed",

@@ -134,6 +134,7 @@ describe("engine step", () => {
     expect(e.event("build.finished")?.ok).toBe(false);
     expect(e.find("notify")).toMatchObject({
       kind: "build-failed",
+      title: "build failed",
       body: "./main.go:3:1: syntax error: unexpected }",
     });
     expect(e.state.phase).toBe("running");
@@ -193,6 +194,32 @@ describe("engine step", () => {
     e.send({ type: "timer", name: "backoff" }).send({ type: "childStarted", pid: 102 }, 4000);
     e.send(exited(102), 4000 + 10_000);
     expect(e.find("schedule")?.ms).toBe(1000);
+  });
+
+  test("crashes notify once per streak; a crash after the count resets notifies again", () => {
+    const e = engine().running(100);
+    const notices: Effect[] = [];
+    let pid = 100;
+    for (const at of [100, 1300, 3500]) {
+      e.send(exited(pid), at);
+      notices.push(...e.effects.filter((effect) => effect.type === "notify"));
+      e.send({ type: "timer", name: "backoff" }).send(
+        { type: "childStarted", pid: ++pid },
+        at + 50,
+      );
+    }
+    expect(e.state.crash.attempts).toBe(3);
+    expect(notices).toEqual([
+      {
+        type: "notify",
+        kind: "crash-loop",
+        title: "server crashed",
+        body: "exit 1 — restarting with backoff (1s, 2s, 4s … 32s)",
+      },
+    ]);
+    e.send(exited(pid), 3550 + 10_000); // stayed up reset_after: a new streak
+    expect(e.state.crash.attempts).toBe(1);
+    expect(e.find("notify")).toMatchObject({ kind: "crash-loop", title: "server crashed" });
   });
 
   test("a real change during backoff rebuilds at once", () => {
