@@ -5,6 +5,7 @@
  */
 import type { Event } from "../events/types.ts";
 import type { HistoryView } from "./history.ts";
+import type { LogEvent } from "./log-ring.ts";
 
 /** Commands the engine understands, forwarded through `onCommand`. */
 export type EngineCommand = "rebuild" | "restart" | "stop" | "start";
@@ -26,7 +27,7 @@ export type Snapshot = HistoryView & {
   type: "snapshot";
   /** Server wall-clock time, so the page can correct uptime and countdowns for skew. */
   now: number;
-  logs: Event[];
+  logs: LogEvent[];
   logCapacity: number;
   config: Record<string, unknown>;
 };

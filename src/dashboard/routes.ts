@@ -80,11 +80,14 @@ export function createRequestHandler(ctx: RouteContext): Handler {
   }
 
   return (req) => {
+    const hostVerdict = checkHost(req, ctx.hosts);
+    if (!hostVerdict.ok) {
+      ctx.log.debug(`refused ${req.method} request: ${hostVerdict.reason}`);
+      // A refused Host must not be echoed into our CSP header.
+      return json(403, { error: hostVerdict.reason }, "localhost");
+    }
+    const host = req.headers.get("host")!.toLowerCase();
     const url = new URL(req.url);
-    const host = req.headers.get("host")?.toLowerCase() ?? "";
-    const hostDenied = refuse(req, url, host, checkHost(req, ctx.hosts));
-    // A refused Host must not be echoed into our CSP header.
-    if (hostDenied) return json(403, { error: "Host not allowed" }, "localhost");
     const path = url.pathname;
     const get = req.method === "GET" || req.method === "HEAD";
     if (path === "/ws") {

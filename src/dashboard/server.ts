@@ -36,6 +36,8 @@ export interface DashboardOptions {
   /** Websocket clients at once (default 64); more get 503. */
   maxClients?: number;
   clock?: Clock;
+  /** Slow-client policy (clients.ts); tests make it small. */
+  backpressure?: { highWaterBytes?: number; hopelessBytes?: number; hopelessMs?: number };
 }
 
 export interface Dashboard {
@@ -60,6 +62,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
   const hub = createClientHub<Socket>({
     clock,
     log: o.log,
+    ...o.backpressure,
     gapMessage: (dropped) => JSON.stringify({ type: "gap", dropped, state: store.view() }),
   });
   const batcher = createBatcher<Event>({

@@ -172,11 +172,15 @@ export function statusOf(response: string): number {
   return Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1] ?? "0");
 }
 
+export interface UpgradeOptions {
+  token?: string | null;
+  origin?: string | null;
+  host?: string;
+  extra?: string[];
+}
+
 /** A websocket upgrade request with the headers given (null leaves one out). */
-export function upgradeRequest(
-  port: number,
-  options: { token?: string | null; origin?: string | null; host?: string; extra?: string[] } = {},
-): string {
+export function upgradeRequest(port: number, options: UpgradeOptions = {}): string {
   const token = options.token === undefined ? TEST_TOKEN : options.token;
   const origin = options.origin === undefined ? `http://127.0.0.1:${port}` : options.origin;
   const lines = [

@@ -5,8 +5,21 @@ import { renderAnsi } from "./ansi.js";
 
 const CHUNK = 250;
 
-function clock(time) {
-  return new Date(time).toTimeString().slice(0, 8);
+/** Drawing stops after this many ms per frame; the rest waits for the next frame. */
+const FRAME_BUDGET_MS = 8;
+
+/** HH:MM:SS, formatted once per second rather than once per line. */
+function createClockFormatter() {
+  let second = -1;
+  let text = "";
+  return (time) => {
+    const s = Math.floor(time / 1000);
+    if (s !== second) {
+      second = s;
+      text = new Date(time).toTimeString().slice(0, 8);
+    }
+    return text;
+  };
 }
 
 export function createLogView({ root, followButton, countEl, cap = 5000 }) {
@@ -16,9 +29,10 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
   let unseen = 0;
   let query = "";
   let matches = 0;
+  const clock = createClockFormatter();
 
   function matchesQuery(line) {
-    return query === "" || line.dataset.text.includes(query);
+    return query === "" || line.lastElementChild.textContent.toLowerCase().includes(query);
   }
 
   function makeLine(item) {
@@ -34,7 +48,6 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
     msg.className = "msg";
     renderAnsi(msg, item.line);
     line.append(ts, tag, msg);
-    line.dataset.text = msg.textContent.toLowerCase();
     if (!matchesQuery(line)) line.classList.add("nomatch");
     else if (query !== "") matches++;
     return line;
@@ -65,15 +78,25 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
 
   function draw() {
     frame = 0;
-    const items = queue.length > cap ? queue.slice(-cap) : queue;
-    queue = [];
+    // Lines that could never stay in the DOM are not drawn at all.
+    if (queue.length > cap) queue = queue.slice(-cap);
+    const started = performance.now();
     const fragment = document.createDocumentFragment();
-    for (const item of items) fragment.append(makeLine(item));
+    let drawn = 0;
+    while (
+      drawn < queue.length &&
+      (drawn % 100 !== 0 || performance.now() - started < FRAME_BUDGET_MS)
+    ) {
+      fragment.append(makeLine(queue[drawn]));
+      drawn++;
+    }
+    queue = drawn === queue.length ? [] : queue.slice(drawn);
     root.append(fragment);
     trim();
     if (following) root.scrollTop = root.scrollHeight;
-    else unseen += items.length;
+    else unseen += drawn;
     updateCount();
+    if (queue.length > 0) schedule();
   }
 
   function schedule() {
