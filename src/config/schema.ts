@@ -17,7 +17,7 @@ import {
 } from "./schema-dsl.ts";
 
 /** The quiet window after the last event; chosen by measurement (docs/CONFIGURATION.md). */
-export const DEFAULT_DEBOUNCE_MS = 50;
+export const DEFAULT_DEBOUNCE_MS = 100;
 export const DEFAULT_POLL_INTERVAL_MS = 500;
 
 export const STOP_SIGNALS = [
