@@ -1,12 +1,12 @@
-// The live log: lines are queued and drawn once per animation frame, at most `cap` lines
-// stay in the DOM (trimmed in chunks), streams and a search filter hide lines with CSS
-// classes, and the view follows new lines until the user scrolls up.
-import { renderAnsi } from "./ansi.js";
+// The live log, virtualised: the last `cap` lines live in an array and only the rows in
+// view (plus a margin) exist in the DOM, so 10k lines a second cost a few dozen elements a
+// frame. Rows have a fixed height (18px, as in panels.css); long lines scroll sideways.
+// Streams and search filter the array; the view follows new lines until the user scrolls up.
+import { renderAnsi, stripAnsi } from "./ansi.js";
 
-const CHUNK = 250;
-
-/** Drawing stops after this many ms per frame; the rest waits for the next frame. */
-const FRAME_BUDGET_MS = 8;
+const ROW = 18;
+const OVERSCAN = 20;
+const CHUNK = 500;
 
 /** HH:MM:SS, formatted once per second rather than once per line. */
 function createClockFormatter() {
@@ -23,20 +23,39 @@ function createClockFormatter() {
 }
 
 export function createLogView({ root, followButton, countEl, cap = 5000 }) {
-  let queue = [];
-  let frame = 0;
+  const spacer = document.createElement("div");
+  spacer.className = "log-spacer";
+  const rows = document.createElement("div");
+  rows.className = "log-window";
+  spacer.append(rows);
+  root.replaceChildren(spacer);
+  const clock = createClockFormatter();
+  const elements = new WeakMap();
+  let items = [];
+  let shown = items; // `items` itself while no filter is active
+  let hidden = new Set();
+  let query = "";
   let following = true;
   let unseen = 0;
-  let query = "";
-  let matches = 0;
-  const clock = createClockFormatter();
+  let frame = 0;
+  let drawn = { first: -1, last: -1, shown: null, length: -1 };
 
-  function matchesQuery(line) {
-    return query === "" || line.lastElementChild.textContent.toLowerCase().includes(query);
+  function passes(item) {
+    if (hidden.has(item.stream)) return false;
+    if (query === "") return true;
+    item.lower ??= stripAnsi(item.line).toLowerCase();
+    return item.lower.includes(query);
   }
 
-  function makeLine(item) {
-    const line = document.createElement("div");
+  function refilter() {
+    shown = hidden.size === 0 && query === "" ? items : items.filter(passes);
+    drawn.shown = null;
+  }
+
+  function element(item) {
+    let line = elements.get(item);
+    if (line) return line;
+    line = document.createElement("div");
     line.className = `line s-${item.stream}${item.fd === "stderr" ? " err" : ""}${item.kind ? ` ${item.kind}` : ""}`;
     const ts = document.createElement("span");
     ts.className = "ts";
@@ -48,106 +67,86 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
     msg.className = "msg";
     renderAnsi(msg, item.line);
     line.append(ts, tag, msg);
-    if (!matchesQuery(line)) line.classList.add("nomatch");
-    else if (query !== "") matches++;
+    elements.set(item, line);
     return line;
   }
 
-  function trim() {
-    const excess = root.childElementCount - cap;
-    if (excess < CHUNK) return;
-    const before = root.scrollHeight;
-    const range = document.createRange();
-    range.setStartBefore(root.firstElementChild);
-    range.setEndAfter(root.children[excess - 1]);
-    if (query !== "") {
-      for (let i = 0; i < excess; i++)
-        if (!root.children[i].classList.contains("nomatch")) matches--;
-    }
-    range.deleteContents();
-    // Keep the lines the user is reading in place while the top is trimmed.
-    if (!following) root.scrollTop -= before - root.scrollHeight;
-  }
-
-  function updateCount() {
-    const total = root.childElementCount;
-    countEl.textContent = query === "" ? `${total} lines` : `${matches} of ${total} lines match`;
-    followButton.hidden = following;
-    followButton.textContent = unseen > 0 ? `${unseen} new lines — follow ↓` : "Follow new lines ↓";
-  }
-
-  function draw() {
+  function render() {
     frame = 0;
-    // Lines that could never stay in the DOM are not drawn at all.
-    if (queue.length > cap) queue = queue.slice(-cap);
-    const started = performance.now();
-    const fragment = document.createDocumentFragment();
-    let drawn = 0;
-    while (
-      drawn < queue.length &&
-      (drawn % 100 !== 0 || performance.now() - started < FRAME_BUDGET_MS)
-    ) {
-      fragment.append(makeLine(queue[drawn]));
-      drawn++;
-    }
-    queue = drawn === queue.length ? [] : queue.slice(drawn);
-    root.append(fragment);
-    trim();
+    const total = shown.length;
+    spacer.style.height = `${total * ROW}px`;
     if (following) root.scrollTop = root.scrollHeight;
-    else unseen += drawn;
-    updateCount();
-    if (queue.length > 0) schedule();
+    const first = Math.max(0, Math.floor(root.scrollTop / ROW) - OVERSCAN);
+    const last = Math.min(total, Math.ceil((root.scrollTop + root.clientHeight) / ROW) + OVERSCAN);
+    const same =
+      drawn.shown === shown &&
+      drawn.first === first &&
+      drawn.last === last &&
+      drawn.length === total;
+    if (!same) {
+      rows.style.transform = `translateY(${first * ROW}px)`;
+      rows.replaceChildren(...shown.slice(first, last).map(element));
+      drawn = { first, last, shown, length: total };
+    }
+    const count =
+      query === "" && hidden.size === 0 ? `${total} lines` : `${total} of ${items.length} lines`;
+    countEl.textContent = count;
+    followButton.hidden = following;
+    followButton.textContent =
+      unseen > 0 ? `${unseen} new line${unseen === 1 ? "" : "s"} — follow ↓` : "Follow new lines ↓";
   }
 
   function schedule() {
-    if (frame === 0) frame = requestAnimationFrame(draw);
+    if (frame === 0) frame = requestAnimationFrame(render);
   }
 
   root.addEventListener("scroll", () => {
-    const atBottom = root.scrollHeight - root.scrollTop - root.clientHeight < 24;
+    const atBottom = root.scrollHeight - root.scrollTop - root.clientHeight < ROW;
     if (atBottom !== following) {
       following = atBottom;
       if (following) unseen = 0;
-      updateCount();
     }
+    schedule();
   });
   followButton.addEventListener("click", () => {
     following = true;
     unseen = 0;
-    root.scrollTop = root.scrollHeight;
-    updateCount();
+    schedule();
     root.focus();
   });
 
   return {
     /** items: {time, stream, fd?, line, kind?} */
-    append(items) {
-      for (const item of items) queue.push(item);
-      // A hidden tab draws nothing; keep only what could ever be shown.
-      if (queue.length > cap * 2) queue = queue.slice(-cap);
+    append(list) {
+      for (const item of list) {
+        items.push(item);
+        if (shown !== items && passes(item)) shown.push(item);
+        if (!following && passes(item)) unseen++;
+      }
+      if (items.length > cap + CHUNK) {
+        const before = shown.length;
+        items = items.slice(-cap);
+        refilter();
+        // Keep the rows the user is reading in place while the oldest are dropped.
+        if (!following) root.scrollTop -= (before - shown.length) * ROW;
+      }
       schedule();
     },
     clear() {
-      queue = [];
-      root.replaceChildren();
-      matches = 0;
+      items = [];
       unseen = 0;
-      updateCount();
+      refilter();
+      schedule();
     },
-    setStreams(hidden) {
-      for (const stream of ["app", "build", "engine"])
-        root.classList.toggle(`hide-${stream}`, hidden.has(stream));
+    setStreams(set) {
+      hidden = set;
+      refilter();
+      schedule();
     },
     setQuery(text) {
       query = text.trim().toLowerCase();
-      matches = 0;
-      for (const line of root.children) {
-        const hit = matchesQuery(line);
-        line.classList.toggle("nomatch", !hit);
-        if (hit && query !== "") matches++;
-      }
-      updateCount();
+      refilter();
+      schedule();
     },
-    lineCount: () => root.childElementCount,
   };
 }
