@@ -128,7 +128,9 @@ async function measure(tool: Tool): Promise<number[]> {
     try {
       process.kill(-(proc.pid as number), "SIGKILL");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+      // ESRCH: the tool's group already ended on its own; anything else is worth seeing.
+      if ((error as NodeJS.ErrnoException).code !== "ESRCH")
+        console.error(`${tool.name}: ${String(error)}`);
     }
     await proc.exited;
     rmSync(dir, { recursive: true, force: true });
