@@ -1,6 +1,7 @@
 /**
  * `bun run demo`: hot-reloads the bundled Go example server (the Bun one when Go is not
  * installed) with the dashboard on. Edit examples/go-server/handler.go and watch it swap.
+ * The engine runs in this process, so Ctrl-C and SIGTERM reach it directly.
  */
 import { join } from "node:path";
 
@@ -15,21 +16,12 @@ const port = hasGo ? 8080 : 8081;
 console.error(
   `demo: edit examples/${example}/handler.${hasGo ? "go" : "ts"} and save; try http://127.0.0.1:${port}/ and /crash`,
 );
-
-const child = Bun.spawn(
-  [
-    process.execPath,
-    join(top, "src", "main.ts"),
-    "--root",
-    join(top, "examples", example),
-    "--dashboard",
-    ...process.argv.slice(2),
-  ],
-  {
-    stdio: ["inherit", "inherit", "inherit"],
-  },
-);
-// Ctrl-C reaches the engine through the terminal's process group; let it shut down cleanly.
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
-  process.on(signal, () => child.kill(signal));
-process.exitCode = await child.exited;
+process.argv = [
+  process.argv[0] as string,
+  join(top, "src", "main.ts"),
+  "--root",
+  join(top, "examples", example),
+  "--dashboard",
+  ...process.argv.slice(2),
+];
+await import("../src/main.ts");
