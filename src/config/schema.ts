@@ -7,7 +7,6 @@ import {
   duration,
   type Infer,
   integer,
-  object,
   oneOf,
   optionalString,
   pollSetting,
@@ -15,6 +14,7 @@ import {
   stringList,
   stringMap,
 } from "./schema-dsl.ts";
+import { object } from "./schema-object.ts";
 
 /** The quiet window after the last event; chosen by measurement (docs/CONFIGURATION.md). */
 export const DEFAULT_DEBOUNCE_MS = 100;

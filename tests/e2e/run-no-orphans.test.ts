@@ -4,24 +4,12 @@
  */
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { isAlive } from "../../src/run/proc-info.ts";
+import { isAlive as alive } from "../../src/run/proc-info.ts";
 import { startHotreload } from "../helpers/hotreload-process.ts";
+import { waitAllDead as goneWithin } from "../helpers/run-processes.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 
 const SERVER = `sh -c 'sleep 300 & echo "pids $$ $!"; wait'`;
-
-/** Zombies count as dead: an orphan's exit status waits for init, which may be slow to reap. */
-const alive = (pid: number) => isAlive(pid);
-
-async function goneWithin(pids: number[], ms: number): Promise<number> {
-  const start = performance.now();
-  while (pids.some(alive)) {
-    if (performance.now() - start > ms)
-      throw new Error(`still alive after ${ms} ms: ${pids.filter(alive).join(", ")}`);
-    await Bun.sleep(10);
-  }
-  return performance.now() - start;
-}
 
 async function startServer(dir: string) {
   const hr = startHotreload(["--exec", SERVER, "--no-notifications"], {
@@ -30,7 +18,7 @@ async function startServer(dir: string) {
   });
   const line = await hr.waitFor("log", (e) => e.line.startsWith("pids "));
   const pids = line.line.split(" ").slice(1).map(Number);
-  expect(pids.every(alive)).toBe(true);
+  expect(pids.every((pid) => alive(pid))).toBe(true);
   return { hr, pids };
 }
 
