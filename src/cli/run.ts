@@ -7,6 +7,7 @@ import { defineCommand } from "citty";
 import { createSystemClock } from "../clock.ts";
 import { loadConfig } from "../config/load.ts";
 import { startDashboard } from "../dashboard/server.ts";
+import { tokenFilePath } from "../dashboard/token-handover.ts";
 import { createEngineLoop } from "../engine/loop.ts";
 import { fail } from "../errors.ts";
 import { createEventBus } from "../events/bus.ts";
@@ -130,6 +131,7 @@ export default defineCommand({
         },
         onCommand: (command) => loop.send({ type: "command", command }),
         log: logs.tag("dashboard"),
+        handover: { file: tokenFilePath(config.root) },
       });
       if (!started.ok) {
         await stream.close();

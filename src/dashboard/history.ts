@@ -30,6 +30,8 @@ export interface ChangeBatch {
   /** At most MAX_FILES_PER_BATCH entries; `total` says how many there were. */
   files: FileChange[];
   total: number;
+  /** What the batch led to: "build #4", "skipped: …"; null until the engine decided. */
+  outcome: string | null;
 }
 
 export interface BuildError {
@@ -110,6 +112,13 @@ function sumStages(stages: ReloadTiming): number {
   return (stages.build ?? 0) + (stages.stop ?? 0) + (stages.start ?? 0) + (stages.healthy ?? 0);
 }
 
+/** Gives the latest change batch its outcome, if it has none yet. */
+function settleChanges(changes: readonly ChangeBatch[], outcome: string): readonly ChangeBatch[] {
+  const last = changes.at(-1);
+  if (!last || last.outcome !== null) return changes;
+  return [...changes.slice(0, -1), { ...last, outcome }];
+}
+
 /** Returns the same object when the event changes nothing (log lines, notices). */
 export function reduceHistory(state: HistoryState, event: Event): HistoryState {
   switch (event.type) {
@@ -130,6 +139,7 @@ export function reduceHistory(state: HistoryState, event: Event): HistoryState {
         time: event.time,
         files: event.changes.slice(0, MAX_FILES_PER_BATCH),
         total: event.changes.length,
+        outcome: null,
       };
       return { ...state, changes: [...state.changes, batch].slice(-MAX_CHANGE_BATCHES) };
     }
@@ -144,8 +154,15 @@ export function reduceHistory(state: HistoryState, event: Event): HistoryState {
         done: false,
       };
       const builds = [...state.builds.filter((b) => b.seq !== event.seq), record];
-      return { ...state, builds: builds.slice(-MAX_BUILDS), reload: { seq: event.seq } };
+      return {
+        ...state,
+        builds: builds.slice(-MAX_BUILDS),
+        reload: { seq: event.seq },
+        changes: settleChanges(state.changes, `build #${event.seq}`),
+      };
     }
+    case "build.skipped":
+      return { ...state, changes: settleChanges(state.changes, `skipped: ${event.reason}`) };
     case "build.finished": {
       const builds = updateBuild(state, event.seq, (b) => ({
         ...b,

@@ -30,6 +30,13 @@ export type Snapshot = HistoryView & {
   logs: LogEvent[];
   logCapacity: number;
   config: Record<string, unknown>;
+  /** The hotreload process serving this page; a new pid after a reconnect is a new run. */
+  run: { pid: number; startedAt: number };
+  /**
+   * Only on a socket opened with the previous run's token (token-handover.ts): the token
+   * to use from now on. That socket may watch but its commands are refused.
+   */
+  token?: string;
 };
 
 export type ServerMessage =

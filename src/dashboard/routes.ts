@@ -10,6 +10,7 @@ import {
   checkHost,
   checkOrigin,
   checkToken,
+  requestToken,
   securityHeaders,
   type Verdict,
 } from "./guards.ts";
@@ -25,8 +26,13 @@ export interface RouteContext {
   log: Logger;
   snapshot(): Snapshot;
   command(command: PageCommand): CommandOutcome;
-  /** Tries the websocket upgrade; "full" when the client limit is reached. */
-  upgrade(req: Request): "upgraded" | "failed" | "full";
+  /** True when `given` is the previous run's token and its hand-over window is open. */
+  handover(given: string): boolean;
+  /**
+   * Tries the websocket upgrade; "full" when the client limit is reached. `handover` marks
+   * a socket opened with the previous run's token: it gets the new token and no actions.
+   */
+  upgrade(req: Request, handover: boolean): "upgraded" | "failed" | "full";
 }
 
 type Handler = (req: Request) => Response | undefined | Promise<Response | undefined>;
@@ -70,10 +76,14 @@ export function createRequestHandler(ctx: RouteContext): Handler {
   function websocket(req: Request, url: URL, host: string): Response | undefined {
     const denied =
       refuse(req, url, host, checkFetchMetadata(req, "api")) ??
-      refuse(req, url, host, checkOrigin(req, ctx.origins)) ??
-      refuse(req, url, host, checkToken(req, url, ctx.token));
+      refuse(req, url, host, checkOrigin(req, ctx.origins));
     if (denied) return denied;
-    const result = ctx.upgrade(req);
+    const token = checkToken(req, url, ctx.token);
+    const given = token.ok ? null : requestToken(req, url);
+    const handover = given !== null && ctx.handover(given);
+    if (!token.ok && !handover) return refuse(req, url, host, token) ?? undefined;
+    if (handover) ctx.log.debug("websocket opened with the previous run's token (hand-over)");
+    const result = ctx.upgrade(req, handover);
     if (result === "upgraded") return undefined;
     if (result === "full") return json(503, { error: "too many dashboard clients" }, host);
     return json(400, { error: "expected a websocket upgrade" }, host);

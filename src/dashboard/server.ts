@@ -22,6 +22,7 @@ import {
 } from "./protocol.ts";
 import { type CommandOutcome, createRequestHandler } from "./routes.ts";
 import { createDashboardStore } from "./store.ts";
+import { createHandover, readPreviousToken, writeTokenFile } from "./token-handover.ts";
 
 export interface DashboardOptions {
   host: string;
@@ -38,6 +39,12 @@ export interface DashboardOptions {
   clock?: Clock;
   /** Slow-client policy (clients.ts); tests make it small. */
   backpressure?: { highWaterBytes?: number; hopelessBytes?: number; hopelessMs?: number };
+  /**
+   * Token hand-over across restarts (token-handover.ts): the file this run writes its token
+   * to and reads the previous run's from; `windowMs` (default 10 min) after start the
+   * previous token still opens a websocket. Without it a restart needs the new URL.
+   */
+  handover?: { file: string; windowMs?: number };
 }
 
 export interface Dashboard {
@@ -47,7 +54,9 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-type Socket = ServerWebSocket<undefined>;
+/** `handover`: opened with the previous run's token; it may watch but not act. */
+type SocketData = { handover: boolean };
+type Socket = ServerWebSocket<SocketData>;
 
 function send(ws: Socket, message: ServerMessage): void {
   ws.send(JSON.stringify(message));
@@ -58,7 +67,17 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
   const clock = o.clock ?? createSystemClock();
   const token = o.token ?? randomToken();
   const maxClients = o.maxClients ?? 64;
-  const store = createDashboardStore({ logCapacity: o.logCapacity ?? 5000, config: o.config });
+  const handover = createHandover({
+    previous: o.handover ? readPreviousToken(o.handover.file, o.log) : null,
+    current: token,
+    startedAt: clock.now(),
+    windowMs: o.handover?.windowMs,
+  });
+  const store = createDashboardStore({
+    logCapacity: o.logCapacity ?? 5000,
+    config: o.config,
+    run: { pid: process.pid, startedAt: Date.now() },
+  });
   const hub = createClientHub<Socket>({
     clock,
     log: o.log,
@@ -97,9 +116,9 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
 
   let hosts = new Set<string>();
   let origins = new Set<string>();
-  let server: Bun.Server<undefined>;
+  let server: Bun.Server<SocketData>;
   try {
-    server = Bun.serve<undefined>({
+    server = Bun.serve<SocketData>({
       hostname: host,
       port: o.port,
       maxRequestBodySize: 64 * 1024,
@@ -115,9 +134,10 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
         log: o.log,
         snapshot: () => store.snapshot(Date.now()),
         command: runCommand,
-        upgrade: (req) => {
+        handover: (given) => handover.accepts(given, clock.now()),
+        upgrade: (req, isHandover) => {
           if (hub.size() >= maxClients) return "full";
-          return server.upgrade(req) ? "upgraded" : "failed";
+          return server.upgrade(req, { data: { handover: isHandover } }) ? "upgraded" : "failed";
         },
       }),
       error(error) {
@@ -131,12 +151,20 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
         open(ws) {
           // Flush first: whatever is queued is already in the snapshot.
           batcher.flush();
-          send(ws, store.snapshot(Date.now()));
+          const snapshot = store.snapshot(Date.now());
+          // The page swaps the new token into its URL and reconnects with it.
+          send(ws, ws.data.handover ? { ...snapshot, token } : snapshot);
           hub.add(ws);
         },
         message(ws, data) {
           const parsed = parseCommand(data);
           if (!parsed.ok) return send(ws, { type: "error", message: parsed.message });
+          if (ws.data.handover) {
+            return send(ws, {
+              type: "error",
+              message: "this connection used the previous run's token; reconnect with the new one",
+            });
+          }
           const outcome = runCommand(parsed.command);
           send(
             ws,
@@ -171,6 +199,15 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
   }
 
   const port = server.port ?? o.port;
+  // Written only once listening: a run that failed to start must not replace the token of
+  // the one that holds the port.
+  if (o.handover) {
+    writeTokenFile(
+      o.handover.file,
+      { token, port, pid: process.pid, writtenAt: Date.now() },
+      o.log,
+    );
+  }
   hosts = allowedHosts(host, port);
   origins = allowedOrigins(hosts);
   if (!isLoopback(host)) {

@@ -24,6 +24,8 @@ export interface DashboardStore {
 export function createDashboardStore(options: {
   logCapacity: number;
   config: Record<string, unknown>;
+  /** This hotreload run: its pid and when the dashboard started (epoch ms). */
+  run: { pid: number; startedAt: number };
 }): DashboardStore {
   const ring = createLogRing(options.logCapacity);
   let state: HistoryState = initialHistory;
@@ -46,6 +48,7 @@ export function createDashboardStore(options: {
         logs: ring.toArray(),
         logCapacity: ring.capacity,
         config: options.config,
+        run: options.run,
       };
     },
     clearLogs: () => ring.clear(),

@@ -175,6 +175,28 @@ describe("dashboard history reducer", () => {
     expect(state.changes[0]!.total).toBe(80);
   });
 
+  test("a change batch records what it led to: the build it started, or why it was skipped", () => {
+    const change = (path: string): EventInput => ({
+      type: "changes",
+      changes: [{ path, kind: "modify" }],
+      fingerprint: null,
+    });
+    const state = run([
+      [1, { type: "build.started", seq: 1, command: "b", reason: "start" }], // no batch yet
+      [2, change("a.go")],
+      [3, { type: "build.started", seq: 2, command: "b", reason: "a.go changed" }],
+      [4, { type: "build.started", seq: 3, command: "b", reason: "rebuild requested" }],
+      [5, change("b.go")],
+      [6, { type: "build.skipped", reason: "the tree fingerprint equals the running build's" }],
+      [7, change("c.go")],
+    ]);
+    expect(state.changes.map((c) => [c.files[0]!.path, c.outcome])).toEqual([
+      ["a.go", "build #2"],
+      ["b.go", "skipped: the tree fingerprint equals the running build's"],
+      ["c.go", null],
+    ]);
+  });
+
   test("backoff ends at time + delay and clears when the phase moves on", () => {
     const inBackoff = run([
       [1000, { type: "process.started", pid: 5 }],

@@ -1,11 +1,15 @@
-// The dashboard page: one websocket to the engine, reconnecting by itself. The server
-// reduces the history; the page only draws it and the log lines.
+// The dashboard page: one websocket to the engine, reconnecting by itself with capped
+// backoff. The server reduces the history; the page only draws it and the log lines. After
+// hotreload restarts, the new run accepts this page's old token once (hand-over) and sends
+// its own, which the page swaps into its URL and session storage.
 import { formatMs, renderChart } from "./chart.js";
 import { createLogView } from "./log-view.js";
 import { renderChanges, renderClock, renderError, renderHeader } from "./status.js";
 
 const $ = (id) => document.getElementById(id);
-const token = new URLSearchParams(location.search).get("token") ?? "";
+const STORED = "hotreload.token";
+let token = new URLSearchParams(location.search).get("token") ?? readStoredToken();
+if (token) storeToken(token);
 const logView = createLogView({
   root: $("log"),
   followButton: $("follow"),
@@ -16,12 +20,51 @@ let state = null;
 let skew = 0; // server time minus page time
 let socket = null;
 let failures = 0;
+let retryTimer = 0;
+let tokenRejected = false;
+let runPid = null;
 
+function readStoredToken() {
+  try {
+    return sessionStorage.getItem(STORED) ?? "";
+  } catch (error) {
+    console.debug("hotreload: session storage unavailable", error);
+    return "";
+  }
+}
+
+function storeToken(value) {
+  try {
+    sessionStorage.setItem(STORED, value);
+  } catch (error) {
+    console.debug("hotreload: session storage unavailable", error);
+  }
+}
+
+/** The new run's token replaces the old one in the address bar and in session storage. */
+function adoptToken(value) {
+  token = value;
+  storeToken(value);
+  const url = new URL(location.href);
+  url.searchParams.set("token", value);
+  history.replaceState(history.state, "", url);
+}
+
+/** 0.5 s, 1 s, 2 s, 4 s, then every 5 s. */
+function retryDelay(attempt) {
+  return Math.min(5000, 500 * 2 ** Math.max(0, attempt - 1));
+}
+
+let noticeTimer = 0;
+
+/** The banner under the header; information notes go away by themselves. */
 function notice(text, kind = "info") {
   const el = $("notice");
   el.hidden = text === "";
   el.textContent = text;
   el.dataset.kind = kind;
+  clearTimeout(noticeTimer);
+  if (text !== "" && kind === "info") noticeTimer = setTimeout(() => notice(""), 10_000);
 }
 
 function setConnection(status, text) {
@@ -82,9 +125,20 @@ function receive(events) {
   if (lines.length) logView.append(lines);
 }
 
-function handle(msg) {
+function handle(msg, ws) {
   switch (msg.type) {
     case "snapshot":
+      if (msg.token) {
+        // Opened with the previous run's token: take the new one and reconnect with it.
+        adoptToken(msg.token);
+        ws.close(1000, "token hand-over");
+        connect();
+      }
+      if (runPid !== null && msg.run.pid !== runPid) {
+        notice(`Reconnected to a new hotreload run (pid ${runPid} → ${msg.run.pid}).`, "info");
+      }
+      runPid = msg.run.pid;
+      $("run-pid").textContent = String(msg.run.pid);
       skew = msg.now - Date.now();
       state = msg;
       $("config").textContent = JSON.stringify(msg.config, null, 2);
@@ -126,11 +180,13 @@ function handle(msg) {
 async function explainFailure() {
   try {
     const res = await fetch("/api/snapshot", { headers: { "X-Hotreload-Token": token } });
-    if (res.status === 401)
+    if (res.status === 401) {
+      tokenRejected = true;
       notice(
         "This page's token is not valid for the running hotreload. Open the URL it printed.",
         "bad",
       );
+    }
   } catch (error) {
     // The server is down (the engine is restarting): keep retrying quietly.
     console.debug("hotreload: snapshot probe failed", error);
@@ -138,23 +194,35 @@ async function explainFailure() {
 }
 
 function connect() {
+  clearTimeout(retryTimer);
   const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws?token=${encodeURIComponent(token)}`;
   setConnection("connecting", failures ? "reconnecting…" : "connecting…");
   const ws = new WebSocket(url);
   socket = ws;
   ws.onopen = () => {
+    if (socket !== ws) return;
     failures = 0;
-    notice("");
+    tokenRejected = false;
+    if ($("notice").dataset.kind !== "info") notice("");
     setConnection("open", "live");
   };
-  ws.onmessage = (message) => handle(JSON.parse(message.data));
+  ws.onmessage = (message) => {
+    if (socket === ws) handle(JSON.parse(message.data), ws);
+  };
   ws.onclose = () => {
     if (socket !== ws) return;
     socket = null;
     failures++;
-    setConnection("closed", "disconnected — reconnecting…");
+    const delay = retryDelay(failures);
+    setConnection("closed", "reconnecting…");
+    if (!tokenRejected) {
+      notice(
+        `Lost the connection to hotreload — reconnecting… (attempt ${failures}, next in ${(delay / 1000).toFixed(1)} s)`,
+        "warn",
+      );
+    }
     if (failures === 3) explainFailure();
-    setTimeout(connect, Math.min(2000, 125 * 2 ** failures));
+    retryTimer = setTimeout(connect, delay);
   };
 }
 

@@ -1,7 +1,8 @@
 // The live log, virtualised: the last `cap` lines live in an array and only the rows in
 // view (plus a margin) exist in the DOM, so 10k lines a second cost a few dozen elements a
 // frame. Rows have a fixed height (18px, as in panels.css); long lines scroll sideways.
-// Streams and search filter the array; the view follows new lines until the user scrolls up.
+// Streams and search filter the array (matches are marked); the view follows new lines until
+// the user scrolls up.
 import { renderAnsi, stripAnsi } from "./ansi.js";
 
 const ROW = 18;
@@ -22,6 +23,43 @@ function createClockFormatter() {
   };
 }
 
+/** Wraps each case-insensitive occurrence of `query` in the rendered line in a <mark>. */
+export function highlight(el, query) {
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
+  const text = nodes.map((n) => n.data).join("");
+  const lower = text.toLowerCase();
+  // Lower-casing can change the length of a few characters; then offsets would lie.
+  if (lower.length !== text.length) return;
+  const ranges = [];
+  for (let i = lower.indexOf(query); i >= 0 && ranges.length < 50; ) {
+    ranges.push([i, i + query.length]);
+    i = lower.indexOf(query, i + query.length);
+  }
+  let start = 0;
+  for (const node of nodes) {
+    const end = start + node.data.length;
+    const parts = ranges.filter(([a, b]) => a < end && b > start);
+    if (parts.length > 0) {
+      const out = document.createDocumentFragment();
+      let pos = start;
+      for (const [a, b] of parts) {
+        const from = Math.max(a, start);
+        const to = Math.min(b, end);
+        if (from > pos) out.append(node.data.slice(pos - start, from - start));
+        const mark = document.createElement("mark");
+        mark.textContent = node.data.slice(from - start, to - start);
+        out.append(mark);
+        pos = to;
+      }
+      if (pos < end) out.append(node.data.slice(pos - start));
+      node.replaceWith(out);
+    }
+    start = end;
+  }
+}
+
 export function createLogView({ root, followButton, countEl, cap = 5000 }) {
   const spacer = document.createElement("div");
   spacer.className = "log-spacer";
@@ -30,7 +68,7 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
   spacer.append(rows);
   root.replaceChildren(spacer);
   const clock = createClockFormatter();
-  const elements = new WeakMap();
+  let elements = new WeakMap(); // rendered rows; replaced when the search changes
   let items = [];
   let shown = items; // `items` itself while no filter is active
   let hidden = new Set();
@@ -66,6 +104,7 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
     const msg = document.createElement("span");
     msg.className = "msg";
     renderAnsi(msg, item.line);
+    if (query !== "") highlight(msg, query);
     line.append(ts, tag, msg);
     elements.set(item, line);
     return line;
@@ -145,6 +184,7 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
     },
     setQuery(text) {
       query = text.trim().toLowerCase();
+      elements = new WeakMap();
       refilter();
       schedule();
     },

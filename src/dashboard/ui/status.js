@@ -68,6 +68,10 @@ export function renderChanges(changes) {
     const head = document.createElement("div");
     head.className = "change-head";
     head.textContent = `${new Date(batch.time).toLocaleTimeString()} · ${batch.total} file${batch.total === 1 ? "" : "s"}`;
+    const outcome = document.createElement("span");
+    outcome.className = "change-outcome";
+    outcome.textContent = batch.outcome ? ` → ${batch.outcome}` : " → waiting…";
+    head.append(outcome);
     const files = document.createElement("ul");
     for (const file of batch.files) {
       const f = document.createElement("li");
