@@ -1,0 +1,197 @@
+/**
+ * Issue 6, item 6, end to end: the compiled hotreload binary runs a real project with the
+ * dashboard, and real Chromium watches it: building → running after an edit, a log line,
+ * Rebuild adding a bar, a failing build with its compiler output, and the page reconnecting
+ * by itself (token hand-over) after hotreload is stopped with SIGINT and started again.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import {
+  haveChromium,
+  launchChromium,
+  openDashboard,
+  screenshot,
+  unexpectedProblems,
+} from "../helpers/dashboard-browser.ts";
+import { freePort, type HotreloadProcess, startHotreload } from "../helpers/hotreload-process.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
+
+const top = join(import.meta.dir, "..", "..");
+const work = tempDir("hotreload-dash-e2e-");
+const binary = join(work.path, "hotreload");
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!haveChromium) return;
+  const build = Bun.spawn(
+    [
+      process.execPath,
+      "build",
+      "--compile",
+      join(top, "src", "main.ts"),
+      "--outfile",
+      binary,
+      "--no-compile-autoload-dotenv",
+      "--no-compile-autoload-bunfig",
+    ],
+    { cwd: top, stdout: "pipe", stderr: "pipe" },
+  );
+  const [stderr, code] = await Promise.all([new Response(build.stderr).text(), build.exited]);
+  if (code !== 0) throw new Error(`bun build --compile failed: ${stderr}`);
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  work[Symbol.dispose]();
+});
+
+const server = (version: string) => `const port = Number(process.env.APP_PORT);
+Bun.serve({ port, hostname: "127.0.0.1", fetch: () => new Response("ok ${version}") });
+console.log("\\x1b[32mlistening\\x1b[0m ${version} on " + port);
+`;
+
+const BUILD = `if grep -q BROKEN server.ts; then
+  echo "server.ts:2:1: error: BROKEN is not defined" >&2
+  exit 1
+fi
+echo "build ok"
+`;
+
+/** The URL with the token, from the line hotreload prints at start. */
+async function dashboardUrl(hr: HotreloadProcess): Promise<string> {
+  const deadline = performance.now() + 30_000;
+  for (;;) {
+    const line = hr.stderr.find((l) => /http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(l));
+    if (line) return /http:\S+/.exec(line)![0];
+    if (performance.now() > deadline)
+      throw new Error(`no dashboard URL printed; stderr:\n${hr.stderr.join("\n")}`);
+    await hr.waitFor("phase", () => true, 30_000).catch(() => undefined);
+    await Bun.sleep(20); // polling interval of a deadline-bounded wait
+  }
+}
+
+/** Records every phase the header shows, so a short-lived one cannot be missed. */
+async function recordPhases(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const el = document.querySelector("#phase")!;
+    const seen: string[] = [el.getAttribute("data-phase") ?? ""];
+    (window as unknown as { phases: string[] }).phases = seen;
+    new MutationObserver(() => seen.push(el.getAttribute("data-phase") ?? "")).observe(el, {
+      attributes: true,
+      attributeFilter: ["data-phase"],
+    });
+  });
+}
+
+const text = (page: Page, selector: string) => page.textContent(selector).then((t) => t ?? "");
+
+describe.skipIf(!haveChromium)("dashboard of the compiled binary in Chromium", () => {
+  test("edit, log, Rebuild, failing build, and reconnect after hotreload restarts", async () => {
+    using project = tempDir("hotreload-dash-project-");
+    const appPort = freePort();
+    const dashPort = freePort();
+    project.write("server.ts", server("v1"));
+    project.write("build.sh", BUILD);
+    project.write(
+      ".hotreload.yaml",
+      `build: sh build.sh
+exec: ${process.execPath} server.ts
+ext: [.ts]
+env:
+  APP_PORT: "${appPort}"
+health_check:
+  enabled: true
+  url: http://127.0.0.1:${appPort}/
+  interval: 100ms
+notifications:
+  enabled: false
+dashboard:
+  enabled: true
+  port: ${dashPort}
+`,
+    );
+    const env = { XDG_STATE_HOME: join(project.path, ".state") };
+    const run = () => startHotreload([], { cwd: project.path, command: [binary], env });
+
+    await using first = run();
+    await first.waitFor("reload.done");
+    const firstUrl = await dashboardUrl(first);
+    await using o = await openDashboard(browser, firstUrl);
+    const { page } = o;
+    await page.waitForSelector("#phase[data-phase=running]");
+    const firstChild = (await first.waitFor("process.started")).pid;
+    expect(await text(page, "#pid")).toBe(String(firstChild));
+    expect(await text(page, "#run-pid")).toBe(String(first.proc.pid));
+
+    // An edit: the header goes building → running and the new server's line shows up.
+    await recordPhases(page);
+    writeFileSync(join(project.path, "server.ts"), server("v2"));
+    await page.locator("#log .line", { hasText: "listening v2" }).waitFor({ timeout: 30_000 });
+    await page.waitForSelector("#phase[data-phase=running]");
+    const phases = await page.evaluate(() => (window as unknown as { phases: string[] }).phases);
+    expect(phases.indexOf("building")).toBeGreaterThanOrEqual(0);
+    expect(phases.lastIndexOf("running")).toBeGreaterThan(phases.indexOf("building"));
+    await page.waitForSelector('#changes .change-outcome:text("build #2")');
+    await page.waitForSelector('#chart g.bar[data-seq="2"] rect.k-healthy');
+    await screenshot(page, "compiled-1-after-edit");
+
+    // Rebuild from the page: a third bar.
+    await page.click("#rebuild");
+    await page.waitForSelector('#chart g.bar[data-seq="3"]', { timeout: 30_000 });
+    await first.waitFor("reload.done", (e) => e.seq === 3, 30_000);
+
+    // A failing build: the error panel with the compiler's output; the old server stays.
+    writeFileSync(join(project.path, "server.ts"), `${server("v3")}BROKEN\n`);
+    await page.waitForSelector("#error:not([hidden])", { timeout: 30_000 });
+    expect(await text(page, "#error-output")).toContain("BROKEN is not defined");
+    expect(await text(page, "#error-title")).toMatch(/Build #4 failed \(exit code 1/);
+    await page.waitForSelector('#chart g.bar.o-failed[data-seq="4"]');
+    await screenshot(page, "compiled-2-build-failed");
+    writeFileSync(join(project.path, "server.ts"), server("v3"));
+    await page.waitForSelector("#error[hidden]", { state: "attached", timeout: 30_000 });
+    await first.waitFor("reload.done", (e) => e.seq === 5, 30_000);
+
+    // Stop hotreload (Ctrl-C): the page says it is reconnecting.
+    first.proc.kill("SIGINT");
+    expect(await first.exited).toBe(0);
+    await page.waitForSelector("#conn[data-state=closed]");
+    await page.waitForSelector("#notice[data-kind=warn]:not([hidden])");
+    expect(await text(page, "#notice")).toMatch(/reconnecting/);
+    await screenshot(page, "compiled-3-reconnecting");
+
+    // Start it again: new run, new token; the page reconnects by itself and swaps tokens.
+    await using second = run();
+    const secondUrl = await dashboardUrl(second);
+    const tokenOf = (url: string) => new URL(url).searchParams.get("token");
+    expect(tokenOf(secondUrl)).not.toBe(tokenOf(firstUrl));
+    await page.waitForFunction(
+      (pid) => document.querySelector("#run-pid")?.textContent === pid,
+      String(second.proc.pid),
+      { timeout: 30_000 },
+    );
+    await page.waitForSelector("#conn[data-state=open]", { timeout: 15_000 });
+    expect(tokenOf(page.url())).toBe(tokenOf(secondUrl));
+    expect(await page.evaluate(() => sessionStorage.getItem("hotreload.token"))).toBe(
+      tokenOf(secondUrl),
+    );
+    const secondChild = (await second.waitFor("process.started")).pid;
+    await page.waitForFunction(
+      (pid) => document.querySelector("#pid")?.textContent === pid,
+      String(secondChild),
+      { timeout: 30_000 },
+    );
+    expect(secondChild).not.toBe(firstChild);
+    expect(await text(page, "#notice")).toContain(`→ ${second.proc.pid}`);
+    await screenshot(page, "compiled-4-reconnected");
+
+    // The swapped-in token acts: Rebuild reaches the new run.
+    await second.waitFor("reload.done");
+    const before = second.count("build.started");
+    await page.click("#rebuild");
+    await second.waitFor("build.started", () => second.count("build.started") > before, 30_000);
+    expect(unexpectedProblems(o.problems)).toEqual([]);
+  }, 180_000);
+});
