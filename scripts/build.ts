@@ -30,16 +30,16 @@ export interface BuildChoices {
 }
 
 /**
- * What we ship, from `bun run bench` (scenario-binary, docs/PERFORMANCE.md), linux-x64,
- * bun 1.4.5, `--version` median of 20 runs on the 2-core CI machine:
- *   plain 104.8 MiB / ~29 ms · minify 104.5 MiB / ~28 ms · minify+bytecode 106.9 MiB / ~11 ms
- *   · minify+bytecode+sourcemap 107.4 MiB / ~11 ms.
- * Minify saves ~0.3 MiB for free. Bytecode costs +2.4 MiB (2 %) and cuts start-up by
- * ~60 % (parsing is skipped), which every `--version`, `check` and editor integration
- * pays: kept. The embedded source map costs +0.45 MiB and nothing at start-up; it turns
- * an internal error's stack trace (printed with HOTRELOAD_LOG_LEVEL=debug) into src/
- * file:line that a bug report can use: kept. The Bun runtime itself is ~100 MiB of each
- * binary; nothing we choose here changes that.
+ * What we ship, from scripts/bench/scenario-binary.ts (`bun run bench`, docs/PERFORMANCE.md):
+ * linux-x64, bun 1.4.5, `--version` median of 20 runs on the shared 2-core machine:
+ *   plain 104.8 MiB / 29–42 ms · minify 104.5 MiB / 28–37 ms · minify+sourcemap 105.0 MiB /
+ *   27–39 ms · minify+bytecode 107.0 MiB / 11–14 ms · minify+bytecode+sourcemap 107.5 MiB /
+ *   11–14 ms (ranges: two runs, idle and loaded machine).
+ * Minify saves 0.3 MiB for nothing. Bytecode costs +2.5 MiB (2 %) and cuts start-up by
+ * ~60 % (no parsing), which every `--version`, `check` and editor integration pays: kept.
+ * The embedded source map costs +0.5 MiB and no start-up time; it turns an internal
+ * error's stack trace (HOTRELOAD_LOG_LEVEL=debug) into src/ file:line for bug reports:
+ * kept. The Bun runtime is ~100 MiB of each binary; no choice here changes that.
  */
 export const SHIPPED: BuildChoices = { minify: true, bytecode: true, sourcemap: true };
 
