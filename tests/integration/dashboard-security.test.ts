@@ -115,6 +115,12 @@ describe("dashboard security", () => {
     ["no token", { token: null }, 401],
     ["wrong token", { token: "nope" }, 401],
     ["cross-site fetch metadata", { extra: ["Sec-Fetch-Site: cross-site"] }, 403],
+    ["same-site fetch metadata", { extra: ["Sec-Fetch-Site: same-site"] }, 403],
+    [
+      "no-cors fetch metadata",
+      { extra: ["Sec-Fetch-Site: same-origin", "Sec-Fetch-Mode: no-cors"] },
+      403,
+    ],
     ["everything right", {}, 101],
   ])("websocket upgrade with %s → %d", async (_name, options, status) => {
     const answer = await rawHttp(d.port, upgradeRequest(d.port, options));
