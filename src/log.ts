@@ -3,6 +3,7 @@
  * HOTRELOAD_LOG_LEVEL picks the level; NO_COLOR / --no-color turn colours off.
  */
 import { type ConsolaInstance, createConsola, LogLevels } from "consola";
+import { formatStamp } from "./events/stamp.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogTag =
@@ -50,7 +51,9 @@ export function levelFromEnv(value: string | undefined): { level: LogLevel; warn
 export function createLoggerFactory(options: {
   level: LogLevel;
   color: boolean;
-  stream?: NodeJS.WriteStream;
+  /** Prefix each line with the local time, like the event log's --timestamps. */
+  timestamps?: boolean;
+  stream?: { write(text: string): unknown };
 }): LoggerFactory {
   const out = options.stream ?? process.stderr;
   const paint = (code: string, text: string) =>
@@ -67,7 +70,8 @@ export function createLoggerFactory(options: {
             : entry.type === "debug"
               ? paint("2", text)
               : text;
-      out.write(`${paint("35", "hotreload")} ${paint("2", entry.tag)} ${body}\n`);
+      const stamp = options.timestamps ? `${paint("2", formatStamp(Date.now()))} ` : "";
+      out.write(`${stamp}${paint("35", "hotreload")} ${paint("2", entry.tag)} ${body}\n`);
     },
   };
   const root: ConsolaInstance = createConsola({

@@ -3,6 +3,7 @@
  * dashboard, notifications, keys, signals) and run until quit. Composition only; every
  * decision lives in the modules it wires.
  */
+import { existsSync } from "node:fs";
 import { defineCommand } from "citty";
 import { createSystemClock } from "../clock.ts";
 import { loadConfig } from "../config/load.ts";
@@ -11,15 +12,16 @@ import { tokenFilePath } from "../dashboard/token-handover.ts";
 import { createEngineLoop } from "../engine/loop.ts";
 import { fail } from "../errors.ts";
 import { createEventBus } from "../events/bus.ts";
+import { supportsHyperlinks } from "../events/hyperlinks.ts";
 import { createNdjsonSink, createPrettySink } from "../events/pretty.ts";
 import { createLoggerFactory, type LogLevel, levelFromEnv } from "../log.ts";
 import { createNotifier } from "../notify/index.ts";
 import { VERSION } from "../version.ts";
 import { createChangeStream } from "../watch/index.ts";
 import { useColor } from "./color.ts";
-import { listenForKeys } from "./keys.ts";
 import { guardProcess } from "./process-guard.ts";
 import { configArgs, flagValues, outputArgs } from "./shared-args.ts";
+import { bindTerminalKeys } from "./terminal-keys.ts";
 
 export default defineCommand({
   meta: {
@@ -39,22 +41,27 @@ export default defineCommand({
       typeof args["log-level"] === "string" ? args["log-level"] : process.env.HOTRELOAD_LOG_LEVEL,
     );
     const level: LogLevel = args.quiet && levelChoice.level === "info" ? "warn" : levelChoice.level;
-    const logs = createLoggerFactory({ level, color });
+    const logs = createLoggerFactory({ level, color, timestamps: config.timestamps });
     if (levelChoice.warning) logs.tag("config").warn(levelChoice.warning);
 
     const bus = createEventBus();
     const clock = createSystemClock();
     const json = Boolean(args.json);
+    const interactive = Boolean(process.stdin.isTTY) && !json && config.keys;
     bus.subscribe(
       json
         ? createNdjsonSink(process.stdout)
         : createPrettySink({
             color,
             quiet: Boolean(args.quiet),
-            timestamps: Boolean(args.timestamps),
+            timestamps: config.timestamps,
             debug: level === "debug",
             clear: config.clear,
-            keysHint: Boolean(process.stdin.isTTY),
+            tty: Boolean(process.stderr.isTTY),
+            keysHint: interactive,
+            links: supportsHyperlinks(process.stderr)
+              ? { cwd: config.root, exists: (path) => existsSync(path) }
+              : null,
             out: process.stdout,
             err: process.stderr,
           }),
@@ -79,14 +86,13 @@ export default defineCommand({
       enabled: config.notifications.enabled,
       log: logs.tag("notify"),
     });
-    const interactive = Boolean(process.stdin.isTTY) && !json;
     const loop = createEngineLoop({
       config,
       bus,
       logs,
       clock,
       forceColor: Boolean(process.stdout.isTTY) && color,
-      stdin: interactive ? "ignore" : "forward",
+      stdin: "forward",
       notify: (kind, title, body) => {
         const project = config.root.split(/[\\/]/).filter(Boolean).at(-1) ?? config.root;
         notifier.notify({ kind, title: `hotreload · ${project}: ${title}`, body });
@@ -143,19 +149,7 @@ export default defineCommand({
       if (args.open) openInBrowser(started.value.url);
     }
 
-    const keys = interactive
-      ? listenForKeys({
-          onKey: (key) => {
-            if (key === "r") loop.send({ type: "command", command: "rebuild" });
-            else if (key === "R") loop.send({ type: "command", command: "restart" });
-            else if (key === "s")
-              loop.send({ type: "command", command: loop.state().child ? "stop" : "start" });
-            else if (key === "c") process.stderr.write("\x1b[2J\x1b[3J\x1b[H");
-            else if (key === "q" || key === "ctrl-c")
-              loop.send({ type: "command", command: "quit" });
-          },
-        })
-      : null;
+    const keys = interactive ? bindTerminalKeys({ loop, color, log: logs.tag("run") }) : null;
     const removeSignals = guard.onSignal((signal) => {
       logs.tag("run").debug(`received ${signal}: stopping`);
       loop.send({ type: "command", command: "quit" });

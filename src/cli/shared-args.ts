@@ -36,7 +36,6 @@ export const outputArgs = {
     valueHint: "level",
     description: "debug, info, warn or error (or HOTRELOAD_LOG_LEVEL)",
   },
-  timestamps: { type: "boolean", description: "Prefix hotreload's lines with the time" },
 } as const satisfies ArgsDef;
 
 /** Values of repeatable flags, which the parser would collapse to the last one. */

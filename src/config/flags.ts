@@ -24,6 +24,8 @@ export interface FlagValues {
   stopTimeout?: string;
   followSymlinks?: boolean;
   clear?: boolean;
+  timestamps?: boolean;
+  keys?: boolean;
   env?: string[];
 }
 
@@ -160,6 +162,20 @@ export const CONFIG_FLAGS: readonly FlagSpec[] = [
     path: ["clear"],
     type: "boolean",
     description: "Clear the screen before each build",
+  },
+  {
+    flag: "timestamps",
+    key: "timestamps",
+    path: ["timestamps"],
+    type: "boolean",
+    description: "Prefix hotreload's lines with the time",
+  },
+  {
+    flag: "keys",
+    key: "keys",
+    path: ["keys"],
+    type: "boolean",
+    description: "Keyboard shortcuts in a terminal (--no-keys sends all input to the server)",
   },
   {
     flag: "env",

@@ -91,8 +91,18 @@ export const configSchema = object("hotreload configuration (.hotreload.yaml)", 
     default: "restart",
   }),
   clear: boolean({
-    description: "Clear the terminal before each build.",
+    description: "Clear the terminal before each build (not before the first).",
     default: false,
+  }),
+  timestamps: boolean({
+    description:
+      "Prefix hotreload's own lines with the local time (the app's lines stay as they are).",
+    default: false,
+  }),
+  keys: boolean({
+    description:
+      "Single-key shortcuts (r, q, c, h…) when stdin is a terminal; `false` passes every keystroke to the server.",
+    default: true,
   }),
   env: stringMap({
     description: "Extra environment variables for the build and the server.",

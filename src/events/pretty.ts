@@ -1,9 +1,13 @@
 /**
- * The terminal sink: hotreload's own lines are compact, tagged and coloured on stderr; the
- * app's output passes through unchanged (stdout to stdout, stderr to stderr); build output
- * is prefixed so it is told apart from the app's.
+ * The terminal sink: hotreload's own lines are compact, start with a `hotreload` tag and go
+ * to stderr; the app's output passes through byte for byte (stdout to stdout, stderr to
+ * stderr), untagged. A reload is one summary line; build output is shown only when the build
+ * fails (live at debug level). Nothing here writes an escape code unless asked to: colour,
+ * clearing and links are each decided by the caller (see docs/TERMINAL.md).
  */
 import { humanDuration } from "../config/duration.ts";
+import { createBuildOutput, formatBuildLine, type LinkOptions } from "./build-report.ts";
+import { formatStamp } from "./stamp.ts";
 import type { Event, ReloadTiming } from "./types.ts";
 
 export interface PrettyOptions {
@@ -12,11 +16,17 @@ export interface PrettyOptions {
   timestamps: boolean;
   debug: boolean;
   clear: boolean;
-  /** Show the key bindings on the start line (interactive terminals only). */
+  /** Our stream is a terminal: clearing is allowed (colour and links are decided apart). */
+  tty?: boolean;
+  /** Point to the `h` key on the start line (interactive terminals only). */
   keysHint: boolean;
+  /** Make `file:line:col` in build errors OSC 8 links; null or absent: plain text. */
+  links?: LinkOptions | null;
   out: { write(text: string): unknown };
   err: { write(text: string): unknown };
 }
+
+export const CLEAR_SCREEN = "\x1b[2J\x1b[3J\x1b[H";
 
 const paint = (on: boolean, code: string) => (text: string) =>
   on ? `\x1b[${code}m${text}\x1b[0m` : text;
@@ -31,13 +41,37 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
     bold: paint(options.color, "1"),
     magenta: paint(options.color, "35"),
   };
-  const stamp = (time: number) =>
-    options.timestamps ? `${c.dim(new Date(time).toISOString().slice(11, 23))} ` : "";
+  const buildOutput = createBuildOutput();
+  const changed = new Set<string>();
+  let serving = false;
+  let firstReady = true;
+
+  const stamp = (time: number) => (options.timestamps ? `${c.dim(formatStamp(time))} ` : "");
   const line = (event: Event, text: string) =>
     options.err.write(`${stamp(event.time)}${c.magenta("hotreload")} ${text}\n`);
   const important = (event: Event, text: string) => line(event, text);
   const info = (event: Event, text: string) => {
     if (!options.quiet) line(event, text);
+  };
+  const debug = (event: Event, text: string) => {
+    if (options.debug) line(event, c.dim(text));
+  };
+
+  const buildFailed = (event: Extract<Event, { type: "build.finished" }>) => {
+    const how = event.signal ? `killed by ${event.signal}` : `exit ${event.exitCode}`;
+    const keeps = serving ? " — the previous server keeps running" : "";
+    important(
+      event,
+      `${c.red(c.bold("✗ build failed"))} ${c.dim(`(${how}, ${humanDuration(event.durationMs)})${keeps}`)}`,
+    );
+    changed.clear();
+    const { lines, dropped } = buildOutput.take();
+    if (options.debug) return; // already shown live
+    if (dropped > 0)
+      options.err.write(`${c.dim(`build │ … ${dropped} earlier lines not shown`)}\n`);
+    const shown = lines.length > 0 ? lines : event.tail;
+    for (const text of shown)
+      options.err.write(`${formatBuildLine(text, c, options.links ?? null)}\n`);
   };
 
   return (event) => {
@@ -46,41 +80,51 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
         if (event.stream === "app")
           (event.fd === "stdout" ? options.out : options.err).write(`${event.line}\n`);
         else if (event.stream === "build") {
-          if (!options.quiet || event.fd === "stderr")
-            options.err.write(`${c.dim("build │")} ${event.line}\n`);
-        }
+          buildOutput.add(event.line);
+          if (options.debug) options.err.write(`${c.dim("build │")} ${event.line}\n`);
+        } else debug(event, event.line);
         return;
       case "engine.started":
         return info(
           event,
-          `${c.bold(`v${event.version}`)} watching ${event.root} ${options.keysHint ? c.dim("(r rebuild · s stop/start · q quit)") : ""}`,
+          `${c.bold(`v${event.version}`)} watching ${event.root}${options.keysHint ? c.dim(" · press h for keys") : ""}`,
         );
+      case "engine.stopped":
+        return info(event, c.dim(event.code === 0 ? "stopped" : `stopped (exit ${event.code})`));
       case "watch.ready":
-        return info(
+        return debug(
           event,
-          c.dim(`watching ${event.dirs} directories (${event.mode}) in ${humanDuration(event.ms)}`),
+          `watching ${event.dirs} directories (${event.mode}) in ${humanDuration(event.ms)}`,
         );
       case "watch.fallback":
         return important(event, c.yellow(`${event.reason} — ${event.hint}`));
       case "watch.error":
         return important(event, c.red(`watch error: ${event.message}`));
-      case "changes": {
-        const names = event.changes.slice(0, 3).map((ch) => `${ch.path} ${c.dim(`(${ch.kind})`)}`);
-        const more = event.changes.length > 3 ? c.dim(` +${event.changes.length - 3} more`) : "";
-        return info(event, `${c.cyan("changed")} ${names.join(", ")}${more}`);
-      }
-      case "build.started":
-        if (options.clear && event.seq > 1) options.err.write("\x1b[2J\x1b[3J\x1b[H");
-        return info(event, c.dim(`building… (${event.reason})`));
-      case "build.finished":
-        if (event.ok) return;
-        return important(
+      case "changes":
+        for (const change of event.changes) changed.add(change.path);
+        return debug(
           event,
-          `${c.red("build failed")} ${c.dim(`(exit ${event.exitCode ?? event.signal}, ${humanDuration(event.durationMs)}) — the previous server keeps running`)}`,
+          `changed: ${event.changes.map((ch) => `${ch.path} (${ch.kind})`).join(", ")}`,
         );
+      case "build.started":
+        if (options.clear && options.tty && event.seq > 1) options.err.write(CLEAR_SCREEN);
+        buildOutput.reset();
+        return debug(event, `building… (${event.reason})`);
+      case "build.finished":
+        if (event.ok) buildOutput.reset();
+        else buildFailed(event);
+        return;
+      case "build.cancelled":
+        buildOutput.reset();
+        return debug(event, `build cancelled: ${event.reason}`);
       case "build.skipped":
+        changed.clear();
         return info(event, c.dim(`build skipped: ${event.reason}`));
+      case "process.started":
+        serving = true;
+        return debug(event, `server started (pid ${event.pid})`);
       case "process.exited":
+        serving = false;
         if (event.requested) return;
         return important(
           event,
@@ -97,10 +141,20 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
         );
       case "health.failed":
         return important(event, c.red(`unhealthy after ${event.attempts} probes: ${event.error}`));
-      case "reload.done":
-        return info(event, summary(event.files, event.timing, c.green));
+      case "reload.done": {
+        const names = [...changed];
+        changed.clear();
+        const ready = firstReady && event.files === 0;
+        firstReady = false;
+        if (!ready) return info(event, summary(event.files, event.timing, c.green, names));
+        const detail = summary(0, event.timing).slice(2);
+        return info(
+          event,
+          `${c.green("✓")} ${c.bold("ready")}${detail === "ready" ? "" : ` · ${detail}`}`,
+        );
+      }
       case "notice":
-        if (event.level === "debug" && !options.debug) return;
+        if (event.level === "debug") return debug(event, event.message);
         if (event.level === "error") return important(event, c.red(event.message));
         if (event.level === "warn") return important(event, c.yellow(event.message));
         return info(event, event.message);
@@ -110,14 +164,25 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
   };
 }
 
-/** "3 files changed · built in 412 ms · swapped in 38 ms · healthy in 120 ms" */
+/**
+ * "3 files changed · built in 412 ms · swapped in 38 ms · healthy in 120 ms"; with the
+ * changed paths, "app.ts changed · …" or "3 files changed (a.ts, b.ts +1) · …".
+ */
 export function summary(
   files: number,
   timing: ReloadTiming,
   green: (s: string) => string = (s) => s,
+  names: readonly string[] = [],
 ): string {
   const parts: string[] = [];
-  if (files > 0) parts.push(`${files} file${files === 1 ? "" : "s"} changed`);
+  if (files === 1 && names.length === 1) parts.push(`${names[0]} changed`);
+  else if (files > 0) {
+    const shown = names.slice(0, 2).join(", ");
+    const more = names.length > 2 ? ` +${names.length - 2}` : "";
+    parts.push(
+      `${files} file${files === 1 ? "" : "s"} changed${shown ? ` (${shown}${more})` : ""}`,
+    );
+  }
   if (timing.build !== undefined) parts.push(`built in ${humanDuration(timing.build)}`);
   const swap = (timing.stop ?? 0) + (timing.start ?? 0);
   if (timing.stop !== undefined) parts.push(`swapped in ${humanDuration(swap)}`);

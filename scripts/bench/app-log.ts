@@ -1,0 +1,67 @@
+/**
+ * The `sh app.sh` apps of the builds, survival and crash scenarios append one
+ * `start <epoch ms>` line per start to a log beside the watched root (never watched), so
+ * restarts are counted from the app's own start lines whatever the tool prints.
+ */
+import { readFileSync } from "node:fs";
+import { benchDebug } from "./debug.ts";
+
+/** The app script line that records a start. */
+export const START_LINE = 'echo "start $(date +%s%3N)" >> ../starts.log';
+
+/** Start times (epoch ms) out of the log's text; malformed lines are ignored. */
+export function parseStarts(text: string): number[] {
+  return text
+    .split("\n")
+    .map((line) => line.match(/^start (\d+)$/)?.[1])
+    .filter((value): value is string => value !== undefined)
+    .map(Number);
+}
+
+/** Differences between successive starts, in seconds. */
+export function gapsSeconds(starts: readonly number[]): number[] {
+  return starts.slice(1).map((at, i) => (at - (starts[i] as number)) / 1000);
+}
+
+export function readStarts(file: string): number[] {
+  try {
+    return parseStarts(readFileSync(file, "utf8"));
+  } catch (error) {
+    // ENOENT until the app's first start: zero starts so far.
+    benchDebug(`${file}: ${String(error)}`);
+    return [];
+  }
+}
+
+/** Waits until at least `count` starts are logged, or fails after `timeoutMs`. */
+export async function waitStarts(file: string, count: number, timeoutMs: number): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const seen = readStarts(file).length;
+    if (seen >= count) return seen;
+    if (performance.now() > deadline)
+      throw new Error(`${seen} of ${count} app starts within ${timeoutMs} ms`);
+    await Bun.sleep(20);
+  }
+}
+
+/**
+ * Waits until no new start has been logged for `quietMs`, and returns the count then. Gives
+ * up after `timeoutMs` (a tool that keeps restarting) with `settled: false`.
+ */
+export async function waitQuiet(
+  file: string,
+  quietMs: number,
+  timeoutMs: number,
+): Promise<{ count: number; settled: boolean }> {
+  const deadline = performance.now() + timeoutMs;
+  let count = readStarts(file).length;
+  let changedAt = performance.now();
+  while (performance.now() - changedAt < quietMs) {
+    if (performance.now() > deadline) return { count, settled: false };
+    await Bun.sleep(25);
+    const now = readStarts(file).length;
+    if (now !== count) [count, changedAt] = [now, performance.now()];
+  }
+  return { count, settled: true };
+}
