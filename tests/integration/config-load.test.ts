@@ -68,6 +68,8 @@ const PRECEDENCE: Record<
   stopTimeout: { file: "2s", flag: "3s", fileResolved: 2000, flagResolved: 3000 },
   followSymlinks: { file: false, flag: true, fileResolved: false, flagResolved: true },
   clear: { file: false, flag: true, fileResolved: false, flagResolved: true },
+  timestamps: { file: false, flag: true, fileResolved: false, flagResolved: true },
+  keys: { file: false, flag: true, fileResolved: false, flagResolved: true },
   env: { file: { A: "1" }, flag: ["A=2"], fileResolved: { A: "1" }, flagResolved: { A: "2" } },
 };
 
