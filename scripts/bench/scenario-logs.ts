@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { percentile } from "../bench-stats.ts";
 import { fmt, hotreloadArgv, hotreloadEnv } from "./proc-hotreload.ts";
 import { spawnTool, type ToolRun, waitUntil } from "./proc-run.ts";
+import { scanStamps } from "./proc-stamps.ts";
 import { clockTicks, readAllStats, readCpuMs, readRssKb } from "./proc-stat.ts";
 import type { BenchContext, Scenario, Section, Table } from "./types.ts";
 
@@ -53,18 +54,9 @@ function consume(stream: ReadableStream<Uint8Array>, pings: number) {
       }
       state.bytes += chunk.length;
       state.lastAt = now;
-      // Only the text around "TS " matters; decode the chunk once, keep a partial tail.
-      const text = carry + decoder.decode(chunk, { stream: true });
-      let i = text.indexOf("TS ");
-      let consumedTo = 0;
-      while (i >= 0) {
-        const nl = text.indexOf("\n", i);
-        if (nl < 0) break;
-        if (i === 0 || text[i - 1] === "\n") state.stamps.push(now - Number(text.slice(i + 3, nl)));
-        consumedTo = nl;
-        i = text.indexOf("TS ", nl);
-      }
-      carry = text.slice(Math.max(consumedTo, text.length - 40));
+      const scan = scanStamps(carry + decoder.decode(chunk, { stream: true }), now);
+      state.stamps.push(...scan.lags);
+      carry = scan.carry;
     }
   })();
   return { state, done };
