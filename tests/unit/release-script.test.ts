@@ -1,0 +1,135 @@
+/**
+ * `bun run release` end to end on a temp checkout (package.json + dist/SHA256SUMS), the
+ * release notes' content, and the refusals (no sums, a missing binary, no repository).
+ */
+import { afterEach, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { TARGETS } from "../../scripts/build.ts";
+import { releaseNotes } from "../../scripts/release/notes.ts";
+import { readReleaseInput, writeRelease } from "../../scripts/release.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
+
+const top = join(import.meta.dir, "..", "..");
+const dirs: { [Symbol.dispose](): void }[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) dir[Symbol.dispose]();
+});
+
+const sumOf = (i: number) => String(i + 1).repeat(64);
+const SUMS = TARGETS.map(([, name], i) => `${sumOf(i)}  ${name}\n`).join("");
+
+function checkout(pkg: object, sums: string | null) {
+  const dir = tempDir("hotreload-release-");
+  dirs.push(dir);
+  dir.write("package.json", JSON.stringify(pkg));
+  if (sums !== null) dir.write("dist/SHA256SUMS", sums);
+  return dir;
+}
+
+const PKG = {
+  version: "1.2.3",
+  description: "Hot-reload engine for servers.",
+  license: "MIT",
+  repository: { type: "git", url: "https://github.com/hotreload-dev/hotreload" },
+};
+
+test("the repository's package.json names a GitHub repository", () => {
+  const pkg = JSON.parse(readFileSync(join(top, "package.json"), "utf8"));
+  expect(pkg.repository.url).toMatch(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/);
+});
+
+test("writes formula, scoop manifest and notes from SHA256SUMS", () => {
+  const dir = checkout(PKG, SUMS);
+  const read = readReleaseInput(dir.path);
+  if ("error" in read) throw new Error(read.error);
+  const files = writeRelease(dir.path, read.input).map((f) => f.slice(dir.path.length + 1));
+  expect(files).toEqual([
+    "dist/release/hotreload.rb",
+    "dist/release/hotreload.json",
+    "dist/release/NOTES.md",
+  ]);
+  const formula = readFileSync(join(dir.path, files[0] as string), "utf8");
+  expect(formula).toContain(
+    `sha256 "${sumOf(TARGETS.findIndex(([, n]) => n === "hotreload-darwin-arm64"))}"`,
+  );
+  const scoop = JSON.parse(readFileSync(join(dir.path, files[1] as string), "utf8"));
+  expect(scoop.version).toBe("1.2.3");
+});
+
+test("notes: version, a checksum row per asset, an install command per channel", () => {
+  const dir = checkout(PKG, SUMS);
+  const read = readReleaseInput(dir.path);
+  if ("error" in read) throw new Error(read.error);
+  const notes = releaseNotes(read.input);
+  expect(notes.split("\n")[0]).toBe("# hotreload 1.2.3");
+  TARGETS.forEach(([, name], i) => {
+    expect(notes).toContain(
+      `| [\`${name}\`](https://github.com/hotreload-dev/hotreload/releases/download/v1.2.3/${name}) | \`${sumOf(i)}\` |`,
+    );
+  });
+  for (const command of [
+    "sha256sum --check --ignore-missing SHA256SUMS",
+    "shasum -a 256 --check --ignore-missing SHA256SUMS",
+    "bunx hotreload@1.2.3",
+    "npm i -g hotreload@1.2.3",
+    "brew install hotreload-dev/tap/hotreload",
+    "scoop install hotreload",
+    "docker build -t hotreload",
+  ])
+    expect(notes).toContain(command);
+});
+
+test.each([
+  ["no SHA256SUMS", PKG, null, "no dist/SHA256SUMS: run `bun run build` first"],
+  [
+    "a --host build only",
+    PKG,
+    `${sumOf(0)}  hotreload-linux-x64\n`,
+    "dist/SHA256SUMS lacks hotreload-darwin-arm64, hotreload-darwin-x64, hotreload-linux-arm64, hotreload-windows-x64.exe: run `bun run build` (all targets, not --host)",
+  ],
+  [
+    "no repository",
+    { ...PKG, repository: undefined },
+    SUMS,
+    "package.json has no GitHub `repository`; add one",
+  ],
+  [
+    "a broken line",
+    PKG,
+    `${SUMS}nonsense\n`,
+    'dist/SHA256SUMS: line 8: expected "<sha256>  <file>", got "nonsense"',
+  ],
+])("refuses %s", (_, pkg, sums, error) => {
+  expect(readReleaseInput(checkout(pkg, sums).path)).toEqual({ error });
+});
+
+test("the CLI writes the files for the matching tag", async () => {
+  const dir = checkout(PKG, SUMS);
+  const script = join(top, "scripts", "release.ts");
+  const proc = Bun.spawn([process.execPath, script, "--top", dir.path], {
+    env: { ...process.env, GITHUB_REF_TYPE: "tag", GITHUB_REF_NAME: "v1.2.3" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+  expect(code).toBe(0);
+  expect(out).toContain(join(dir.path, "dist", "release", "NOTES.md"));
+});
+
+test("the CLI refuses a tag that is not v<version>", async () => {
+  const dir = checkout(PKG, SUMS);
+  const script = join(top, "scripts", "release.ts");
+  const proc = Bun.spawn([process.execPath, script, "--top", dir.path], {
+    cwd: dir.path,
+    env: { ...process.env, GITHUB_REF_TYPE: "tag", GITHUB_REF_NAME: "v9.9.9" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [err, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
+  expect({ code, err }).toEqual({
+    code: 1,
+    err: "release: tag v9.9.9 does not match package.json version 1.2.3\n",
+  });
+  expect(existsSync(join(dir.path, "dist", "release"))).toBe(false);
+});
