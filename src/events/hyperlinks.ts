@@ -35,8 +35,9 @@ export interface FileRef {
 
 // A path with an extension that starts with a letter (so 127.0.0.1:8080 is not one), then
 // `:line[:col]` (Go, Rust, Bun, gcc, tsc --pretty false) or `(line,col)` (tsc).
+// Paths with spaces are not recognised: no compiler output marks where such a path starts.
 const REF =
-  /(?<=^|[\s([{<"'`=,]|-->\s?)((?:[A-Za-z]:[\\/])?[\w.\-/\\@+~]*?[\w-]\.[A-Za-z][\w]*)(?::(\d+)(?::(\d+))?|\((\d+),(\d+)\))/g;
+  /(?<=^|[\s([{<"'`=,]|-->\s?)((?:[A-Za-z]:[\\/])?[\p{L}\p{N}_.\-/\\@+~]*?[\p{L}\p{N}_-]\.[A-Za-z]\w*)(?::(\d+)(?::(\d+))?|\((\d+),(\d+)\))/gu;
 
 /** Every `file:line[:col]` or `file(line,col)` reference in a line of compiler output. */
 export function findFileRefs(line: string): FileRef[] {

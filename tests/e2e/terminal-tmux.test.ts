@@ -5,11 +5,13 @@
  * terminal mode is back to normal (icanon, echo) afterwards.
  */
 import { describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isAlive } from "../../src/run/proc-info.ts";
 import { terminalProject } from "../helpers/terminal-project.ts";
 import { hasTmux, startTmux, type TmuxSession } from "../helpers/tmux-session.ts";
+
+const hasGo = Bun.which("go") !== null;
 
 /** After the command: its exit status, then the terminal settings, then stay on screen. */
 const AFTER = '; echo "[exited $?]"; stty -a; exec sleep 600';
@@ -170,4 +172,42 @@ describe.skipIf(!hasTmux)("hotreload in a terminal (tmux)", () => {
     tmux.send("q");
     await tmux.waitFor("[exited 0]");
   }, 60_000);
+
+  test.skipIf(!hasGo)(
+    "Go errors link to the file, resolved against the build's directory, with NO_COLOR too",
+    async () => {
+      using project = terminalProject();
+      const root = join(project.root, "svc");
+      mkdirSync(root);
+      writeFileSync(join(root, "go.mod"), "module example.com/svc\n\ngo 1.19\n");
+      writeFileSync(join(root, "main.go"), "package main\n\nfunc main() {\n\tx := 1\n}\n");
+      writeFileSync(
+        join(root, ".hotreload.yaml"),
+        [
+          'build: go build -o "$HOTRELOAD_CACHE_DIR/server" .',
+          "exec: '\"$HOTRELOAD_CACHE_DIR/server\"'",
+          "notifications: { enabled: false }",
+        ].join("\n"),
+      );
+      await using tmux = startTmux(`${project.command()}${AFTER}`, {
+        cwd: root,
+        env: { ...project.env, NO_COLOR: "1", GOCACHE: goCache() },
+      });
+      const screen = await tmux.waitFor("✗ build failed", { timeoutMs: 60_000 });
+      expect(screen).toMatch(/build │ \.\/main\.go:4:2: .*x/);
+      expect(screen).not.toContain("keeps running");
+      expect(tmux.screen({ escapes: true })).not.toMatch(/\x1b\[3\dm/);
+      expect(tmux.raw()).toContain(
+        `\x1b]8;;file://${join(root, "main.go")}\x1b\\./main.go:4:2\x1b]8;;\x1b\\`,
+      );
+      tmux.send("q");
+      await tmux.waitFor("[exited 0]");
+    },
+    90_000,
+  );
 });
+
+/** The user's Go build cache: a private XDG_CACHE_HOME would otherwise rebuild the stdlib. */
+function goCache(): string {
+  return Bun.spawnSync(["go", "env", "GOCACHE"], { stdout: "pipe" }).stdout.toString().trim();
+}

@@ -1,0 +1,173 @@
+import { describe, expect, test } from "bun:test";
+import { osc8 } from "../../src/events/hyperlinks.ts";
+import { CLEAR_SCREEN, createPrettySink, type PrettyOptions } from "../../src/events/pretty.ts";
+import type { Event, EventInput } from "../../src/events/types.ts";
+
+const T0 = new Date(2024, 0, 2, 3, 4, 5, 6).getTime();
+
+function sink(options: Partial<PrettyOptions> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const emit = createPrettySink({
+    color: false,
+    quiet: false,
+    timestamps: false,
+    debug: false,
+    clear: false,
+    keysHint: false,
+    out: { write: (t: string) => out.push(t) },
+    err: { write: (t: string) => err.push(t) },
+    ...options,
+  });
+  return {
+    out,
+    err,
+    send: (...events: EventInput[]) => {
+      for (const e of events) emit({ ...e, time: T0 } as Event);
+    },
+  };
+}
+
+const started: EventInput = {
+  type: "engine.started",
+  version: "1.2.3",
+  root: "/p",
+  pid: 1,
+  build: "b",
+  exec: "e",
+};
+const build = (seq: number): EventInput => ({
+  type: "build.started",
+  seq,
+  command: "b",
+  reason: "x",
+});
+const buildLine = (line: string, fd: "stdout" | "stderr" = "stderr"): EventInput => ({
+  type: "log",
+  stream: "build",
+  fd,
+  line,
+});
+const failed: EventInput = {
+  type: "build.finished",
+  seq: 2,
+  ok: false,
+  exitCode: 1,
+  signal: null,
+  durationMs: 7,
+  tail: [],
+};
+const ok: EventInput = { ...failed, ok: true, exitCode: 0 } as EventInput;
+const appLine = (line: string): EventInput => ({ type: "log", stream: "app", fd: "stdout", line });
+const reload = (seq: number, files: number): EventInput => ({
+  type: "reload.done",
+  seq,
+  files,
+  timing: { build: 412, stop: 30, start: 8, healthy: 120 },
+});
+
+describe("pretty sink", () => {
+  test("a reload is one line naming the file; build output of a good build is not shown", () => {
+    const s = sink();
+    s.send(started, build(1), buildLine("Bundled 1 module"), ok, reload(1, 0));
+    s.send({ type: "changes", changes: [{ path: "app.ts", kind: "modify" }], fingerprint: null });
+    s.send(build(2), buildLine("Bundled 1 module"), ok, reload(2, 1));
+    expect(s.err).toEqual([
+      "hotreload v1.2.3 watching /p\n",
+      "hotreload ✓ ready · built in 412 ms · swapped in 38 ms · healthy in 120 ms\n",
+      "hotreload ✓ app.ts changed · built in 412 ms · swapped in 38 ms · healthy in 120 ms\n",
+    ]);
+  });
+
+  test("several files: the count and the first names", () => {
+    const s = sink();
+    s.send(reload(1, 0));
+    s.send({
+      type: "changes",
+      changes: ["a.ts", "b.ts", "c.ts"].map((path) => ({ path, kind: "modify" as const })),
+      fingerprint: null,
+    });
+    s.send(reload(2, 3));
+    expect(s.err.at(-1)).toStartWith("hotreload ✓ 3 files changed (a.ts, b.ts +1) · built in");
+  });
+
+  test("a failed build shows its output, error lines in red, file references as links", () => {
+    const s = sink({ color: true, links: { cwd: "/p", exists: () => true } });
+    s.send({ type: "process.started", pid: 9 }, build(2));
+    s.send(buildLine("# example.com/svc"), buildLine("./main.go:2:15: x declared and not used"));
+    s.send(failed);
+    const text = s.err.join("");
+    expect(text).toContain("✗ build failed");
+    expect(text).toContain("the previous server keeps running");
+    expect(text).toContain(
+      `\x1b[31m${osc8("file:///p/main.go", "./main.go:2:15")}: x declared and not used\x1b[0m`,
+    );
+    expect(text).toContain("build │\x1b[0m # example.com/svc\n");
+  });
+
+  test("with no server running, a failed build does not claim one keeps running", () => {
+    const s = sink();
+    s.send(build(1), buildLine("error: nope"), failed);
+    expect(s.err.join("")).not.toContain("keeps running");
+    expect(s.err.join("")).toContain("build │ error: nope");
+  });
+
+  test("no colour, no links: not one escape code in our lines; the app's bytes untouched", () => {
+    const s = sink({ links: null });
+    s.send(started, { type: "process.started", pid: 9 }, build(2), buildLine("a.go:1:1: bad"));
+    s.send(failed, appLine("\x1b[31mred from the app\x1b[0m"), reload(3, 0));
+    expect(s.err.join("")).not.toContain("\x1b");
+    expect(s.out).toEqual(["\x1b[31mred from the app\x1b[0m\n"]);
+  });
+
+  test("--quiet: only errors and the app's output", () => {
+    const s = sink({ quiet: true });
+    s.send(started, build(1), ok, reload(1, 0), appLine("app says hi"));
+    s.send({ type: "notice", level: "info", tag: "x", message: "fyi" });
+    expect(s.err).toEqual([]);
+    s.send({ type: "process.started", pid: 9 }, build(2), buildLine("error: nope"), failed);
+    s.send({ type: "crash.backoff", attempt: 1, delayMs: 1000, exitCode: 1 });
+    expect(s.err.join("")).toContain("build failed");
+    expect(s.err.join("")).toContain("build │ error: nope");
+    expect(s.err.join("")).toContain("restarting in 1.0 s");
+    expect(s.out).toEqual(["app says hi\n"]);
+  });
+
+  test("--timestamps: our lines start with the local time, the app's do not", () => {
+    const s = sink({ timestamps: true });
+    s.send(started, appLine("plain"));
+    expect(s.err).toEqual(["03:04:05.006 hotreload v1.2.3 watching /p\n"]);
+    expect(s.out).toEqual(["plain\n"]);
+  });
+
+  test("--clear clears before each build but the first, and only on a terminal", () => {
+    const tty = sink({ clear: true, tty: true });
+    tty.send(build(1), ok, build(2));
+    expect(tty.err.filter((t) => t === CLEAR_SCREEN)).toHaveLength(1);
+    expect(tty.err.indexOf(CLEAR_SCREEN)).toBe(tty.err.length - 1);
+    const pipe = sink({ clear: true, tty: false });
+    pipe.send(build(1), ok, build(2));
+    expect(pipe.err).not.toContain(CLEAR_SCREEN);
+  });
+
+  test("long build output is bounded: the last lines and a count of the rest", () => {
+    const s = sink();
+    s.send(build(1));
+    for (let i = 0; i < 250; i++) s.send(buildLine(`line ${i}`));
+    s.send(failed);
+    const text = s.err.join("");
+    expect(text).toContain("… 50 earlier lines not shown");
+    expect(text).not.toContain("line 49\n");
+    expect(text).toContain("line 50\n");
+    expect(text).toContain("line 249\n");
+  });
+
+  test("debug shows build output live and the reasons, and does not repeat it on failure", () => {
+    const s = sink({ debug: true });
+    s.send({ type: "changes", changes: [{ path: "a.go", kind: "create" }], fingerprint: null });
+    s.send(build(2), buildLine("oops"), failed);
+    const text = s.err.join("");
+    expect(text).toContain("changed: a.go (create)");
+    expect(text.match(/build │ oops/g)).toHaveLength(1);
+  });
+});
