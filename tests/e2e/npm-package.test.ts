@@ -1,0 +1,134 @@
+/**
+ * The npm package as a user gets it: `npm pack`, `npm install <tarball>` into a fresh
+ * project (dependencies from the registry), then `bunx hotreload --version`, a short watch
+ * session through node_modules/.bin/hotreload, and `npx hotreload` on a PATH without Bun,
+ * which must explain how to get Bun (exit 2), not print a stack trace.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { startHotreload } from "../helpers/hotreload-process.ts";
+import { waitAllDead } from "../helpers/run-processes.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
+
+const top = join(import.meta.dir, "..", "..");
+const pkg = JSON.parse(readFileSync(join(top, "package.json"), "utf8"));
+const npm = Bun.which("npm");
+const npx = Bun.which("npx");
+const node = Bun.which("node");
+const work = tempDir("hotreload-npm-");
+const project = join(work.path, "project");
+let tarball = "";
+let files: string[] = [];
+
+async function run(argv: string[], cwd: string, env: Record<string, string | undefined> = {}) {
+  const proc = Bun.spawn(argv, {
+    cwd,
+    env: { ...process.env, npm_config_update_notifier: "false", ...env },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, err, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  return { out, err, code };
+}
+
+function ok(result: { out: string; err: string; code: number }, what: string) {
+  if (result.code !== 0)
+    throw new Error(`${what} exited ${result.code}\n${result.out}\n${result.err}`);
+  return result.out;
+}
+
+beforeAll(async () => {
+  if (!npm || !node) return;
+  const packed = ok(
+    await run([npm, "pack", "--json", "--pack-destination", work.path], top),
+    "npm pack",
+  );
+  const info = JSON.parse(packed)[0] as { filename: string; files: { path: string }[] };
+  tarball = join(work.path, info.filename);
+  files = info.files.map((f) => f.path).sort();
+  mkdirSync(project);
+  writeFileSync(join(project, "package.json"), '{"name":"try-hotreload","private":true}\n');
+  ok(
+    await run(
+      [npm, "install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", tarball],
+      project,
+    ),
+    "npm install <tarball>",
+  );
+}, 240_000);
+afterAll(() => work[Symbol.dispose]());
+
+describe.skipIf(!npm || !npx || !node)("npm package", () => {
+  test("the tarball holds only the runtime: bin, src (no tests), schema, README, package.json", () => {
+    const allowed =
+      /^(bin\/hotreload\.js|src\/.+\.(ts|js|css|html|svg)|schema\/hotreload\.schema\.json|README\.md|package\.json|LICENSE)$/;
+    expect(files.filter((f) => !allowed.test(f))).toEqual([]);
+    expect(
+      files.filter((f) => /\.test\.ts$|^(tests|scripts|docs|examples|dist)\//.test(f)),
+    ).toEqual([]);
+    for (const needed of [
+      "bin/hotreload.js",
+      "src/main.ts",
+      "src/dashboard/ui/index.html",
+      "schema/hotreload.schema.json",
+    ])
+      expect(files).toContain(needed);
+    // Every source file the CLI can import is in the package.
+    const sources = [...new Bun.Glob("src/**/*").scanSync({ cwd: top })].filter(
+      (f) => !f.endsWith(".test.ts"),
+    );
+    expect(sources.filter((f) => !files.includes(f))).toEqual([]);
+  });
+
+  test("bunx hotreload --version in the installed project", async () => {
+    const out = ok(await run(["bunx", "hotreload", "--version"], project), "bunx hotreload");
+    expect(out).toBe(`hotreload ${pkg.version}\n`);
+  });
+
+  test("a short watch session through node_modules/.bin/hotreload (node → bun)", async () => {
+    using state = tempDir();
+    writeFileSync(join(project, "app.sh"), 'echo "npm 1"; exec sleep 300\n');
+    await using hr = startHotreload(["--exec", "sh app.sh", "--ext", ".sh", "--no-notifications"], {
+      cwd: project,
+      command: [node as string, join(project, "node_modules", ".bin", "hotreload")],
+      env: { XDG_STATE_HOME: state.path },
+    });
+    await hr.waitFor("log", (e) => e.line === "npm 1", 30_000);
+    writeFileSync(join(project, "app.sh"), 'echo "npm 2"; exec sleep 300\n');
+    await hr.waitFor("log", (e) => e.line === "npm 2", 30_000);
+    const engine = await hr.waitFor("engine.started");
+    const servers = hr.events.flatMap((e) => (e.type === "process.started" ? [e.pid] : []));
+    // SIGINT to the node wrapper alone (not its group): it must reach Bun, which stops cleanly.
+    hr.proc.kill("SIGINT");
+    expect(await hr.exited).toBe(0);
+    await waitAllDead([engine.pid, ...servers], 5000);
+  });
+
+  test("npx hotreload without Bun on PATH explains how to get it, exit 2", async () => {
+    // A PATH holding node and sh (npx runs bins through a shell) and nothing else: no bun.
+    const onlyNode = join(work.path, "only-node");
+    mkdirSync(onlyNode, { recursive: true });
+    symlinkSync(node as string, join(onlyNode, "node"));
+    symlinkSync(Bun.which("sh") as string, join(onlyNode, "sh"));
+    const npxCli = realpathSync(npx as string);
+    const result = await run(
+      [node as string, npxCli, "--no-install", "hotreload", "--version"],
+      project,
+      {
+        PATH: onlyNode,
+      },
+    );
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(
+      "hotreload needs Bun (https://bun.sh), which is not installed here.",
+    );
+    expect(result.err).toContain("npm i -g bun");
+    expect(result.err).not.toMatch(/\n\s+at /);
+    expect(result.out).toBe("");
+  });
+});
