@@ -1,0 +1,100 @@
+/**
+ * How many restarts a change causes: a 200-file burst (like a `git checkout`), touching
+ * every file (mtime only), and rewriting every file with identical bytes. Counted from the
+ * app's own start lines. The ideal is 1, 0, 0.
+ */
+import { utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { readStarts, START_LINE, waitQuiet, waitStarts } from "./app-log.ts";
+import { emptyProject } from "./projects.ts";
+import { pickTools, rotate, type Tool } from "./tools.ts";
+import type { BenchContext, Scenario, Section } from "./types.ts";
+
+export const scenario: Scenario = { order: 30, id: "builds", run };
+
+const ACTIONS = ["burst", "touch", "identical"] as const;
+type Action = (typeof ACTIONS)[number];
+const IDEAL: Record<Action, number> = { burst: 1, touch: 0, identical: 0 };
+
+async function run(context: BenchContext): Promise<Section> {
+  const { tools, skipped } = pickTools(context, [
+    "floor",
+    "hotreload",
+    "hotreload-d0",
+    "entr",
+    "reflex",
+    "nodemon",
+  ]);
+  const files = context.short ? 50 : 200;
+  const results = new Map<string, string[]>();
+  const errors: string[] = [];
+  for (const tool of rotate(tools, 0)) {
+    context.log(`builds: ${tool.id}`);
+    try {
+      results.set(tool.id, await session(context, tool, files));
+    } catch (error) {
+      errors.push(`${tool.label}: ${String(error).split("\n")[0]}`);
+      context.log(`builds: ${String(error)}`);
+    }
+  }
+  const rows = tools.map((tool) => [tool.label, ...(results.get(tool.id) ?? ["–", "–", "–"])]);
+  return {
+    title: "Restarts per change",
+    intro: [
+      `A tree of ${files} \`.txt\` files and \`app.sh\`, all watched. A burst rewrites every`,
+      "file with new content in a tight loop (like a `git checkout`); a touch changes only",
+      "their mtime; an identical rewrite writes the same bytes again. Restarts are counted",
+      "from the app's own start lines until the tool has been quiet for a while.",
+      "Ideal: 1, 0, 0.",
+    ].join("\n"),
+    tables: [
+      {
+        columns: ["Tool", `Burst of ${files} writes`, "Touch all", "Identical rewrite"],
+        rows,
+      },
+    ],
+    notes: [
+      "The floor restarts on every event it sees (coalescing those that arrive during a restart), which shows how noisy the raw events are. ✗ marks a count other than the ideal.",
+      ...(skipped.length > 0 ? [`Skipped: ${skipped.join(", ")}.`] : []),
+      ...(errors.length > 0 ? [`Failed: ${errors.join("; ")}`] : []),
+    ],
+    ok: results.has("hotreload"),
+  };
+}
+
+async function session(context: BenchContext, tool: Tool, count: number): Promise<string[]> {
+  const names = Array.from({ length: count }, (_, i) => `src/f${String(i).padStart(3, "0")}.txt`);
+  const files: Record<string, string> = { "app.sh": `${START_LINE}\nexec sleep 300\n` };
+  for (const name of names) files[name] = `${name} v0\n`;
+  using project = emptyProject({ exec: "sh app.sh", ext: [".sh", ".txt"], files });
+  const log = join(project.base, "starts.log");
+  await using proc = tool.start(project);
+  await waitStarts(log, 1, 30_000).catch((error) => {
+    throw new Error(`${String(error)}\n${proc.tail()}`);
+  });
+  const quiet = context.short ? 700 : 1500;
+  await waitQuiet(log, quiet, 20_000);
+  const paths = names.map((name) => join(project.dir, name));
+  const act: Record<Action, () => void> = {
+    burst: () => {
+      for (const path of paths) writeFileSync(path, `${path} v1\n`);
+    },
+    touch: () => {
+      const later = new Date(Date.now() + 2000);
+      for (const path of paths) utimesSync(path, later, later);
+    },
+    identical: () => {
+      for (const path of paths) writeFileSync(path, `${path} v1\n`);
+    },
+  };
+  const counts: string[] = [];
+  for (const action of ACTIONS) {
+    const before = readStarts(log).length;
+    act[action]();
+    const after = await waitQuiet(log, quiet, 20_000);
+    const n = after.count - before;
+    const mark = n === IDEAL[action] ? "" : " ✗";
+    counts.push(`${n}${after.settled ? "" : "+ (still restarting)"}${mark}`);
+  }
+  return counts;
+}
