@@ -16,6 +16,7 @@ import { supportsHyperlinks } from "../events/hyperlinks.ts";
 import { createNdjsonSink, createPrettySink } from "../events/pretty.ts";
 import { createLoggerFactory, type LogLevel, levelFromEnv } from "../log.ts";
 import { createNotifier } from "../notify/index.ts";
+import { startPid1Reaper } from "../run/pid1-reaper.ts";
 import { VERSION } from "../version.ts";
 import { createChangeStream } from "../watch/index.ts";
 import { useColor } from "./color.ts";
@@ -81,6 +82,8 @@ export default defineCommand({
       build: config.build,
       exec: config.exec ?? "",
     });
+    // PID 1 (a container without an init): reap orphaned zombies; inert otherwise.
+    const reaper = await startPid1Reaper({ log: logs.tag("run") });
     const guard = await guardProcess({ root: config.root, log: logs.tag("run") });
     const notifier = createNotifier({
       enabled: config.notifications.enabled,
@@ -164,6 +167,7 @@ export default defineCommand({
     await Promise.all([stream.close(), dashboard?.close()]);
     notifier.close();
     guard.dispose();
+    reaper.close();
     bus.emit({ type: "engine.stopped", code, reason: "quit" });
     return code;
   },

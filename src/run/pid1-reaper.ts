@@ -1,0 +1,118 @@
+/**
+ * hotreload as PID 1 (a container's entrypoint without an init): the kernel re-parents
+ * every orphaned process in the container to us, and when one exits it stays a zombie
+ * until we wait for it. Bun only waits for the processes it spawned, so this reaps the
+ * others: every 500 ms and after each of our own children exits, scan /proc for zombies
+ * whose parent is us and `waitpid(pid, WNOHANG)` them through libc.
+ *
+ * Never reap a process Bun spawned: Bun waits for it itself and would lose its exit
+ * status. While active, the reaper wraps Bun.spawn to keep the set of pids it returned
+ * (every spawn in hotreload goes through Bun.spawn or Bun.spawnSync, which waits before
+ * returning); close() restores it. Linux only; elsewhere, or when not PID 1, it is inert.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import type { Logger } from "../log.ts";
+import { parseProcStat } from "./proc-info.ts";
+
+export interface Pid1Reaper {
+  /** Reaps what is reapable now; returns the pids reaped. */
+  reapNow(): number[];
+  close(): void;
+}
+
+export interface Pid1ReaperOptions {
+  log: Logger;
+  intervalMs?: number;
+  /** Test seams; default process.pid, process.platform. */
+  pid?: number;
+  platform?: NodeJS.Platform;
+}
+
+const WNOHANG = 1;
+const INERT: Pid1Reaper = { reapNow: () => [], close() {} };
+
+/** Zombies that are ours to reap: children of `self`, in state Z, not spawned by Bun. */
+export function zombiesToReap(
+  stats: readonly { pid: number; ppid: number; state: string }[],
+  self: number,
+  spawnedByBun: ReadonlySet<number>,
+): number[] {
+  return stats
+    .filter((s) => s.ppid === self && s.state === "Z" && !spawnedByBun.has(s.pid))
+    .map((s) => s.pid);
+}
+
+function scanProc(log: Logger): { pid: number; ppid: number; state: string }[] {
+  const stats = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = parseProcStat(readFileSync(`/proc/${entry}/stat`, "utf8"));
+      if (stat) stats.push(stat);
+    } catch (error) {
+      // The process went away between readdir and read: nothing to reap there.
+      log.debug(`pid1: /proc/${entry}/stat: ${String(error)}`);
+    }
+  }
+  return stats;
+}
+
+type WaitPid = (pid: number, status: null, options: number) => number;
+
+async function loadWaitpid(log: Logger): Promise<WaitPid | null> {
+  const { dlopen, FFIType } = await import("bun:ffi");
+  const names = ["libc.so.6", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1", "libc.so"];
+  for (const name of names) {
+    try {
+      const lib = dlopen(name, {
+        waitpid: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
+      });
+      return lib.symbols.waitpid as unknown as WaitPid;
+    } catch (error) {
+      // Not this libc (glibc vs musl); try the next name.
+      log.debug(`pid1: dlopen ${name}: ${String(error)}`);
+    }
+  }
+  log.warn("running as PID 1 but libc could not be loaded: orphaned zombies will pile up");
+  return null;
+}
+
+export async function startPid1Reaper(opts: Pid1ReaperOptions): Promise<Pid1Reaper> {
+  const self = opts.pid ?? process.pid;
+  if (self !== 1 || (opts.platform ?? process.platform) !== "linux") return INERT;
+  const waitpid = await loadWaitpid(opts.log);
+  if (!waitpid) return INERT;
+  const { log } = opts;
+  log.debug("running as PID 1: reaping orphaned zombies");
+
+  const spawned = new Set<number>();
+  const originalSpawn = Bun.spawn;
+  const reapNow = (): number[] => {
+    const reaped: number[] = [];
+    for (const pid of zombiesToReap(scanProc(log), self, spawned)) {
+      if (waitpid(pid, null, WNOHANG) === pid) reaped.push(pid);
+    }
+    if (reaped.length > 0) log.debug(`pid1: reaped ${reaped.join(", ")}`);
+    return reaped;
+  };
+  const tracked = ((...args: Parameters<typeof Bun.spawn>) => {
+    const proc = originalSpawn(...args);
+    spawned.add(proc.pid);
+    void proc.exited.then(() => {
+      spawned.delete(proc.pid);
+      reapNow();
+    });
+    return proc;
+  }) as typeof Bun.spawn;
+  Bun.spawn = tracked;
+  const timer = setInterval(reapNow, opts.intervalMs ?? 500);
+  timer.unref();
+  return {
+    reapNow,
+    close() {
+      clearInterval(timer);
+      if (Bun.spawn === tracked) Bun.spawn = originalSpawn;
+      reapNow();
+    },
+  };
+}
