@@ -273,3 +273,26 @@ export function pollSetting(options: LeafOptions<false | number> & { interval: n
     },
   );
 }
+
+/** `auto` (the engine picks the window per batch) or a fixed duration. */
+export function durationOrAuto(options: LeafOptions<"auto" | number> & { max: number }) {
+  return leaf<"auto" | number>(
+    "`auto` | duration",
+    options,
+    (raw, path) => {
+      if (raw === "auto") return { ok: true, value: "auto" };
+      const ms = parseDuration(raw);
+      if (ms === null || ms > options.max)
+        return expected(
+          path,
+          `\`auto\` or a duration of at most ${options.max}ms`,
+          raw,
+          "Write `auto`, or a number with a unit, e.g. `300ms`; `0` acts on every event at once.",
+        );
+      return { ok: true, value: ms };
+    },
+    {
+      anyOf: [{ const: "auto" }, { type: "string", pattern: DURATION_PATTERN }, { type: "number" }],
+    },
+  );
+}

@@ -5,6 +5,7 @@
 import {
   boolean,
   duration,
+  durationOrAuto,
   type Infer,
   integer,
   oneOf,
@@ -16,8 +17,6 @@ import {
 } from "./schema-dsl.ts";
 import { object } from "./schema-object.ts";
 
-/** The quiet window after the last event; chosen by measurement (docs/CONFIGURATION.md). */
-export const DEFAULT_DEBOUNCE_MS = 100;
 export const DEFAULT_POLL_INTERVAL_MS = 500;
 
 export const STOP_SIGNALS = [
@@ -49,9 +48,10 @@ export const configSchema = object("hotreload configuration (.hotreload.yaml)", 
     defaultNote: "detected; required otherwise",
     example: "./bin/server",
   }),
-  debounce: duration({
-    description: "Quiet window after the last file event before a batch is processed.",
-    default: DEFAULT_DEBOUNCE_MS,
+  debounce: durationOrAuto({
+    description:
+      "Quiet window after the last file event before a batch is processed. `auto`: a short window for a few changes (an editor save), a longer one once a batch looks like a burst (a checkout).",
+    default: "auto",
     example: "300ms",
     max: 60_000,
   }),

@@ -104,7 +104,7 @@ export async function createChangeStream(options: ChangeStreamOptions): Promise<
   });
   const ignored = createIgnoredReport({
     clock,
-    quietMs: Math.max(options.debounceMs, 100),
+    quietMs: options.debounceMs === "auto" ? 100 : Math.max(options.debounceMs, 100),
     bus,
     log,
   });

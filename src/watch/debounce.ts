@@ -2,6 +2,11 @@
  * Collects changes until the file system goes quiet: a trailing quiet window restarted by
  * every change, capped by a maximum wait from the first change so an endless stream still
  * flushes. Each path keeps one kind of change, merged as a user would read it.
+ *
+ * The `auto` window (the default) is short while a batch holds no more events than an
+ * editor save makes, and grows once the batch looks like a burst (a checkout, a generator):
+ * a save is acted on in ~20ms, a checkout still lands as one batch. Figures behind the
+ * numbers: docs/WATCHING.md.
  */
 import type { Clock, TimerHandle } from "../clock.ts";
 import type { ChangeKind, FileChange } from "../events/types.ts";
@@ -20,9 +25,17 @@ export function mergeChange(previous: ChangeKind | undefined, next: ChangeKind):
   return incoming === "delete" ? "delete" : "modify";
 }
 
+/** Quiet window for a batch of at most AUTO_BURST_EVENTS events (an editor save). */
+export const AUTO_SETTLE_MS = 20;
+/** Quiet window once a batch has more events than that (a checkout, a code generator). */
+export const AUTO_BURST_MS = 100;
+/** Editor saves measured at up to 8 raw events before filtering (vim rename-save). */
+export const AUTO_BURST_EVENTS = 8;
+
 export interface DebouncerOptions {
   clock: Clock;
-  quietMs: number;
+  /** Fixed quiet window in ms, or `auto` (see above). */
+  quietMs: number | "auto";
   maxMs: number;
   onFlush(changes: FileChange[]): void;
 }
@@ -39,11 +52,12 @@ export interface Debouncer {
 
 export function createDebouncer(options: DebouncerOptions): Debouncer {
   const { clock } = options;
-  const quiet = Math.max(0, options.quietMs);
-  const max = Math.max(quiet, options.maxMs);
+  const fixed = options.quietMs === "auto" ? null : Math.max(0, options.quietMs);
+  const max = Math.max(fixed ?? AUTO_BURST_MS, options.maxMs);
   // Insertion order is kept, so a batch lists paths in the order they first changed.
   let changes = new Map<string, ChangeKind>();
   let firstAt = 0;
+  let events = 0;
   let timer: TimerHandle | null = null;
   let closed = false;
 
@@ -57,12 +71,14 @@ export function createDebouncer(options: DebouncerOptions): Debouncer {
     if (changes.size === 0) return;
     const batch = [...changes].map(([path, kind]) => ({ path, kind }));
     changes = new Map();
+    events = 0;
     options.onFlush(batch);
   }
 
   function schedule(): void {
     clear();
     const untilMax = firstAt + max - clock.now();
+    const quiet = fixed ?? (events > AUTO_BURST_EVENTS ? AUTO_BURST_MS : AUTO_SETTLE_MS);
     timer = clock.setTimeout(flush, Math.max(0, Math.min(quiet, untilMax)));
   }
 
@@ -70,7 +86,11 @@ export function createDebouncer(options: DebouncerOptions): Debouncer {
     add(path, kind) {
       if (closed) return;
       // A window starts with the first event, even one that merges away to nothing.
-      if (timer === null) firstAt = clock.now();
+      if (timer === null) {
+        firstAt = clock.now();
+        events = 0;
+      }
+      events++;
       const merged = mergeChange(changes.get(path), kind);
       if (merged === null) changes.delete(path);
       else changes.set(path, merged);

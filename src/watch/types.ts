@@ -17,7 +17,7 @@ export interface ChangeStreamOptions {
   ignorePatterns: readonly string[];
   /** Absolute paths never watched (build output dir, cache dir). */
   alwaysIgnore: readonly string[];
-  debounceMs: number;
+  debounceMs: number | "auto";
   debounceMaxMs: number;
   /** false: native events (polling only as a fallback); a number: poll at that interval. */
   poll: false | number;

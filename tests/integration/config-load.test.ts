@@ -118,7 +118,7 @@ describe("precedence: defaults < file < flags, key by key", () => {
     using dir = tempDir();
     dir.write(".hotreload.yml", "");
     const config = ok(dir.path, { exec: "./x" });
-    expect(config.debounce).toBeGreaterThan(0);
+    expect(config.debounce).toBe("auto");
     expect(config.configFile).toBe(join(dir.path, ".hotreload.yml"));
     dir.write("other.yaml", "exec: ./other\n");
     expect(ok(dir.path, { config: "other.yaml" }).exec).toBe("./other");
@@ -172,7 +172,7 @@ describe("bad input names the place, what was expected and a hint", () => {
   test("a bad duration flag names the flag", () => {
     using dir = tempDir();
     expect(err(dir.path, { exec: "x", debounce: "soon" }).message).toBe(
-      '--debounce: Expected `--debounce` to be a duration like `5s`, got "soon"',
+      '--debounce: Expected `--debounce` to be `auto` or a duration of at most 60000ms, got "soon"',
     );
   });
 

@@ -1,6 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import type { ChangeKind, FileChange } from "../../src/events/types.ts";
-import { createDebouncer, mergeChange } from "../../src/watch/debounce.ts";
+import {
+  AUTO_BURST_EVENTS,
+  AUTO_BURST_MS,
+  AUTO_SETTLE_MS,
+  createDebouncer,
+  mergeChange,
+} from "../../src/watch/debounce.ts";
 import { createFakeClock } from "../helpers/fake-clock.ts";
 
 describe("mergeChange", () => {
@@ -22,7 +28,7 @@ describe("mergeChange", () => {
   });
 });
 
-function setup(quietMs = 100, maxMs = 1000) {
+function setup(quietMs: number | "auto" = 100, maxMs = 1000) {
   const clock = createFakeClock();
   const batches: { at: number; changes: FileChange[] }[] = [];
   const debouncer = createDebouncer({
@@ -116,5 +122,53 @@ describe("createDebouncer", () => {
     debouncer.flush();
     expect(batches).toHaveLength(1);
     expect(clock.pending()).toBe(0);
+  });
+});
+
+describe("auto window", () => {
+  test("an editor save (a few events) flushes after the short settle window", () => {
+    const { clock, batches, debouncer } = setup("auto");
+    // A vim rename-save as it reaches the debouncer: the file goes, comes back, is written.
+    debouncer.add("main.go", "delete");
+    clock.advance(1);
+    debouncer.add("main.go", "create");
+    debouncer.add("main.go", "modify");
+    clock.advance(AUTO_SETTLE_MS - 1);
+    expect(batches).toHaveLength(0);
+    clock.advance(1);
+    expect(batches).toEqual([
+      { at: AUTO_SETTLE_MS + 1, changes: [{ path: "main.go", kind: "modify" }] },
+    ]);
+  });
+
+  test("a burst switches to the longer window, so a checkout with a pause stays one batch", () => {
+    const { clock, batches, debouncer } = setup("auto");
+    for (let i = 0; i <= AUTO_BURST_EVENTS; i++) debouncer.add(`f${i}.go`, "modify");
+    // git paused for longer than the settle window, shorter than the burst window.
+    clock.advance(AUTO_SETTLE_MS * 3);
+    expect(batches).toHaveLength(0);
+    debouncer.add("last.go", "create");
+    clock.advance(AUTO_BURST_MS - 1);
+    expect(batches).toHaveLength(0);
+    clock.advance(1);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]?.changes).toHaveLength(AUTO_BURST_EVENTS + 2);
+  });
+
+  test("the next batch starts short again after a burst", () => {
+    const { clock, batches, debouncer } = setup("auto");
+    for (let i = 0; i <= AUTO_BURST_EVENTS; i++) debouncer.add(`f${i}.go`, "modify");
+    clock.advance(AUTO_BURST_MS);
+    expect(batches).toHaveLength(1);
+    debouncer.add("main.go", "modify");
+    clock.advance(AUTO_SETTLE_MS);
+    expect(batches).toHaveLength(2);
+  });
+
+  test("a fixed 0 window flushes on the next tick of the clock", () => {
+    const { clock, batches, debouncer } = setup(0);
+    debouncer.add("main.go", "modify");
+    clock.advance(0);
+    expect(batches).toHaveLength(1);
   });
 });
