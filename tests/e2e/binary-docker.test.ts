@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { parseDockerfile, valuesOf } from "../helpers/dockerfile.ts";
+import { parseDockerfile } from "../helpers/dockerfile.ts";
 import { freePort, startHotreload } from "../helpers/hotreload-process.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 
