@@ -27,7 +27,9 @@ export async function waitServed(
     }
     await Bun.sleep(1);
   }
-  throw new Error(`${url} did not serve "${expected}" within ${timeoutMs} ms (last: ${last})`);
+  throw new Error(
+    `${url} did not serve ${JSON.stringify(expected)} within ${timeoutMs} ms (last: ${last})`,
+  );
 }
 
 /** A loopback port that was free a moment ago (the `Bun.serve({ port: 0 })` trick). */

@@ -110,7 +110,7 @@ export function pickTools(
     nodemon: context.peers.nodemon
       ? {
           id: "nodemon",
-          label: "nodemon",
+          label: "nodemon --signal SIGTERM",
           start: (p) =>
             run(p, [
               context.peers.nodemon as string,
@@ -118,6 +118,10 @@ export function pickTools(
               p.dir,
               "-e",
               p.ext.map((e) => e.replace(/^\./, "")).join(","),
+              // nodemon's default SIGUSR2 is ignored by Go servers (it then waits forever);
+              // its docs suggest SIGTERM for non-Node servers, which every other tool sends.
+              "--signal",
+              "SIGTERM",
               "--exec",
               p.command,
             ]),
