@@ -13,17 +13,22 @@ import { tempDir } from "../helpers/temp-dir.ts";
 
 const unshare = Bun.which("unshare");
 
-function unshareWorks(): string | null {
-  if (process.platform !== "linux" || !unshare) return "needs Linux with unshare (util-linux)";
-  const probe = Bun.spawnSync([unshare, "--pid", "--fork", "--mount-proc", "true"], {
-    stderr: "pipe",
-  });
-  return probe.exitCode === 0
-    ? null
-    : `unshare --pid --fork --mount-proc is not allowed here: ${probe.stderr.toString().trim()}`;
+/** The unshare prefix that works here (root, or a user namespace mapping us to root). */
+function findUnshare(): { argv: string[] } | { skip: string } {
+  if (process.platform !== "linux" || !unshare) return { skip: "needs Linux with unshare" };
+  const errors: string[] = [];
+  for (const extra of [[], ["--user", "--map-root-user"]]) {
+    const argv = [unshare, ...extra, "--pid", "--fork", "--mount-proc"];
+    const probe = Bun.spawnSync([...argv, "true"], { stderr: "pipe" });
+    if (probe.exitCode === 0) return { argv };
+    errors.push(`${argv.slice(1).join(" ")}: ${probe.stderr.toString().trim()}`);
+  }
+  return { skip: `no new PID namespace allowed here (${errors.join("; ")})` };
 }
 
-const skipReason = unshareWorks();
+const found = findUnshare();
+const skipReason = "skip" in found ? found.skip : null;
+const prefix = "argv" in found ? found.argv : [];
 if (skipReason) console.warn(`run-pid1: skipped: ${skipReason}`);
 
 /** The host pid of unshare's forked child (PID 1 inside the namespace). */
@@ -72,7 +77,7 @@ test.skipIf(skipReason !== null).each([["source"], ["compiled binary"]])(
       ["--exec", "sh server.sh", "--ext", ".sh", "--no-notifications", "--stop-timeout", "5s"],
       {
         cwd: project.path,
-        command: [unshare as string, "--pid", "--fork", "--mount-proc", ...hotreload],
+        command: [...prefix, ...hotreload],
         env: { XDG_STATE_HOME: state.path, HOTRELOAD_LOG_LEVEL: "debug" },
       },
     );
