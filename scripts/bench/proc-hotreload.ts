@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readCpuMs, readSchedMs } from "./proc-stat.ts";
+import { readCpuMs, readThreadMs, threadDeltaMs } from "./proc-stat.ts";
 
 /** argv that runs the hotreload CLI from source. */
 export function hotreloadArgv(top: string, args: string[]): string[] {
@@ -69,26 +69,38 @@ export interface CpuWindow {
 
 /** CPU used by `pids` (summed) over `ms` of wall time. */
 export async function cpuWindow(pids: number[], ms: number, ticks: number): Promise<CpuWindow> {
-  const sum = (read: (pid: number) => number | null) => {
+  const readTicks = () => {
     let total = 0;
     for (const pid of pids) {
-      const value = read(pid);
-      if (value === null) return null;
+      const value = readCpuMs(pid, ticks);
+      if (value === null) throw new Error(`process ${pid} ended during the CPU window`);
       total += value;
     }
     return total;
   };
-  const ticks0 = sum((pid) => readCpuMs(pid, ticks));
-  const sched0 = sum(readSchedMs);
+  const readThreads = () => {
+    const all = new Map<string, number>();
+    for (const pid of pids) {
+      const threads = readThreadMs(pid);
+      if (threads === null) return null;
+      for (const [tid, value] of threads) all.set(tid, value);
+    }
+    return all;
+  };
+  const ticks0 = readTicks();
+  const threads0 = readThreads();
   const t0 = performance.now();
   await Bun.sleep(ms);
-  const ticks1 = sum((pid) => readCpuMs(pid, ticks));
-  const sched1 = sum(readSchedMs);
+  const ticks1 = readTicks();
+  const threads1 = readThreads();
   const wallMs = performance.now() - t0;
-  if (ticks0 === null || ticks1 === null) throw new Error("the process ended during the window");
+  const tickMs = ticks1 - ticks0;
+  let schedMs = threads0 && threads1 ? threadDeltaMs(threads0, threads1) : null;
+  // Threads that ended took their schedstat with them; the tick count still has them.
+  if (schedMs !== null && tickMs - schedMs > (2 * 1000) / ticks) schedMs = null;
   return {
-    ticksPct: ((ticks1 - ticks0) / wallMs) * 100,
-    schedPct: sched0 === null || sched1 === null ? null : ((sched1 - sched0) / wallMs) * 100,
+    ticksPct: (tickMs / wallMs) * 100,
+    schedPct: schedMs === null ? null : (schedMs / wallMs) * 100,
     wallMs,
   };
 }

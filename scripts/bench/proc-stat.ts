@@ -121,8 +121,8 @@ export function readCpuMs(pid: number, ticksPerSecond: number): number | null {
   return stat === null ? null : ((stat.utime + stat.stime) * 1000) / ticksPerSecond;
 }
 
-/** Sum of the live threads' schedstat run time in ms (ns resolution); null when unsupported. */
-export function readSchedMs(pid: number): number | null {
+/** Each live thread's schedstat run time in ms (ns resolution); null when unsupported. */
+export function readThreadMs(pid: number): Map<string, number> | null {
   let tids: string[];
   try {
     tids = readdirSync(`/proc/${pid}/task`);
@@ -130,14 +130,26 @@ export function readSchedMs(pid: number): number | null {
     if (isGone(error)) return null;
     throw error;
   }
-  let ns = 0;
+  const out = new Map<string, number>();
   for (const tid of tids) {
     const text = readText(`/proc/${pid}/task/${tid}/schedstat`);
-    const value = text === null ? null : parseSchedstatNs(text);
-    if (value === null) return null;
-    ns += value;
+    if (text === null) continue; // the thread ended between readdir and read
+    const ns = parseSchedstatNs(text);
+    if (ns === null) return null;
+    out.set(`${pid}/${tid}`, ns / 1e6);
   }
-  return ns / 1e6;
+  return out;
+}
+
+/**
+ * CPU ms used between two thread samples: the growth of threads seen twice plus all of
+ * the threads born in between. A thread that ended in between is missing (its share is
+ * lost); `cpuWindow` falls back to the tick figure when that share shows.
+ */
+export function threadDeltaMs(before: Map<string, number>, after: Map<string, number>): number {
+  let ms = 0;
+  for (const [tid, value] of after) ms += value - (before.get(tid) ?? 0);
+  return ms;
 }
 
 export function readRssKb(pid: number, key: "VmRSS" | "VmHWM" = "VmRSS"): number | null {

@@ -37,6 +37,7 @@ interface Outcome {
   rss: { start: number; quarter: number; peak: number; end: number } | null;
   cpuPct: number | null;
   capped: boolean;
+  cappedAfterMs: number;
 }
 
 /** Reads a byte stream, counting bytes and timing `TS <epoch>` lines. */
@@ -94,16 +95,22 @@ async function runCase(ctx: BenchContext, dir: string, kind: Case, pings: number
   const target = hotreloadPid(run, viaShell) as number;
   const samples: number[] = [];
   let capped = false;
+  let cappedAfterMs = 0;
+  let floodAt = performance.now();
   const sampler = setInterval(() => {
     const kb = readRssKb(target);
     if (kb === null) return;
     samples.push(kb / 1024);
-    if (kb / 1024 > RSS_CAP_MB) capped = true;
+    if (kb / 1024 > RSS_CAP_MB && !capped) {
+      capped = true;
+      cappedAfterMs = performance.now() - floodAt;
+    }
   }, 100);
   const ticks = clockTicks();
   try {
     await run.waitLine("stderr", (t) => t === "FLOOD", 30_000);
     samples.length = 0;
+    floodAt = performance.now();
     const cpu0 = readCpuMs(target, ticks);
     const t0 = performance.now();
     const deadline = 10_000 + seconds * 3000;
@@ -137,6 +144,7 @@ async function runCase(ctx: BenchContext, dir: string, kind: Case, pings: number
       cpuPct:
         kind === "direct" || cpu0 === null || cpu1 === null ? null : ((cpu1 - cpu0) / wall) * 100,
       capped,
+      cappedAfterMs,
     } satisfies Outcome;
   } finally {
     clearInterval(sampler);
@@ -195,7 +203,7 @@ async function run(ctx: BenchContext): Promise<Section> {
         }
         if (rss && (o.capped || (rss.end > rss.quarter * 1.5 && rss.end - rss.quarter > 50)))
           notes.push(
-            `**Memory grows with output** (${LABELS[kind]}): RSS ${rss.quarter.toFixed(0)} MB a quarter into the run, ${rss.end.toFixed(0)} MB at the end, peak ${rss.peak.toFixed(0)} MB${o.capped ? `; stopped above ${RSS_CAP_MB} MB` : ""}. Issue 5 asks for bounded memory.`,
+            `**Memory grows with output** (${LABELS[kind]}): RSS ${rss.quarter.toFixed(0)} MB a quarter into the run, ${rss.end.toFixed(0)} MB at the end, peak ${rss.peak.toFixed(0)} MB${o.capped ? `; stopped above ${RSS_CAP_MB} MB, ${(o.cappedAfterMs / 1000).toFixed(1)} s into the flood` : ""}. Issue 5 asks for bounded memory.`,
           );
       } catch (error) {
         ok = false;

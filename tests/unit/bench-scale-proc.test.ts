@@ -9,6 +9,7 @@ import {
   parseStat,
   parseStatusKb,
   type StatFields,
+  threadDeltaMs,
   treeOf,
 } from "../../scripts/bench/proc-stat.ts";
 
@@ -117,4 +118,18 @@ test("treeFile spreads files over the leaf dirs, 50 to a group", () => {
     Array.from({ length: shape.files }, (_, i) => treeFile(shape, i).split("/f")[0]),
   );
   expect(dirs.size).toBe(1000);
+});
+
+test("threadDeltaMs counts growth of known threads and all of new ones, not ended ones", () => {
+  const before = new Map([
+    ["1/1", 100],
+    ["1/2", 50],
+    ["1/3", 70],
+  ]);
+  const after = new Map([
+    ["1/1", 104],
+    ["1/2", 50],
+    ["1/9", 3],
+  ]);
+  expect(threadDeltaMs(before, after)).toBe(7);
 });
