@@ -46,22 +46,25 @@ export async function waitStarts(file: string, count: number, timeoutMs: number)
 }
 
 /**
- * Waits until no new start has been logged for `quietMs`, and returns the count then. Gives
- * up after `timeoutMs` (a tool that keeps restarting) with `settled: false`.
+ * Waits until no new start has been logged, and `activity()` (e.g. the tool's output line
+ * count) has not moved, for `quietMs`; returns the start count then. Gives up after
+ * `timeoutMs` (a tool that keeps restarting) with `settled: false`.
  */
 export async function waitQuiet(
   file: string,
   quietMs: number,
   timeoutMs: number,
+  activity: () => number = () => 0,
 ): Promise<{ count: number; settled: boolean }> {
   const deadline = performance.now() + timeoutMs;
-  let count = readStarts(file).length;
+  const sample = () => `${readStarts(file).length}/${activity()}`;
+  let seen = sample();
   let changedAt = performance.now();
   while (performance.now() - changedAt < quietMs) {
-    if (performance.now() > deadline) return { count, settled: false };
+    if (performance.now() > deadline) break;
     await Bun.sleep(25);
-    const now = readStarts(file).length;
-    if (now !== count) [count, changedAt] = [now, performance.now()];
+    const now = sample();
+    if (now !== seen) [seen, changedAt] = [now, performance.now()];
   }
-  return { count, settled: true };
+  return { count: readStarts(file).length, settled: performance.now() - changedAt >= quietMs };
 }

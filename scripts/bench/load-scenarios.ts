@@ -1,7 +1,7 @@
 /** Loads every scripts/bench/scenario-*.ts module; a module that fails becomes a failed section. */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import type { BenchContext, Scenario, Section } from "./types.ts";
+import type { Scenario, Section } from "./types.ts";
 
 export function scenarioFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -39,10 +39,9 @@ export async function loadScenarios(dir: string): Promise<Scenario[]> {
         scenarios.push(scenario);
       else scenarios.push(brokenScenario(file, "no `export const scenario: Scenario`"));
     } catch (error) {
+      // A half-written module must not stop the other scenarios: it becomes a failed section.
       scenarios.push(brokenScenario(file, String(error)));
     }
   }
   return scenarios.sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
 }
-
-export type { BenchContext };

@@ -1,5 +1,6 @@
 /** The machine a report was measured on: CPU, cores, memory, kernel, toolchain versions. */
 import { cpus, release, totalmem } from "node:os";
+import { benchDebug } from "./debug.ts";
 import { runCommand } from "./run-command.ts";
 
 export interface Machine {
@@ -24,7 +25,11 @@ export function parseGoVersion(output: string): string | null {
 export async function describeMachine(): Promise<Machine> {
   const cpuinfo = await Bun.file("/proc/cpuinfo")
     .text()
-    .catch(() => "");
+    .catch((error) => {
+      // Not Linux, or /proc hidden: the model then comes from os.cpus().
+      benchDebug(`/proc/cpuinfo: ${String(error)}`);
+      return "";
+    });
   const go = await runCommand(["go", "version"], 20_000);
   return {
     cpu: parseCpuModel(cpuinfo) ?? cpus()[0]?.model ?? process.arch,

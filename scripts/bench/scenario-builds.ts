@@ -47,7 +47,8 @@ async function run(context: BenchContext): Promise<Section> {
       `A tree of ${files} \`.txt\` files and \`app.sh\`, all watched. A burst rewrites every`,
       "file with new content in a tight loop (like a `git checkout`); a touch changes only",
       "their mtime; an identical rewrite writes the same bytes again. Restarts are counted",
-      "from the app's own start lines until the tool has been quiet for a while.",
+      "from the app's own start lines until neither the app nor the tool has shown anything",
+      "for a while; the time of the last restart after the change follows in brackets.",
       "Ideal: 1, 0, 0.",
     ].join("\n"),
     tables: [
@@ -76,7 +77,7 @@ async function session(context: BenchContext, tool: Tool, count: number): Promis
     throw new Error(`${String(error)}\n${proc.tail()}`);
   });
   const quiet = context.short ? 700 : 1500;
-  await waitQuiet(log, quiet, 20_000);
+  await waitQuiet(log, quiet, 20_000, () => proc.lines.length);
   const paths = names.map((name) => join(project.dir, name));
   const act: Record<Action, () => void> = {
     burst: () => {
@@ -93,11 +94,14 @@ async function session(context: BenchContext, tool: Tool, count: number): Promis
   const counts: string[] = [];
   for (const action of ACTIONS) {
     const before = readStarts(log).length;
+    const began = Date.now();
     act[action]();
-    const after = await waitQuiet(log, quiet, 20_000);
+    const after = await waitQuiet(log, quiet, 20_000, () => proc.lines.length);
     const n = after.count - before;
+    const last = readStarts(log).at(-1) ?? began;
+    const when = n > 0 ? ` (last ${((last - began) / 1000).toFixed(2)} s after)` : "";
     const mark = n === IDEAL[action] ? "" : " ✗";
-    counts.push(`${n}${after.settled ? "" : "+ (still restarting)"}${mark}`);
+    counts.push(`${n}${after.settled ? "" : "+ (still restarting)"}${mark}${when}`);
   }
   return counts;
 }
