@@ -87,27 +87,28 @@ export function mergeSections(
 
 export function renderHeader(input: HeaderInput): string {
   const { machine } = input;
-  const lines = [
+  const facts = [
+    `- **Machine**: ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB.toFixed(1)} GiB RAM, ${machine.kernel}`,
+    `- **Toolchain**: Bun ${machine.bun}, Go ${machine.go}`,
+    `- **Peers**: ${input.peerVersions.length > 0 ? input.peerVersions.join(", ") : "none found"}`,
+    ...(input.skipped.length > 0 ? [`- **Skipped**: ${input.skipped.join("; ")}`] : []),
+    `- **Date**: ${input.date} (each section also says when it was measured)`,
+    `- **Reproduce**: \`${input.command}\`; one section: \`bun run bench --only <id>\`; CI check: \`bun run bench:short\``,
+  ];
+  return [
     "# Performance",
     "<!-- Written by `bun run bench` (scripts/bench.ts). Edit the suite, not this file. -->",
     [
-      `Header written ${input.date} on ${machine.cpu}, ${machine.cores} cores,`,
-      `${machine.ramGiB.toFixed(1)} GiB RAM, ${machine.kernel}; Bun ${machine.bun}, Go ${machine.go}.`,
-      `Peers: ${input.peerVersions.length > 0 ? input.peerVersions.join(", ") : "none found"}.`,
-      input.skipped.length > 0 ? `Skipped: ${input.skipped.join("; ")}.` : "",
-    ]
-      .filter(Boolean)
-      .join("\n"),
-    [
-      `Reproduce: \`${input.command}\`. Every tool runs on the same machine in the same run,`,
-      "tools alternating round by round so drift hits all alike; loopback only; the suite",
-      "ends only the processes it started, by their ids. Each section says when it was measured.",
-      input.short
-        ? "\n**Short mode (CI): tiny loops that check the suite works, not how fast.**"
-        : "",
+      "Every tool runs on the same machine in the same run, tools alternating round by round",
+      "so drift hits all alike; loopback only; the suite ends only the processes it started,",
+      "by their ids. The floor is a hand-rolled minimal loop (scripts/bench-floor.ts): on any",
+      "file event it kills the process group and starts the command again.",
     ].join("\n"),
-  ];
-  return lines.join("\n\n");
+    facts.join("\n"),
+    ...(input.short
+      ? ["**Short mode (CI): tiny loops that check the suite works, not how fast.**"]
+      : []),
+  ].join("\n\n");
 }
 
 export function assembleReport(header: string, blocks: readonly string[]): string {

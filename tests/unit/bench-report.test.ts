@@ -112,7 +112,7 @@ test("the header names the machine, the peers, what was skipped and how to repro
   for (const part of ["CPU X", "2 cores", "7.5 GiB", "linux 6.1", "Bun 1.4.5", "Go 1.19.8"])
     expect(header).toContain(part);
   expect(header).toContain("entr 5.3 (apt)");
-  expect(header).toContain("Skipped: nodemon (no npm)");
+  expect(header).toContain("**Skipped**: nodemon (no npm)");
   expect(header).toContain("`bun run bench`");
   expect(header).toContain("Short mode");
 });
