@@ -1,110 +1,12 @@
-/**
- * Measures how file events spread out in time for the saves a debounce window must merge:
- * a vim rename-save, a VS Code in-place save, a JetBrains safe-write and a 200-file
- * `git checkout`, each on real files in a temp dir, watched with Bun's recursive fs.watch
- * exactly as hotreload watches. For each it prints the spread of raw events, the largest
- * gap between events that pass the default filter, and the smallest quiet window that
- * gives exactly one batch in every run. docs/WATCHING.md records the figures.
- *
- *   bun scripts/measure-debounce.ts [runs]
- */
-import { execFileSync } from "node:child_process";
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  rmSync,
-  unlinkSync,
-  watch,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
+import { rmSync, watch } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPathFilter } from "../src/watch/filter.ts";
+import { type SaveScenario as Scenario, SAVE_SCENARIOS as scenarios } from "./editor-saves.ts";
 
 const RUNS = process.argv[2] === "--act" ? 0 : Number(process.argv[2] ?? 10);
 const SETTLE_MS = 300;
-
-function writeSynced(path: string, content: string): void {
-  const fd = openSync(path, "w");
-  writeSync(fd, content);
-  fsyncSync(fd);
-  closeSync(fd);
-}
-
-/** vim with default options: probe the dir, keep a backup by renaming, write, drop backup. */
-function vimSave(dir: string, i: number): void {
-  const file = join(dir, "main.go");
-  writeFileSync(join(dir, "4913"), "");
-  unlinkSync(join(dir, "4913"));
-  renameSync(file, `${file}~`);
-  writeSynced(file, `package main // vim ${i}\n`);
-  unlinkSync(`${file}~`);
-}
-
-/** VS Code: truncate and write the file in place. */
-function vscodeSave(dir: string, i: number): void {
-  writeFileSync(join(dir, "main.go"), `package main // vscode ${i}\n`);
-}
-
-/** JetBrains "safe write": temp file, original to ___jb_old___, temp to the name, drop old. */
-function jetbrainsSave(dir: string, i: number): void {
-  const file = join(dir, "main.go");
-  writeSynced(`${file}___jb_tmp___`, `package main // jetbrains ${i}\n`);
-  renameSync(file, `${file}___jb_old___`);
-  renameSync(`${file}___jb_tmp___`, file);
-  unlinkSync(`${file}___jb_old___`);
-}
-
-function git(dir: string, ...args: string[]): void {
-  execFileSync("git", args, { cwd: dir, stdio: "ignore" });
-}
-
-function setupGitRepo(dir: string): void {
-  git(dir, "init", "-q", "-b", "one");
-  git(dir, "config", "user.email", "m@example.com");
-  git(dir, "config", "user.name", "measure");
-  for (let f = 0; f < 200; f++) {
-    mkdirSync(join(dir, `pkg${f % 10}`), { recursive: true });
-    writeFileSync(join(dir, `pkg${f % 10}/file${f}.go`), `package p // one ${f}\n`);
-  }
-  git(dir, "add", ".");
-  git(dir, "commit", "-q", "-m", "one");
-  git(dir, "checkout", "-q", "-b", "two");
-  for (let f = 0; f < 200; f++) {
-    writeFileSync(join(dir, `pkg${f % 10}/file${f}.go`), `package p // two ${f}\n`);
-  }
-  git(dir, "commit", "-q", "-am", "two");
-}
-
-interface Scenario {
-  name: string;
-  setup(dir: string): void;
-  act(dir: string, run: number): void;
-}
-
-const scenarios: Scenario[] = [
-  { name: "vim rename-save", setup: (d) => writeFileSync(join(d, "main.go"), "x"), act: vimSave },
-  {
-    name: "VS Code in-place",
-    setup: (d) => writeFileSync(join(d, "main.go"), "x"),
-    act: vscodeSave,
-  },
-  {
-    name: "JetBrains safe-write",
-    setup: (d) => writeFileSync(join(d, "main.go"), "x"),
-    act: jetbrainsSave,
-  },
-  {
-    name: "git checkout (200 files)",
-    setup: setupGitRepo,
-    act: (d, run) => git(d, "checkout", "-q", run % 2 === 0 ? "one" : "two"),
-  },
-];
 
 /** Number of batches a trailing quiet window of `quietMs` makes of these event times. */
 function batchesFor(times: readonly number[], quietMs: number): number {

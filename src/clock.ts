@@ -14,24 +14,29 @@ export interface Clock {
 }
 
 export function createSystemClock(): Clock {
-  const timers = new Map<number, ReturnType<typeof setTimeout>>();
+  // A zero delay runs after pending I/O callbacks (setImmediate), not on the next timer
+  // tick, which costs about a millisecond: `--debounce 0` stays as immediate as it says.
+  const timers = new Map<number, { cancel(): void }>();
   let next = 1;
   return {
     now: () => performance.now(),
     setTimeout(callback, ms) {
       const id = next++;
-      timers.set(
-        id,
-        setTimeout(() => {
-          timers.delete(id);
-          callback();
-        }, ms),
-      );
+      const fire = () => {
+        timers.delete(id);
+        callback();
+      };
+      if (ms <= 0) {
+        const immediate = setImmediate(fire);
+        timers.set(id, { cancel: () => clearImmediate(immediate) });
+      } else {
+        const timer = setTimeout(fire, ms);
+        timers.set(id, { cancel: () => clearTimeout(timer) });
+      }
       return { id };
     },
     clearTimeout(handle) {
-      const timer = timers.get(handle.id);
-      if (timer !== undefined) clearTimeout(timer);
+      timers.get(handle.id)?.cancel();
       timers.delete(handle.id);
     },
   };

@@ -13,6 +13,7 @@ import { createEngineLoop } from "../engine/loop.ts";
 import { fail } from "../errors.ts";
 import { createEventBus } from "../events/bus.ts";
 import { supportsHyperlinks } from "../events/hyperlinks.ts";
+import { createOutputGate } from "../events/output-gate.ts";
 import { createNdjsonSink, createPrettySink } from "../events/pretty.ts";
 import { createLoggerFactory, type LogLevel, levelFromEnv } from "../log.ts";
 import { createNotifier } from "../notify/index.ts";
@@ -47,11 +48,13 @@ export default defineCommand({
 
     const bus = createEventBus();
     const clock = createSystemClock();
+    // Slow readers of our output slow the app down instead of filling our memory.
+    const gate = createOutputGate();
     const json = Boolean(args.json);
     const interactive = Boolean(process.stdin.isTTY) && !json && config.keys;
     bus.subscribe(
       json
-        ? createNdjsonSink(process.stdout)
+        ? createNdjsonSink(gate.wrap(process.stdout))
         : createPrettySink({
             color,
             quiet: Boolean(args.quiet),
@@ -63,8 +66,8 @@ export default defineCommand({
             links: supportsHyperlinks(process.stderr)
               ? { cwd: config.root, exists: (path) => existsSync(path) }
               : null,
-            out: process.stdout,
-            err: process.stderr,
+            out: gate.wrap(process.stdout),
+            err: gate.wrap(process.stderr),
           }),
     );
     if (detection && !json)
@@ -101,6 +104,7 @@ export default defineCommand({
         notifier.notify({ kind, title: `hotreload · ${project}: ${title}`, body });
       },
       pidfile: guard.pidfile,
+      holdOutput: gate.hold,
     });
     guard.onFatal(() => loop.abort());
     const forwardStdin = (data: Buffer) => loop.childStdin()?.write(data);

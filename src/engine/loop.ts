@@ -32,6 +32,8 @@ export interface EngineLoopOptions {
   notify(kind: NotifyKind, title: string, body: string): void;
   /** Where the running server group is recorded for reaping after an engine crash. */
   pidfile?: string;
+  /** Backpressure from our output: the app's pipes are not read while it holds. */
+  holdOutput?: () => Promise<void> | null;
 }
 
 export interface EngineLoop {
@@ -196,6 +198,7 @@ export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
         log: logs.tag("run"),
         stop: { signal: config.stop.signal, timeoutMs: config.stop.timeout },
         onLine: (line, fd) => bus.emit({ type: "log", stream: "app", fd, line }),
+        hold: options.holdOutput,
         statePaths: options.pidfile ? { pidfile: options.pidfile, root: config.root } : undefined,
       });
     } catch (error) {

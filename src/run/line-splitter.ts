@@ -10,6 +10,10 @@ export const MAX_LINE_LENGTH = 64 * 1024;
 export interface LineSplitter {
   /** Feeds a chunk; calls onLine for every line it completes. */
   push(chunk: Uint8Array | string): void;
+  /** True when text without a newline is waiting. */
+  hasPartial(): boolean;
+  /** Hands over the text waiting for its newline as a line of its own (a prompt, say). */
+  flushPartial(): void;
   /** Flushes the last line if it had no newline. Call once at end of stream. */
   end(): void;
 }
@@ -55,6 +59,11 @@ export function createLineSplitter(
   return {
     push(chunk) {
       take(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }));
+    },
+    hasPartial: () => pending.length > 0 || dropped > 0,
+    flushPartial() {
+      if (pending.length > 0 || dropped > 0) emit(pending);
+      pending = "";
     },
     end() {
       take(decoder.decode());

@@ -97,6 +97,9 @@ export function signalGroup(pgid: number, signal: string, log: Logger): boolean 
 /** Polls until no living (non-zombie) process is left in the group, or the deadline. */
 export async function waitGroupGone(pgid: number, timeoutMs: number): Promise<boolean> {
   const deadline = performance.now() + timeoutMs;
+  // Right after a SIGKILL the group is usually gone within a millisecond: look again soon,
+  // then less and less often, so a swap does not wait out a fixed poll interval.
+  let pause = 1;
   for (;;) {
     let exists = true;
     try {
@@ -107,7 +110,8 @@ export async function waitGroupGone(pgid: number, timeoutMs: number): Promise<bo
     }
     if (!exists || groupMembers(pgid).length === 0) return true;
     if (performance.now() >= deadline) return false;
-    await Bun.sleep(15);
+    await Bun.sleep(pause);
+    pause = Math.min(pause * 2, 15);
   }
 }
 

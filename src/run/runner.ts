@@ -35,6 +35,8 @@ export interface StartProcessOptions {
   /** "forward": the child's stdin is a pipe written through `stdin`; "ignore": /dev/null. */
   stdin: "forward" | "ignore";
   onLine(line: string, fd: OutputFd): void;
+  /** Backpressure from our output: while it returns a promise, the child is not read. */
+  hold?: () => Promise<void> | null;
   log: Logger;
   stop: { signal: string; timeoutMs: number };
   statePaths?: StatePaths;
@@ -90,8 +92,8 @@ export function startProcess(opts: StartProcessOptions): RunningProcess {
     }
   }
   const pumps = [
-    pumpLines(proc.stdout, "stdout", opts.onLine, opts.log),
-    pumpLines(proc.stderr, "stderr", opts.onLine, opts.log),
+    pumpLines(proc.stdout, "stdout", opts.onLine, opts.log, opts.hold),
+    pumpLines(proc.stderr, "stderr", opts.onLine, opts.log, opts.hold),
   ];
 
   let stopping: Promise<{ forced: boolean }> | null = null;

@@ -6,6 +6,9 @@ import { createLineSplitter } from "./line-splitter.ts";
 
 export type OutputFd = "stdout" | "stderr";
 
+/** Text without a newline (a prompt, a progress dot) is shown after this long idle. */
+export const PARTIAL_LINE_IDLE_MS = 50;
+
 export interface LinePump {
   /** Resolves when the stream ended (or was cancelled) and the last line was delivered. */
   readonly done: Promise<void>;
@@ -18,19 +21,29 @@ export function pumpLines(
   fd: OutputFd,
   onLine: (line: string, fd: OutputFd) => void,
   log: Logger,
+  /** Backpressure: a promise to await before the next read (our output is congested). */
+  hold?: () => Promise<void> | null,
 ): LinePump {
   const reader = stream.getReader();
   const splitter = createLineSplitter((line) => onLine(line, fd));
+  let idle: ReturnType<typeof setTimeout> | undefined;
   const done = (async () => {
     try {
       for (;;) {
         const { value, done: ended } = await reader.read();
+        clearTimeout(idle);
         if (ended) break;
         splitter.push(value);
+        const held = hold?.();
+        if (held) await held;
+        // Armed only while waiting on the child: our own hold must not split its lines.
+        if (splitter.hasPartial())
+          idle = setTimeout(() => splitter.flushPartial(), PARTIAL_LINE_IDLE_MS);
       }
     } catch (error) {
       log.debug(`reading ${fd} stopped: ${String(error)}`);
     } finally {
+      clearTimeout(idle);
       splitter.end();
     }
   })();

@@ -9,7 +9,7 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { FileChange } from "../events/types.ts";
 import type { Logger } from "../log.ts";
-import { hashFile } from "./file-hash.ts";
+import { hashChangedFile } from "./file-hash.ts";
 import type { FingerprintStore } from "./fingerprint-store.ts";
 import { runPool } from "./pool.ts";
 import { statSignature } from "./tree-walk.ts";
@@ -23,7 +23,7 @@ export interface Confirmed {
 /** The hash ("" when gone) and the stat signature after reading. */
 async function safeHash(abs: string, log: Logger): Promise<{ hash: string; sig: string }> {
   try {
-    const hash = (await hashFile(abs)) ?? "";
+    const hash = (await hashChangedFile(abs)) ?? "";
     return { hash, sig: hash === "" ? "" : statSignature(statSync(abs)) };
   } catch (error) {
     // Present but unreadable (EACCES, EIO), or gone right after reading: count it as

@@ -4,9 +4,10 @@
  * flushes. Each path keeps one kind of change, merged as a user would read it.
  *
  * The `auto` window (the default) is short while a batch holds no more events than an
- * editor save makes, and grows once the batch looks like a burst (a checkout, a generator):
- * a save is acted on in ~20ms, a checkout still lands as one batch. Figures behind the
- * numbers: docs/WATCHING.md.
+ * editor save makes and every file in it exists, and grows once the batch looks like a
+ * burst (a checkout, a generator) or a file is missing (a rename-save between moving the
+ * old file away and writing the new one): a save is acted on in ~10ms, a checkout still
+ * lands as one batch. Figures behind the numbers: docs/WATCHING.md.
  */
 import type { Clock, TimerHandle } from "../clock.ts";
 import type { ChangeKind, FileChange } from "../events/types.ts";
@@ -26,8 +27,9 @@ export function mergeChange(previous: ChangeKind | undefined, next: ChangeKind):
 }
 
 /** Quiet window for a batch of at most AUTO_BURST_EVENTS events (an editor save). */
-export const AUTO_SETTLE_MS = 20;
-/** Quiet window once a batch has more events than that (a checkout, a code generator). */
+export const AUTO_SETTLE_MS = 10;
+/** Quiet window once a batch has more events than that (a checkout, a code generator) or
+ * holds a deletion (the middle of a rename-save, or a real delete, which is rarely urgent). */
 export const AUTO_BURST_MS = 100;
 /** Editor saves measured at up to 8 raw events before filtering (vim rename-save). */
 export const AUTO_BURST_EVENTS = 8;
@@ -75,10 +77,16 @@ export function createDebouncer(options: DebouncerOptions): Debouncer {
     options.onFlush(batch);
   }
 
+  function holdsDelete(): boolean {
+    for (const kind of changes.values()) if (kind === "delete") return true;
+    return false;
+  }
+
   function schedule(): void {
     clear();
     const untilMax = firstAt + max - clock.now();
-    const quiet = fixed ?? (events > AUTO_BURST_EVENTS ? AUTO_BURST_MS : AUTO_SETTLE_MS);
+    const quiet =
+      fixed ?? (events > AUTO_BURST_EVENTS || holdsDelete() ? AUTO_BURST_MS : AUTO_SETTLE_MS);
     timer = clock.setTimeout(flush, Math.max(0, Math.min(quiet, untilMax)));
   }
 

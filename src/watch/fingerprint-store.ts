@@ -1,8 +1,10 @@
 /**
  * What the watcher knows about each watched file: its content hash, or, until the initial
- * background hashing reaches it, its stat signature. The tree fingerprint (SHA-256 over
- * the sorted paths and their hashes) names a build; it is cached until a file changes.
+ * background hashing reaches it, its stat signature. The tree fingerprint (a SHA-256
+ * Merkle tree over the sorted paths and their hashes, merkle-tree.ts) names a build; it
+ * is kept up to date incrementally.
  */
+import { createMerkleTree } from "./merkle-tree.ts";
 
 export interface FileRecord {
   /** Content hash; null until hashed. */
@@ -14,13 +16,14 @@ export interface FileRecord {
   touched: boolean;
 }
 
-/** SHA-256 over `path NUL token LF` for each entry, sorted by path. */
+/** The fingerprint of a whole tree at once: the same value the store keeps incrementally. */
 export function treeFingerprint(entries: Iterable<readonly [path: string, token: string]>): string {
-  const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const hasher = new Bun.CryptoHasher("sha256");
-  for (const [path, token] of sorted) hasher.update(`${path}\0${token}\n`);
-  return hasher.digest("hex");
+  const tree = createMerkleTree();
+  for (const [path, token] of entries) tree.set(path, token);
+  return tree.digest();
 }
+
+const tokenOf = (record: FileRecord) => record.hash ?? `stat:${record.sig}`;
 
 export interface FingerprintStore {
   has(rel: string): boolean;
@@ -44,32 +47,33 @@ export interface FingerprintStore {
 
 export function createFingerprintStore(): FingerprintStore {
   const files = new Map<string, FileRecord>();
-  let cached: string | null = null;
+  const tree = createMerkleTree();
 
   return {
     has: (rel) => files.has(rel),
     get: (rel) => files.get(rel),
     seed(rel, sig) {
       if (files.has(rel)) return;
-      files.set(rel, { hash: null, sig, touched: false });
-      cached = null;
+      const record = { hash: null, sig, touched: false };
+      files.set(rel, record);
+      tree.set(rel, tokenOf(record));
     },
     set(rel, hash, sig) {
       files.set(rel, { hash, sig, touched: false });
-      cached = null;
+      tree.set(rel, hash);
     },
     fillInitial(rel, hash) {
       const record = files.get(rel);
       if (record === undefined || record.hash !== null || record.touched) return;
       record.hash = hash;
-      cached = null;
+      tree.set(rel, hash);
     },
     markTouched(rel) {
       const record = files.get(rel);
       if (record && record.hash === null) record.touched = true;
     },
     delete(rel) {
-      cached = null;
+      tree.delete(rel);
       return files.delete(rel);
     },
     filesUnder(dir) {
@@ -79,11 +83,6 @@ export function createFingerprintStore(): FingerprintStore {
     unhashed: () => [...files].filter(([, r]) => r.hash === null && !r.touched).map(([p]) => p),
     paths: () => files.keys(),
     size: () => files.size,
-    fingerprint() {
-      cached ??= treeFingerprint(
-        [...files].map(([path, r]) => [path, r.hash ?? `stat:${r.sig}`] as const),
-      );
-      return cached;
-    },
+    fingerprint: () => tree.digest(),
   };
 }

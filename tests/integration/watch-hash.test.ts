@@ -2,7 +2,12 @@ import { describe, expect, test } from "bun:test";
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { silentLogger } from "../../src/log.ts";
 import { confirmChanges } from "../../src/watch/confirm-changes.ts";
-import { HASH_CHUNK_BYTES, hashFile } from "../../src/watch/file-hash.ts";
+import {
+  HASH_CHUNK_BYTES,
+  hashChangedFile,
+  hashFile,
+  SYNC_HASH_MAX_BYTES,
+} from "../../src/watch/file-hash.ts";
 import { createPathFilter } from "../../src/watch/filter.ts";
 import { createFingerprintStore } from "../../src/watch/fingerprint-store.ts";
 import { hashInitial } from "../../src/watch/initial-hash.ts";
@@ -38,6 +43,30 @@ describe("hashFile", () => {
     mkdirSync(tree.path("dir"));
     expect(await hashFile(tree.path("nope"))).toBeNull();
     expect(await hashFile(tree.path("dir"))).toBeNull();
+  });
+});
+
+describe("hashChangedFile", () => {
+  test("gives the same hash as hashFile at every size, on both sides of the sync limit", async () => {
+    await using tree = await makeTree();
+    const sizes = [0, 1, 4096, SYNC_HASH_MAX_BYTES - 1, SYNC_HASH_MAX_BYTES, HASH_CHUNK_BYTES + 7];
+    for (const size of sizes) {
+      const file = tree.path(`f${size}`);
+      writeFileSync(
+        file,
+        new Uint8Array(size).map((_, i) => (i * 7) & 255),
+      );
+      const fast = await hashChangedFile(file);
+      expect(fast).toEndWith(`:${size}`);
+      expect(fast).toBe((await hashFile(file)) as string);
+    }
+  });
+
+  test("missing paths and directories have no hash", async () => {
+    await using tree = await makeTree();
+    mkdirSync(tree.path("dir"));
+    expect(await hashChangedFile(tree.path("nope"))).toBeNull();
+    expect(await hashChangedFile(tree.path("dir"))).toBeNull();
   });
 });
 

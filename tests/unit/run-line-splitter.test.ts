@@ -57,3 +57,19 @@ describe("line splitter", () => {
     expect(lines[0]).toContain("[4464 more characters dropped]");
   });
 });
+
+describe("partial lines", () => {
+  test("flushPartial hands over the text so far; the rest of the line comes on its own", () => {
+    const lines: string[] = [];
+    const splitter = createLineSplitter((line) => lines.push(line));
+    splitter.push("name? ");
+    expect(splitter.hasPartial()).toBe(true);
+    splitter.flushPartial();
+    expect(lines).toEqual(["name? "]);
+    expect(splitter.hasPartial()).toBe(false);
+    splitter.flushPartial();
+    splitter.push("ok\n");
+    splitter.end();
+    expect(lines).toEqual(["name? ", "ok"]);
+  });
+});

@@ -141,6 +141,28 @@ describe("auto window", () => {
     ]);
   });
 
+  test("while a file is missing (mid rename-save) the batch waits for the longer window", () => {
+    const { clock, batches, debouncer } = setup("auto");
+    debouncer.add("main.go", "delete");
+    // The editor is slow to write the new file: longer than the settle window.
+    clock.advance(AUTO_SETTLE_MS * 4);
+    expect(batches).toHaveLength(0);
+    debouncer.add("main.go", "create");
+    clock.advance(AUTO_SETTLE_MS);
+    expect(batches).toEqual([
+      { at: AUTO_SETTLE_MS * 5, changes: [{ path: "main.go", kind: "modify" }] },
+    ]);
+  });
+
+  test("a real delete is reported after the longer window", () => {
+    const { clock, batches, debouncer } = setup("auto");
+    debouncer.add("old.go", "delete");
+    clock.advance(AUTO_BURST_MS - 1);
+    expect(batches).toHaveLength(0);
+    clock.advance(1);
+    expect(batches[0]?.changes).toEqual([{ path: "old.go", kind: "delete" }]);
+  });
+
   test("a burst switches to the longer window, so a checkout with a pause stays one batch", () => {
     const { clock, batches, debouncer } = setup("auto");
     for (let i = 0; i <= AUTO_BURST_EVENTS; i++) debouncer.add(`f${i}.go`, "modify");

@@ -77,3 +77,45 @@ describe("createFingerprintStore", () => {
     expect(store.get("a.go")?.hash).toBe("h");
   });
 });
+
+describe("incremental fingerprint", () => {
+  test("after any sequence of changes it equals the fingerprint of the final tree built at once", () => {
+    const store = createFingerprintStore();
+    const final = new Map<string, string>();
+    // A deterministic pseudo-random walk over a small tree: sets, re-sets and deletes,
+    // including directories emptied and filled again.
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    for (let i = 0; i < 2000; i++) {
+      const path = `d${next() % 4}/e${next() % 3}/f${next() % 5}.go`;
+      if (next() % 3 === 0) {
+        store.delete(path);
+        final.delete(path);
+      } else {
+        const hash = `h${next() % 7}`;
+        store.set(path, hash, "sig");
+        final.set(path, hash);
+      }
+      if (i % 250 === 0) expect(store.fingerprint()).toBe(treeFingerprint(final));
+    }
+    expect(store.fingerprint()).toBe(treeFingerprint(final));
+  });
+
+  test("an emptied directory fingerprints like one that never existed", () => {
+    const store = createFingerprintStore();
+    store.set("a.go", "1", "s");
+    const before = store.fingerprint();
+    store.set("deep/er/b.go", "2", "s");
+    expect(store.fingerprint()).not.toBe(before);
+    store.delete("deep/er/b.go");
+    expect(store.fingerprint()).toBe(before);
+  });
+
+  test("a path and a directory of the same name are told apart", () => {
+    expect(treeFingerprint([["a/b", "1"]])).not.toBe(treeFingerprint([["a", "1"]]));
+    expect(treeFingerprint([["x/a", "1"]])).not.toBe(treeFingerprint([["x", "d 1"]]));
+  });
+});

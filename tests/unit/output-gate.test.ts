@@ -1,0 +1,60 @@
+import { expect, test } from "bun:test";
+import { Writable } from "node:stream";
+import { createOutputGate } from "../../src/events/output-gate.ts";
+
+/** A real Writable whose sink completes writes only when the test says so. */
+function slowStream() {
+  const pending: (() => void)[] = [];
+  const stream = new Writable({
+    highWaterMark: 16,
+    write(_chunk, _encoding, done) {
+      pending.push(done);
+    },
+  });
+  const release = () => {
+    for (const done of pending.splice(0)) done();
+  };
+  return { stream, release };
+}
+
+test("output flows: no hold", () => {
+  const gate = createOutputGate();
+  const { stream } = slowStream();
+  gate.wrap(stream).write("short");
+  expect(gate.hold()).toBeNull();
+});
+
+test("a refused write holds until the stream drains, then lets go", async () => {
+  const gate = createOutputGate();
+  const { stream, release } = slowStream();
+  const out = gate.wrap(stream);
+  out.write("more than sixteen bytes of text");
+  const held = gate.hold();
+  expect(held).not.toBeNull();
+  expect(gate.hold()).toBe(held as Promise<void>);
+  let done = false;
+  void held?.then(() => {
+    done = true;
+  });
+  await Bun.sleep(0);
+  expect(done).toBe(false);
+  release();
+  await held;
+  expect(gate.hold()).toBeNull();
+  expect(stream.listenerCount("drain") + stream.listenerCount("close")).toBe(0);
+});
+
+test("two streams: the gate opens only when both drained; a closed stream lets go", async () => {
+  const gate = createOutputGate();
+  const a = slowStream();
+  const b = slowStream();
+  gate.wrap(a.stream).write("more than sixteen bytes of text");
+  gate.wrap(b.stream).write("more than sixteen bytes of text");
+  const held = gate.hold();
+  a.release();
+  await Bun.sleep(0);
+  expect(gate.hold()).toBe(held as Promise<void>);
+  b.stream.destroy();
+  await held;
+  expect(gate.hold()).toBeNull();
+});
