@@ -1,4 +1,5 @@
 /** Transitions around the build: start it, and decide what its result means. */
+import { firstErrorLine } from "../notify/first-error-line.ts";
 import { startChild, stopChild } from "./child-steps.ts";
 import type { Draft } from "./step.ts";
 import type { EngineInput } from "./types.ts";
@@ -42,10 +43,7 @@ export function onBuildDone(d: Draft, input: Extract<EngineInput, { type: "build
   if (s.quitting) return;
 
   if (!input.ok) {
-    const firstError =
-      input.tail.find((line) => /error|cannot|undefined|expected/i.test(line)) ??
-      input.tail.at(-1) ??
-      "";
+    const firstError = firstErrorLine(input.tail);
     s.lastBuildFailed = true;
     s.troubled = true;
     s.reload = null;
