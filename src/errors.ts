@@ -11,6 +11,7 @@ export type UsageErrorCode =
   | "config.invalid"
   | "config.not-found"
   | "config.no-exec"
+  | "config.health-check-url"
   | "root.missing"
   | "root.not-directory"
   | "flag.unknown"

@@ -106,6 +106,13 @@ export function loadConfig(options: LoadOptions): Result<Loaded> {
       'Add `exec: ./bin/server` (and usually `build: …`) to .hotreload.yaml, pass --exec "…", or run `hotreload init` to write a config for this project.',
     );
   }
+  if (config.health_check.enabled && config.health_check.url === null) {
+    return fail(
+      "config.health-check-url",
+      "health_check.enabled is true, but health_check.url is not set, so there is nothing to probe",
+      "Set `health_check.url: http://localhost:8080/health` (or pass --health-url), or remove `enabled: true`.",
+    );
+  }
   const outputs = detection ? [...detection.outputs] : [];
   if (!detection && config.exec !== null) outputs.push(projectCacheDir(root));
   return { ok: true, value: { config, detection, outputs } };

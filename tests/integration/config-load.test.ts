@@ -250,3 +250,12 @@ describe("zero configuration", () => {
     expect(config.build).toBeNull();
   });
 });
+
+test("health_check.enabled without a url is refused with what to add", () => {
+  using dir = tempDir();
+  dir.write(".hotreload.yaml", "exec: ./x\nhealth_check:\n  enabled: true\n");
+  const error = err(dir.path, {});
+  expect(error.code).toBe("config.health-check-url");
+  expect(error.message).toContain("health_check.url is not set");
+  expect(error.hint).toContain("--health-url");
+});
