@@ -106,7 +106,6 @@ export default defineCommand({
       pidfile: guard.pidfile,
       holdOutput: gate.hold,
     });
-    guard.onFatal(() => loop.abort());
     const forwardStdin = (data: Buffer) => loop.childStdin()?.write(data);
     if (!interactive) process.stdin.on("data", forwardStdin);
 
@@ -157,23 +156,31 @@ export default defineCommand({
     }
 
     const keys = interactive ? bindTerminalKeys({ loop, color, log: logs.tag("run") }) : null;
-    const removeSignals = guard.onSignal((signal) => {
-      logs.tag("run").debug(`received ${signal}: stopping`);
-      loop.send({ type: "command", command: "quit" });
+    const finished = (async () => {
+      const code = await loop.exited;
+      keys?.close();
+      process.stdin.off("data", forwardStdin);
+      process.stdin.pause();
+      await Promise.all([stream.close(), dashboard?.close()]);
+      notifier.close();
+      guard.dispose();
+      reaper.close();
+      bus.emit({ type: "engine.stopped", code, reason: "quit" });
+      return code;
+    })();
+    // A signal asks the engine to quit and exits once everything is stopped; a second one
+    // (or a stop that hangs) SIGKILLs the groups; an uncaught error stops and exits 1.
+    guard.install({
+      onQuit: async (reason) => {
+        if (reason.kind === "error") await loop.abort();
+        loop.send({ type: "command", command: "quit" });
+        await finished;
+      },
+      onForce: () => loop.killNow(),
     });
 
     loop.send({ type: "start" });
-    const code = await loop.exited;
-    keys?.close();
-    process.stdin.off("data", forwardStdin);
-    process.stdin.pause();
-    removeSignals();
-    await Promise.all([stream.close(), dashboard?.close()]);
-    notifier.close();
-    guard.dispose();
-    reaper.close();
-    bus.emit({ type: "engine.stopped", code, reason: "quit" });
-    return code;
+    return await finished;
   },
 });
 

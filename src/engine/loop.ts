@@ -11,6 +11,7 @@ import type { ResolvedConfig } from "../config/schema.ts";
 import type { EventBus } from "../events/bus.ts";
 import { probeHealth } from "../health/probe.ts";
 import type { LoggerFactory } from "../log.ts";
+import { signalGroup } from "../run/process-group.ts";
 import { type ChildStdin, startProcess } from "../run/runner.ts";
 import { initialState, step } from "./step.ts";
 import type {
@@ -45,6 +46,8 @@ export interface EngineLoop {
   childStdin(): ChildStdin | null;
   /** Hard stop for fatal paths: stop the child group and cancel the build now. */
   abort(): Promise<void>;
+  /** Last resort, synchronous: SIGKILL the server's and the build's process groups. */
+  killNow(): void;
 }
 
 export function settingsFrom(config: ResolvedConfig): EngineSettings {
@@ -71,7 +74,7 @@ export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
   let state = initialState(settingsFrom(config));
   const queue: EngineInput[] = [];
   let draining = false;
-  let build: { seq: number; cancel(): Promise<void> } | null = null;
+  let build: { seq: number; pid: number; cancel(): Promise<void> } | null = null;
   let child: { pid: number; stop(): Promise<unknown>; stdin: ChildStdin | null } | null = null;
   const probes = new Map<number, AbortController>();
   const timers = new Map<TimerName, TimerHandle>();
@@ -114,7 +117,7 @@ export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
           log: logs.tag("build"),
           onLine: (line, fd) => bus.emit({ type: "log", stream: "build", fd, line }),
         });
-        build = { seq, cancel: handle.cancel };
+        build = { seq, pid: handle.pid, cancel: handle.cancel };
         handle.done.then(
           (r) => {
             if (build?.seq === seq) build = null;
@@ -252,6 +255,11 @@ export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
     async abort() {
       for (const controller of probes.values()) controller.abort();
       await Promise.all([build?.cancel(), child?.stop()]);
+    },
+    killNow() {
+      for (const pid of [child?.pid, build?.pid]) {
+        if (pid !== undefined && pid > 0) signalGroup(pid, "SIGKILL", log);
+      }
     },
   };
 }

@@ -19,6 +19,9 @@ export interface ShutdownOptions {
   log: Logger;
   /** Default process.exit. */
   exit?(code: number): void;
+  /** After a graceful quit; default `exit`. The CLI sets process.exitCode instead, so pending
+   * output (the last --json events) is flushed before the process ends by itself. */
+  settle?(code: number): void;
   /** A stop that takes longer than this is forced. Default 15 s (stop timeout is 5 s). */
   forceAfterMs?: number;
 }
@@ -34,7 +37,7 @@ export function installShutdownHandlers(opts: ShutdownOptions): { dispose(): voi
   let quitting: QuitReason | null = null;
   let forceTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const say = (level: "info" | "error", message: string) => {
+  const say = (level: "debug" | "error", message: string) => {
     try {
       opts.log[level](message);
     } catch (error) {
@@ -56,7 +59,7 @@ export function installShutdownHandlers(opts: ShutdownOptions): { dispose(): voi
       return;
     }
     quitting = reason;
-    if (reason.kind === "signal") say("info", `${reason.signal}: stopping`);
+    if (reason.kind === "signal") say("debug", `${reason.signal}: stopping`);
     else say("error", `unexpected error: ${describe(reason.error)}`);
     forceTimer = setTimeout(
       () => force(`still stopping after ${opts.forceAfterMs ?? 15_000}ms`),
@@ -65,7 +68,7 @@ export function installShutdownHandlers(opts: ShutdownOptions): { dispose(): voi
     opts.onQuit(reason).then(
       () => {
         clearTimeout(forceTimer);
-        exit(exitCodeForQuit(reason));
+        (opts.settle ?? exit)(exitCodeForQuit(reason));
       },
       (error: unknown) => {
         clearTimeout(forceTimer);

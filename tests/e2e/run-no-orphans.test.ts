@@ -11,8 +11,8 @@ import { tempDir } from "../helpers/temp-dir.ts";
 
 const SERVER = `sh -c 'sleep 300 & echo "pids $$ $!"; wait'`;
 
-async function startServer(dir: string) {
-  const hr = startHotreload(["--exec", SERVER, "--no-notifications"], {
+async function startServer(dir: string, server = SERVER, extra: string[] = []) {
+  const hr = startHotreload(["--exec", server, "--no-notifications", ...extra], {
     cwd: dir,
     env: { XDG_STATE_HOME: join(dir, "state"), XDG_CACHE_HOME: join(dir, "cache") },
   });
@@ -33,6 +33,21 @@ describe("no orphans", () => {
       await goneWithin(pids, 2000);
     });
   }
+
+  test("a second Ctrl-C while the server ignores SIGTERM: SIGKILL the group and exit at once", async () => {
+    using dir = tempDir();
+    const stubborn = `sh -c 'trap "" TERM INT; sleep 300 & echo "pids $$ $!"; wait; wait'`;
+    const { hr, pids } = await startServer(dir.path, stubborn, ["--stop-timeout", "60s"]);
+    await using _ = hr;
+    hr.proc.kill("SIGINT");
+    await hr.waitFor("process.stopping");
+    const started = performance.now();
+    hr.proc.kill("SIGINT");
+    await hr.exited;
+    // Well before the 60 s stop timeout: the second signal forced it.
+    expect(performance.now() - started).toBeLessThan(5000);
+    await goneWithin(pids, 2000);
+  });
 
   test("kill -9 of the engine: the lifeline takes the group down within 1 s", async () => {
     using dir = tempDir();
