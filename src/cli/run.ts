@@ -132,6 +132,7 @@ export default defineCommand({
       const started = await startDashboard({
         host: config.dashboard.host,
         port: config.dashboard.port,
+        allowedHosts: config.dashboard.allowed_hosts,
         bus,
         config: {
           root: config.root,
@@ -151,7 +152,7 @@ export default defineCommand({
         fail(started.error.code, started.error.message, started.error.hint);
       }
       dashboard = started.value;
-      logs.tag("dashboard").info(`dashboard: ${started.value.url}`);
+      logs.tag("dashboard").info(started.value.url);
       if (args.open) openInBrowser(started.value.url);
     }
 

@@ -25,15 +25,33 @@ export type ProbeResult =
 
 const CANCELLED = "health check cancelled";
 
+/** While nothing listens yet, look again this soon, doubling up to QUICK_RETRY_MAX_MS. */
+export const QUICK_RETRY_MS = 10;
+export const QUICK_RETRY_MAX_MS = 100;
+
+/**
+ * Each counted attempt is a window of `intervalMs` that starts with a request. While the
+ * server is not listening yet (connection refused), the window re-tries after 10, 20,
+ * 40 ms… (then every 100 ms; a refused loopback connection costs next to nothing): a server that binds its port 30 ms after start is ready 30 ms after start, not
+ * one interval later, and a slow one still gets `maxRetries` full intervals.
+ */
 export async function probeHealth(opts: ProbeOptions): Promise<ProbeResult> {
   const clock = opts.clock ?? createSystemClock();
   const started = clock.now();
   const max = Math.max(1, Math.floor(opts.maxRetries));
+  const cancelled = (attempts: number): ProbeResult => ({ ok: false, attempts, error: CANCELLED });
   let lastError = CANCELLED;
   for (let attempt = 1; attempt <= max; attempt++) {
-    if (opts.signal?.aborted) return { ok: false, attempts: attempt - 1, error: CANCELLED };
-    const outcome = await attemptOnce(opts, clock);
-    if (outcome.kind === "cancelled") return { ok: false, attempts: attempt, error: CANCELLED };
+    if (opts.signal?.aborted) return cancelled(attempt - 1);
+    const windowEnd = clock.now() + opts.intervalMs;
+    let outcome = await attemptOnce(opts, clock);
+    let step = QUICK_RETRY_MS;
+    while (outcome.kind === "failed" && outcome.refused && clock.now() + step < windowEnd) {
+      if (!(await wait(step, clock, opts.signal))) return cancelled(attempt);
+      outcome = await attemptOnce(opts, clock);
+      step = Math.min(step * 2, QUICK_RETRY_MAX_MS);
+    }
+    if (outcome.kind === "cancelled") return cancelled(attempt);
     if (outcome.kind === "ok") {
       opts.onAttempt?.(attempt);
       return {
@@ -45,16 +63,15 @@ export async function probeHealth(opts: ProbeOptions): Promise<ProbeResult> {
     }
     lastError = outcome.error;
     opts.onAttempt?.(attempt, lastError);
-    if (attempt < max && !(await wait(opts.intervalMs, clock, opts.signal))) {
-      return { ok: false, attempts: attempt, error: CANCELLED };
-    }
+    const rest = Math.max(0, windowEnd - clock.now());
+    if (attempt < max && !(await wait(rest, clock, opts.signal))) return cancelled(attempt);
   }
   return { ok: false, attempts: max, error: `${lastError} (after ${max} attempts)` };
 }
 
 type Attempt =
   | { kind: "ok"; status: number }
-  | { kind: "failed"; error: string }
+  | { kind: "failed"; error: string; refused: boolean }
   | { kind: "cancelled" };
 
 async function attemptOnce(opts: ProbeOptions, clock: Clock): Promise<Attempt> {
@@ -85,13 +102,23 @@ async function attemptOnce(opts: ProbeOptions, clock: Clock): Promise<Attempt> {
     return {
       kind: "failed",
       error: `GET ${opts.url} answered ${response.status} ${response.statusText}${where}; only 2xx counts as ready`,
+      refused: false,
     };
   } catch (error) {
     if (timedOut) {
-      return { kind: "failed", error: `GET ${opts.url} timed out after ${opts.timeoutMs}ms` };
+      return {
+        kind: "failed",
+        error: `GET ${opts.url} timed out after ${opts.timeoutMs}ms`,
+        refused: false,
+      };
     }
     if (opts.signal?.aborted) return { kind: "cancelled" };
-    return { kind: "failed", error: describeFetchError(opts.url, error) };
+    const code = (error as { code?: unknown })?.code;
+    return {
+      kind: "failed",
+      error: describeFetchError(opts.url, error),
+      refused: code === "ECONNREFUSED" || code === "ConnectionRefused",
+    };
   } finally {
     clock.clearTimeout(timer);
     opts.signal?.removeEventListener("abort", onAbort);

@@ -169,9 +169,32 @@ describe("probeHealth against real servers", () => {
       intervalMs: 10_000,
       maxRetries: 5,
       signal: waiting.signal,
-      onAttempt: () => waiting.abort(),
     });
+    // Nothing listens: the probe is re-trying quickly inside its first window.
+    const t1 = performance.now();
+    setTimeout(() => waiting.abort(), 100);
     expect(await second).toEqual({ ok: false, attempts: 1, error: "health check cancelled" });
+    expect(performance.now() - t1).toBeLessThan(2000);
+  });
+
+  test("a server that binds late is ready soon after it binds, not an interval later", async () => {
+    const port = await freePort();
+    const started = performance.now();
+    let listeningAt = 0;
+    setTimeout(() => {
+      serve(() => new Response("up"), port);
+      listeningAt = performance.now();
+    }, 150);
+    const result = await probeHealth({
+      url: `http://127.0.0.1:${port}/health`,
+      timeoutMs: 2000,
+      intervalMs: 3000,
+      maxRetries: 3,
+    });
+    expect(result).toMatchObject({ ok: true, attempts: 1 });
+    // Quick re-tries double from 10 ms up to 100 ms: at most one step after the bind.
+    expect(performance.now() - listeningAt).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(1500);
   });
 
   test("an already aborted signal makes no request", async () => {
