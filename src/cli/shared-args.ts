@@ -54,7 +54,7 @@ export function flagValues(args: Record<string, unknown>, rawArgs: readonly stri
   const out: Record<string, unknown> = {};
   if (typeof args.config === "string") out.config = args.config;
   for (const spec of CONFIG_FLAGS) {
-    if (spec.key === "exclude" || spec.key === "env") {
+    if (spec.repeatable) {
       const values = repeated(rawArgs, spec.flag);
       if (values) out[spec.key] = values;
       continue;

@@ -19,6 +19,7 @@ export interface FlagValues {
   dashboard?: boolean;
   dashboardPort?: string;
   dashboardHost?: string;
+  dashboardAllowedHost?: string[];
   healthUrl?: string;
   stopSignal?: string;
   stopTimeout?: string;
@@ -36,6 +37,8 @@ interface FlagSpec {
   type: "string" | "boolean";
   description: string;
   valueHint?: string;
+  /** Given several times, each value kept (the CLI collects them from the raw argv). */
+  repeatable?: true;
 }
 
 export const CONFIG_FLAGS: readonly FlagSpec[] = [
@@ -85,6 +88,7 @@ export const CONFIG_FLAGS: readonly FlagSpec[] = [
     path: ["ignore_patterns"],
     type: "string",
     valueHint: "glob",
+    repeatable: true,
     description: "Glob to ignore, relative to root (repeatable or comma-separated)",
   },
   {
@@ -124,6 +128,16 @@ export const CONFIG_FLAGS: readonly FlagSpec[] = [
     type: "string",
     valueHint: "host",
     description: "Dashboard interface (default 127.0.0.1)",
+  },
+  {
+    flag: "dashboard-allowed-host",
+    key: "dashboardAllowedHost",
+    path: ["dashboard", "allowed_hosts"],
+    type: "string",
+    valueHint: "host[:port]",
+    repeatable: true,
+    description:
+      "Another Host the dashboard answers to: name, name:port or .domain (repeatable or comma-separated)",
   },
   {
     flag: "health-url",
@@ -183,6 +197,7 @@ export const CONFIG_FLAGS: readonly FlagSpec[] = [
     path: ["env"],
     type: "string",
     valueHint: "KEY=value",
+    repeatable: true,
     description: "Extra environment variable (repeatable)",
   },
 ];
@@ -210,7 +225,8 @@ export function flagsToRaw(flags: FlagValues): Result<Record<string, unknown>> {
   for (const spec of CONFIG_FLAGS) {
     const value = flags[spec.key];
     if (value === undefined || spec.key === "root") continue;
-    if (spec.key === "exclude") setIn(raw, spec.path, (value as string[]).flatMap(splitList));
+    if (spec.key === "exclude" || spec.key === "dashboardAllowedHost")
+      setIn(raw, spec.path, (value as string[]).flatMap(splitList));
     else if (spec.key === "env") {
       const env: Record<string, string> = {};
       for (const pair of value as string[]) {

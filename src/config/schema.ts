@@ -2,10 +2,13 @@
  * The configuration schema, written once. Defaults, validation, the checked-in JSON Schema
  * (schema/hotreload.schema.json) and the key table of docs/CONFIGURATION.md all come from it.
  */
+import { parseAllowedHost } from "../dashboard/allowed-hosts.ts";
 import {
   boolean,
+  type Check,
   duration,
   durationOrAuto,
+  expected,
   type Infer,
   integer,
   oneOf,
@@ -28,6 +31,24 @@ export const STOP_SIGNALS = [
   "SIGUSR1",
   "SIGUSR2",
 ] as const;
+
+/** A list of `dashboard.allowed_hosts` entries, each checked by the dashboard's own parser. */
+function hostList(options: Parameters<typeof stringList>[0]) {
+  const base = stringList(options);
+  return {
+    ...base,
+    typeName: "host[]",
+    check(raw: unknown, path: string[]): Check<readonly string[]> {
+      const list = base.check(raw, path);
+      if (!list.ok) return list;
+      for (const [i, entry] of list.value.entries()) {
+        const parsed = parseAllowedHost(entry);
+        if (!parsed.ok) return expected([...path, String(i)], parsed.expected, entry, parsed.hint);
+      }
+      return { ok: true, value: list.value.map((entry) => entry.toLowerCase()) };
+    },
+  };
+}
 
 export const configSchema = object("hotreload configuration (.hotreload.yaml)", {
   root: string({
@@ -158,6 +179,12 @@ export const configSchema = object("hotreload configuration (.hotreload.yaml)", 
     host: string({
       description: "Interface to bind; anything but loopback exposes it to your network.",
       default: "127.0.0.1",
+    }),
+    allowed_hosts: hostList({
+      description:
+        "More names the dashboard answers to (Host and Origin), for a published port with another number or a forwarded URL: `host` (any port), `host:port`, or `.example.com` for it and its subdomains. Never `*`.",
+      default: [],
+      example: ["localhost:9000", "dash.example.com"],
     }),
   }),
 });

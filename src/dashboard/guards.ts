@@ -4,6 +4,7 @@
  * compared in constant time, and the security headers every response carries.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import { type AllowedHost, hostHeaderAllowed, originAllowed } from "./allowed-hosts.ts";
 
 export type Verdict = { ok: true } | { ok: false; status: 401 | 403; reason: string };
 
@@ -38,17 +39,33 @@ export function allowedOrigins(hosts: Set<string>): Set<string> {
   return new Set([...hosts].map((h) => `http://${h}`));
 }
 
-export function checkHost(req: Request, hosts: Set<string>): Verdict {
+/** `extra`: the configured `dashboard.allowed_hosts` (allowed-hosts.ts), on top of the defaults. */
+export function checkHost(
+  req: Request,
+  hosts: Set<string>,
+  extra: readonly AllowedHost[] = [],
+): Verdict {
   const host = req.headers.get("host")?.toLowerCase();
   if (!host) return deny(403, "missing Host header");
-  return hosts.has(host) ? OK : deny(403, `Host "${host.slice(0, 100)}" is not allowed`);
+  return hosts.has(host) || hostHeaderAllowed(host, extra)
+    ? OK
+    : deny(403, `Host "${host.slice(0, 100)}" is not allowed`);
 }
 
-/** Exact match; `null` (sandboxed frames, file: pages) and foreign origins are refused. */
-export function checkOrigin(req: Request, origins: Set<string>): Verdict {
+/**
+ * Exact match; `null` (sandboxed frames, file: pages) and foreign origins are refused.
+ * `extra` adds exactly `http(s)://<allowed host[:port]>` for the configured hosts.
+ */
+export function checkOrigin(
+  req: Request,
+  origins: Set<string>,
+  extra: readonly AllowedHost[] = [],
+): Verdict {
   const origin = req.headers.get("origin");
   if (origin === null) return deny(403, "missing Origin header");
-  return origins.has(origin) ? OK : deny(403, `Origin "${origin.slice(0, 100)}" is not allowed`);
+  return origins.has(origin) || originAllowed(origin, extra)
+    ? OK
+    : deny(403, `Origin "${origin.slice(0, 100)}" is not allowed`);
 }
 
 /**

@@ -4,6 +4,7 @@
  * websocket add Fetch Metadata, Origin and token checks (guards.ts).
  */
 import type { Logger } from "../log.ts";
+import type { AllowedHost } from "./allowed-hosts.ts";
 import type { Asset } from "./assets.ts";
 import {
   checkFetchMetadata,
@@ -21,6 +22,8 @@ export type CommandOutcome = { ok: true } | { ok: false; message: string };
 export interface RouteContext {
   hosts: Set<string>;
   origins: Set<string>;
+  /** `dashboard.allowed_hosts`: more Host and Origin values accepted (allowed-hosts.ts). */
+  allowed: readonly AllowedHost[];
   token: string;
   assets: Map<string, Asset>;
   log: Logger;
@@ -56,7 +59,7 @@ export function createRequestHandler(ctx: RouteContext): Handler {
   async function command(req: Request, url: URL, host: string): Promise<Response> {
     const denied =
       refuse(req, url, host, checkFetchMetadata(req, "api")) ??
-      refuse(req, url, host, checkOrigin(req, ctx.origins)) ??
+      refuse(req, url, host, checkOrigin(req, ctx.origins, ctx.allowed)) ??
       refuse(req, url, host, checkToken(req, url, ctx.token));
     if (denied) return denied;
     const type = req.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
@@ -76,7 +79,7 @@ export function createRequestHandler(ctx: RouteContext): Handler {
   function websocket(req: Request, url: URL, host: string): Response | undefined {
     const denied =
       refuse(req, url, host, checkFetchMetadata(req, "api")) ??
-      refuse(req, url, host, checkOrigin(req, ctx.origins));
+      refuse(req, url, host, checkOrigin(req, ctx.origins, ctx.allowed));
     if (denied) return denied;
     const token = checkToken(req, url, ctx.token);
     const given = token.ok ? null : requestToken(req, url);
@@ -90,7 +93,7 @@ export function createRequestHandler(ctx: RouteContext): Handler {
   }
 
   return (req) => {
-    const hostVerdict = checkHost(req, ctx.hosts);
+    const hostVerdict = checkHost(req, ctx.hosts, ctx.allowed);
     if (!hostVerdict.ok) {
       ctx.log.debug(`refused ${req.method} request: ${hostVerdict.reason}`);
       // A refused Host must not be echoed into our CSP header.
@@ -111,7 +114,7 @@ export function createRequestHandler(ctx: RouteContext): Handler {
       const denied =
         refuse(req, url, host, checkFetchMetadata(req, "api")) ??
         (req.headers.has("origin")
-          ? refuse(req, url, host, checkOrigin(req, ctx.origins))
+          ? refuse(req, url, host, checkOrigin(req, ctx.origins, ctx.allowed))
           : null) ??
         refuse(req, url, host, checkToken(req, url, ctx.token));
       return denied ?? json(200, ctx.snapshot(), host);

@@ -9,6 +9,7 @@ import { hotreloadError, type Result } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Event } from "../events/types.ts";
 import type { Logger } from "../log.ts";
+import { parseAllowedHosts } from "./allowed-hosts.ts";
 import { pageAssets } from "./assets.ts";
 import { createBatcher } from "./batcher.ts";
 import { createClientHub } from "./clients.ts";
@@ -27,6 +28,11 @@ import { createHandover, readPreviousToken, writeTokenFile } from "./token-hando
 export interface DashboardOptions {
   host: string;
   port: number;
+  /**
+   * `dashboard.allowed_hosts`: names (or `name:port`, or `.domain` for it and its
+   * subdomains) accepted in Host and Origin besides loopback with the dashboard's port.
+   */
+  allowedHosts?: readonly string[];
   bus: EventBus;
   config: Record<string, unknown>;
   onCommand(command: EngineCommand): void;
@@ -67,6 +73,8 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
   const clock = o.clock ?? createSystemClock();
   const token = o.token ?? randomToken();
   const maxClients = o.maxClients ?? 64;
+  const allowed = parseAllowedHosts(o.allowedHosts ?? []);
+  if (!allowed.ok) return allowed;
   const handover = createHandover({
     previous: o.handover ? readPreviousToken(o.handover.file, o.log) : null,
     current: token,
@@ -129,6 +137,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
         get origins() {
           return origins;
         },
+        allowed: allowed.value,
         token,
         assets: pageAssets(),
         log: o.log,
@@ -210,6 +219,9 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
   }
   hosts = allowedHosts(host, port);
   origins = allowedOrigins(hosts);
+  if (allowed.value.length > 0) {
+    o.log.debug(`Host and Origin also allowed: ${(o.allowedHosts ?? []).join(", ")}`);
+  }
   if (!isLoopback(host)) {
     o.log.warn(
       `the dashboard listens on ${host}, reachable from other machines; anyone with the URL can restart your server`,

@@ -58,6 +58,12 @@ const PRECEDENCE: Record<
     fileResolved: "localhost",
     flagResolved: "0.0.0.0",
   },
+  dashboardAllowedHost: {
+    file: ["a.test"],
+    flag: ["localhost:9000,B.test", ".c.test"],
+    fileResolved: ["a.test"],
+    flagResolved: ["localhost:9000", "b.test", ".c.test"],
+  },
   healthUrl: {
     file: "http://a/health",
     flag: "http://b/health",
@@ -166,6 +172,31 @@ describe("bad input names the place, what was expected and a hint", () => {
     const e = err(dir.path, { dashboardPort: "0" });
     expect(e.message).toBe(
       '--dashboard-port: Expected `--dashboard-port` to be a whole number from 1 to 65535, got "0"',
+    );
+  });
+
+  test("a bad dashboard.allowed_hosts entry, from the file and from the flag", () => {
+    using dir = tempDir();
+    dir.write(
+      ".hotreload.yaml",
+      'exec: ./x\ndashboard:\n  allowed_hosts:\n    - localhost:9000\n    - "*"\n',
+    );
+    const fromFile = err(dir.path);
+    expect(fromFile.code).toBe("config.invalid");
+    const text = [fromFile.message, fromFile.hint, ...(fromFile.details ?? [])].join("\n");
+    // The file position is the list's (yaml-file.ts does not descend into sequences).
+    expect(text).toMatch(
+      /\.hotreload\.yaml:\d+:\d+: Expected `dashboard\.allowed_hosts\.1` to be a host name without wildcards, got "\*"/,
+    );
+    expect(text).toContain("DNS rebinding");
+    dir.write(".hotreload.yaml", "exec: ./x\n");
+    const fromFlag = err(dir.path, { dashboardAllowedHost: ["https://dash.example.com/"] });
+    expect(fromFlag.message).toBe(
+      '--dashboard-allowed-host: Expected `--dashboard-allowed-host` to be a host without a scheme, got "https://dash.example.com/"',
+    );
+    expect(fromFlag.hint).toContain("not `https://dash.example.com/`");
+    expect(err(dir.path, { dashboardAllowedHost: [".com"] }).message).toContain(
+      "a domain with at least two labels",
     );
   });
 

@@ -68,7 +68,12 @@ describe("schema artefacts", () => {
       interval: 500,
       max_retries: 10,
     });
-    expect(d.dashboard).toEqual({ enabled: false, port: 3000, host: "127.0.0.1" });
+    expect(d.dashboard).toEqual({
+      enabled: false,
+      port: 3000,
+      host: "127.0.0.1",
+      allowed_hosts: [],
+    });
     expect(d.notifications.enabled).toBe(true);
     expect(d.crash).toEqual({ backoff_initial: 1000, backoff_max: 32_000, reset_after: 10_000 });
     expect(d.stop).toEqual({ signal: "SIGTERM", timeout: 5000 });
