@@ -50,6 +50,8 @@ export type Event = EventBase &
     | { type: "engine.stopped"; code: number; reason: string }
     | { type: "phase"; phase: Phase; previous: Phase }
     | { type: "watch.ready"; mode: "native" | "poll"; dirs: number; ms: number }
+    /** Initial hashing finished (in the background, after watch.ready). */
+    | { type: "watch.hashed"; files: number; ms: number }
     | { type: "watch.fallback"; reason: string; hint: string }
     | { type: "watch.error"; message: string }
     | { type: "changes"; changes: FileChange[]; fingerprint: string | null }

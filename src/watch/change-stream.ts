@@ -16,21 +16,25 @@ import {
   readMountInfo,
 } from "./fallback-reasons.ts";
 import { createPathFilter } from "./filter.ts";
-import { createFingerprintStore } from "./fingerprint-store.ts";
+import { createFingerprintStore, UNHASHED } from "./fingerprint-store.ts";
 import { createIgnoredReport } from "./ignored-report.ts";
 import { hashInitial } from "./initial-hash.ts";
 import { createIntake } from "./intake.ts";
 import { detectNoEventMount } from "./mountinfo.ts";
 import { bunRecursiveWatch, createNativeWatcher, type NativeWatcher } from "./native-watcher.ts";
 import { createPollWatcher, type PollWatcher } from "./poll-watcher.ts";
-import { walkTree } from "./tree-walk.ts";
+import { scanTree, type WalkResult, walkTree } from "./tree-walk.ts";
 import type { ChangeStream, ChangeStreamOptions } from "./types.ts";
 
 const CONFIRM_CONCURRENCY = 8;
+/** A file whose ctime is this close to the start may have changed after it (coarse clocks). */
+const CTIME_SLACK_MS = 1000;
 
 export async function createChangeStream(options: ChangeStreamOptions): Promise<ChangeStream> {
   const { root, clock, bus, log } = options;
   const started = clock.now();
+  // Sub-millisecond wall time: compared with ctimes, which have nanoseconds.
+  const startedWall = performance.timeOrigin + performance.now();
   const rootReal = realpathSync(root);
   const filter = createPathFilter(options);
   const store = createFingerprintStore();
@@ -77,23 +81,26 @@ export async function createChangeStream(options: ChangeStreamOptions): Promise<
   /** After new ignore rules: forget files now ignored, learn files now watched. */
   async function reconcile(): Promise<void> {
     if (closed) return;
-    const walk = walkTree({ ...walkBase(), start: "", loadGitignores: true });
+    const found = new Set<string>();
+    scanTree({ ...walkBase(), start: "", loadGitignores: true }, false, (dir, name) =>
+      found.add(dir === "" ? name : `${dir}/${name}`),
+    );
     let dropped = 0;
-    for (const path of [...store.paths()]) {
-      if (!walk.files.has(path) && filter.ignores(path, false)) {
+    for (const path of store.paths()) {
+      if (!found.has(path) && filter.ignores(path, false)) {
         store.delete(path);
         dropped++;
       }
     }
     let added = 0;
-    for (const [path, sig] of walk.files) {
+    for (const path of found) {
       if (!store.has(path)) {
-        store.seed(path, sig);
+        store.seed(path);
         added++;
       }
     }
     log.debug(`ignore rules changed: ${dropped} file(s) now ignored, ${added} now watched`);
-    if (added > 0) await hashInitial({ root, store, log, isClosed: () => closed });
+    if (added > 0) await hashInitial({ root, store, clock, log, isClosed: () => closed });
   }
 
   const debouncer = createDebouncer({
@@ -133,7 +140,7 @@ export async function createChangeStream(options: ChangeStreamOptions): Promise<
     }
   }
 
-  function startPolling(intervalMs: number, baseline: ReturnType<typeof walkTree>): void {
+  function startPolling(intervalMs: number, baseline: WalkResult): void {
     poller = createPollWatcher({
       root,
       rootReal,
@@ -147,7 +154,7 @@ export async function createChangeStream(options: ChangeStreamOptions): Promise<
     });
   }
 
-  function fallBack(why: FallbackReason, baseline?: ReturnType<typeof walkTree>): void {
+  function fallBack(why: FallbackReason, baseline?: WalkResult): void {
     if (fellBack || closed) return;
     fellBack = true;
     mode = "poll";
@@ -158,10 +165,19 @@ export async function createChangeStream(options: ChangeStreamOptions): Promise<
     let start = baseline;
     if (start === undefined) {
       // Native events stopped at some point before now: compare what is on disk with
-      // what is known, so nothing that changed in between is lost.
-      start = walkTree({ ...walkBase(), start: "", loadGitignores: false });
-      for (const [path, sig] of start.files) if (store.get(path)?.sig !== sig) intake.handle(path);
-      for (const path of [...store.paths()]) if (!start.files.has(path)) intake.handle(path);
+      // what is known, so nothing that changed in between is lost. Files not changed
+      // since the start (by ctime) are as known; the others are hashed to confirm. A file
+      // not hashed yet has nothing to compare with: it counts only if its ctime is after
+      // the start itself.
+      const walk = walkTree(
+        { ...walkBase(), start: "", loadGitignores: false },
+        startedWall - CTIME_SLACK_MS,
+      );
+      for (const [path, ctimeMs] of walk.changed)
+        if (store.hashOf(path) !== UNHASHED || ctimeMs >= startedWall) intake.handle(path);
+      for (const path of walk.files.keys()) if (!store.has(path)) intake.handle(path);
+      for (const path of store.paths()) if (!walk.files.has(path)) intake.handle(path);
+      start = walk;
     }
     startPolling(DEFAULT_POLL_INTERVAL_MS, start);
   }
@@ -198,23 +214,40 @@ export async function createChangeStream(options: ChangeStreamOptions): Promise<
     }
   }
 
-  // Watches are in place before the walk, so nothing created meanwhile is missed.
-  const walk = walkTree({ ...walkBase(), start: "", loadGitignores: true });
-  for (const [path, sig] of walk.files) store.seed(path, sig);
-  for (const link of walk.links) {
+  // Watches are in place before the walk, so nothing created meanwhile is missed. Native
+  // events need no stat of each file (the initial hashing checks ctimes later); polling
+  // compares stat signatures, so its first walk takes them.
+  const walkOptions = { ...walkBase(), start: "", loadGitignores: true };
+  let baseline: WalkResult | null = null;
+  let found: { dirs: Set<string>; links: WalkResult["links"] };
+  if (pendingFallback !== null || options.poll !== false) {
+    baseline = walkTree(walkOptions);
+    for (const path of baseline.files.keys()) store.seed(path);
+    found = baseline;
+  } else {
+    found = scanTree(walkOptions, false, (dir, name) => store.seedIn(dir, name));
+  }
+  for (const link of found.links) {
     intake.noteLink(link.rel, link.real);
     watchLink(link.rel, link.real);
   }
-  if (pendingFallback !== null) fallBack(pendingFallback, walk);
-  else if (options.poll !== false) startPolling(options.poll, walk);
+  const dirs = found.dirs.size;
+  if (pendingFallback !== null) fallBack(pendingFallback, baseline as WalkResult);
+  else if (options.poll !== false) startPolling(options.poll, baseline as WalkResult);
+  baseline = null;
 
   const ms = Math.round(clock.now() - started);
-  bus.emit({ type: "watch.ready", mode, dirs: walk.dirs.size, ms });
-  log.debug(`watching ${walk.dirs.size} dirs, ${walk.files.size} files (${mode}) in ${ms}ms`);
+  bus.emit({ type: "watch.ready", mode, dirs, ms });
+  log.debug(`watching ${dirs} dirs, ${store.size()} files (${mode}) in ${ms}ms`);
 
-  const ready = hashInitial({ root, store, log, isClosed: () => closed }).then(
-    ({ hashed, ms: hashMs }) =>
-      log.debug(`initial hashing: ${hashed} files in ${Math.round(hashMs)}ms`),
+  const ready = hashInitial({ root, store, clock, log, isClosed: () => closed }).then(
+    ({ hashed, unhashed, ms: hashMs }) => {
+      if (closed) return;
+      const elapsed = Math.round(hashMs);
+      const left = unhashed > 0 ? ` (${unhashed} still changing, left unhashed)` : "";
+      log.debug(`initial hashing: ${hashed} files in ${elapsed}ms${left}`);
+      bus.emit({ type: "watch.hashed", files: hashed, ms: elapsed });
+    },
     (error: unknown) => log.debug(`initial hashing stopped: ${String(error)}`),
   );
 

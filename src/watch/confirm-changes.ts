@@ -5,14 +5,12 @@
  * modify. Same bytes (a touch, an identical save, a checkout restoring a file) is no
  * change at all; a file whose first hash had not been taken yet always counts.
  */
-import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { FileChange } from "../events/types.ts";
 import type { Logger } from "../log.ts";
 import { hashChangedFile } from "./file-hash.ts";
 import type { FingerprintStore } from "./fingerprint-store.ts";
 import { runPool } from "./pool.ts";
-import { statSignature } from "./tree-walk.ts";
 
 export interface Confirmed {
   changes: FileChange[];
@@ -20,16 +18,16 @@ export interface Confirmed {
   unchanged: string[];
 }
 
-/** The hash ("" when gone) and the stat signature after reading. */
-async function safeHash(abs: string, log: Logger): Promise<{ hash: string; sig: string }> {
+/** The hash, null when gone. */
+async function safeHash(abs: string, log: Logger): Promise<number | null> {
   try {
-    const hash = (await hashChangedFile(abs)) ?? "";
-    return { hash, sig: hash === "" ? "" : statSignature(statSync(abs)) };
+    return await hashChangedFile(abs);
   } catch (error) {
     // Present but unreadable (EACCES, EIO), or gone right after reading: count it as
     // changed rather than miss a change; the next event sorts it out.
     log.debug(`${abs}: cannot read to hash (${(error as Error).message}); counted as changed`);
-    return { hash: `unreadable:${performance.now()}`, sig: "" };
+    // A fresh random stand-in: equal to no earlier hash, and a new tree fingerprint.
+    return Math.floor(Math.random() * 2 ** 53);
   }
 }
 
@@ -38,28 +36,27 @@ export async function confirmChanges(
   options: { root: string; store: FingerprintStore; log: Logger; concurrency: number },
 ): Promise<Confirmed> {
   const { store, log } = options;
-  const hashes = new Map<string, { hash: string; sig: string }>();
+  const hashes = new Map<string, number | null>();
   await runPool(batch, options.concurrency, async ({ path }) => {
     hashes.set(path, await safeHash(join(options.root, path), log));
   });
   const changes: FileChange[] = [];
   const unchanged: string[] = [];
   for (const { path } of batch) {
-    const { hash, sig } = hashes.get(path) ?? { hash: "", sig: "" };
-    const before = store.get(path);
-    if (hash === "") {
+    const hash = hashes.get(path) ?? null;
+    const before = store.hashOf(path);
+    if (hash === null) {
       if (before !== undefined) {
         store.delete(path);
         changes.push({ path, kind: "delete" });
       } else log.debug(`${path}: created and removed within one batch; dropped`);
     } else if (before === undefined) {
-      store.set(path, hash, sig);
+      store.set(path, hash);
       changes.push({ path, kind: "create" });
-    } else if (before.hash === hash) {
-      before.sig = sig;
+    } else if (before === hash) {
       unchanged.push(path);
     } else {
-      store.set(path, hash, sig);
+      store.set(path, hash);
       changes.push({ path, kind: "modify" });
     }
   }

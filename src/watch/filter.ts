@@ -67,6 +67,14 @@ export function createPathFilter(options: FilterOptions): PathFilter {
   const always = options.alwaysIgnore
     .map((abs) => relative(options.root, abs).split(sep).join("/"))
     .filter((rel) => rel !== "" && !rel.startsWith("..") && !rel.startsWith("/"));
+  const alwaysSet = new Set(always);
+  // The default editor globs are plain base-name patterns: one regular expression for all.
+  const editorRe =
+    defaultFileGlobs.length === 0
+      ? null
+      : new RegExp(
+          defaultFileGlobs.map((g) => picomatch.makeRe(g.pattern, { dot: true }).source).join("|"),
+        );
   const gitignore = createGitignoreRules();
   const dirCache = new Map<string, string | null>();
 
@@ -117,16 +125,37 @@ export function createPathFilter(options: FilterOptions): PathFilter {
     return parent ?? (isDir ? dirReason(rel) : own(rel, false));
   }
 
+  /**
+   * `own(rel, false) !== null`, cheapest and most selective checks first (the walk asks
+   * this of every file; only the reason's wording depends on the order).
+   */
+  function fileIgnored(rel: string, name: string): boolean {
+    if (exts.length > 0) {
+      const lower = name.toLowerCase();
+      if (!exts.some((e) => lower.endsWith(e))) return true;
+    }
+    if (name === ".git" || alwaysSet.has(rel)) return true;
+    if (editorRe?.test(name)) return true;
+    if (userGlobs.length > 0 && globHit(userGlobs, rel, false)) return true;
+    return gitignore.test(rel, false)?.ignored === true;
+  }
+
+  function ignores(rel: string, isDir: boolean): boolean {
+    if (rel === "" || rel === ".") return false;
+    const slash = rel.lastIndexOf("/");
+    if (slash !== -1 && dirReason(rel.slice(0, slash)) !== null) return true;
+    if (isDir) return dirReason(rel) !== null;
+    return fileIgnored(rel, slash === -1 ? rel : rel.slice(slash + 1));
+  }
+
   return {
     reason,
-    ignores: (rel, isDir) => reason(rel, isDir) !== null,
+    ignores,
     setGitignore(dir, text) {
-      gitignore.setDirectory(dir, text);
-      dirCache.clear();
+      if (gitignore.setDirectory(dir, text)) dirCache.clear();
     },
     setInfoExclude(text) {
-      gitignore.setInfoExclude(text);
-      dirCache.clear();
+      if (gitignore.setInfoExclude(text)) dirCache.clear();
     },
     gitignoreDirectories: () => gitignore.directories(),
   };

@@ -21,9 +21,10 @@ interface RuleFile {
 }
 
 export interface GitignoreRules {
-  /** Sets (or with null, removes) the `.gitignore` of a directory ("" = root). */
-  setDirectory(dir: string, text: string | null): void;
-  setInfoExclude(text: string | null): void;
+  /** Sets (or with null, removes) the `.gitignore` of a directory ("" = root); false when
+   * there was nothing to remove (the rules are as before). */
+  setDirectory(dir: string, text: string | null): boolean;
+  setInfoExclude(text: string | null): boolean;
   /** The verdict of the deepest file with an opinion on `rel` itself, or null. */
   test(rel: string, isDir: boolean): GitignoreVerdict | null;
   /** Directories that currently have a `.gitignore`. */
@@ -53,11 +54,23 @@ function parentOf(path: string): string {
 
 export function createGitignoreRules(): GitignoreRules {
   const files = new Map<string, RuleFile>();
+  // Rule files per directory, asked for once per directory instead of once per file.
+  const applicableCache = new Map<string, RuleFile[]>();
 
   /** Rule files that apply to `rel`, deepest first; info/exclude comes last (lowest). */
   function applicable(rel: string): RuleFile[] {
+    const parent = parentOf(rel);
+    let result = applicableCache.get(parent);
+    if (result === undefined) {
+      result = collect(parent);
+      applicableCache.set(parent, result);
+    }
+    return result;
+  }
+
+  function collect(start: string): RuleFile[] {
     const result: RuleFile[] = [];
-    let dir = parentOf(rel);
+    let dir = start;
     for (;;) {
       const file = files.get(dir);
       if (file) result.push(file);
@@ -71,14 +84,21 @@ export function createGitignoreRules(): GitignoreRules {
 
   return {
     setDirectory(dir, text) {
+      if (text === null && !files.has(dir)) return false;
+      applicableCache.clear();
       if (text === null) files.delete(dir);
       else files.set(dir, compile(dir, dir === "" ? ".gitignore" : `${dir}/.gitignore`, text));
+      return true;
     },
     setInfoExclude(text) {
+      if (text === null && !files.has(INFO_EXCLUDE)) return false;
+      applicableCache.clear();
       if (text === null) files.delete(INFO_EXCLUDE);
       else files.set(INFO_EXCLUDE, { ...compile("", ".git/info/exclude", text) });
+      return true;
     },
     test(rel, isDir) {
+      if (files.size === 0) return null;
       for (const file of applicable(rel)) {
         const local = relativeTo(file.base, rel);
         if (local === null || local === "") continue;

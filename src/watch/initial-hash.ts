@@ -1,49 +1,103 @@
 /**
- * Hashes the files found at start in the background, a few at a time, so watching is ready
- * at once and memory stays bounded (one chunk buffer per worker). A hash is kept only if
- * the file's stat signature after reading still matches the one the walk saw: a file that
- * changed meanwhile stays unhashed, and its change then counts whatever its content.
+ * Hashes the files found at start in the background, so watching is ready at once. Small
+ * files are read synchronously into one reused buffer, in slices of a few milliseconds
+ * between which events are handled; large ones one at a time through `hashFile`. Memory
+ * stays bounded: one buffer, no per-file promise or allocation kept.
+ *
+ * The walk takes no stat (that was most of its time), so a hash must prove by itself that
+ * it is the file as it was when watching began. It is kept only if the file's ctime, read
+ * after hashing, is older than `settleMs`: a change after the watches were in place would
+ * then have sent its event long before, which marks the file touched and makes it refuse
+ * the hash. A file changed lately is tried again after `settleMs` (a few passes at most);
+ * one that never settles stays unhashed, and its first change counts whatever its bytes.
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
+import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
-import { hashFile } from "./file-hash.ts";
+import { hashFile, hashSmallFileSync, SYNC_HASH_MAX_BYTES } from "./file-hash.ts";
 import type { FingerprintStore } from "./fingerprint-store.ts";
-import { runPool } from "./pool.ts";
-import { statSignature } from "./tree-walk.ts";
 
-export const INITIAL_HASH_CONCURRENCY = 8;
+/** How old a file's last change must be for its first hash to count as its state at start. */
+export const INITIAL_HASH_SETTLE_MS = 500;
+const MAX_PASSES = 4;
+/** Synchronous work between two turns of the event loop. */
+const SLICE_MS = 8;
 
-export async function hashInitial(options: {
+export interface InitialHashOptions {
   root: string;
   store: FingerprintStore;
+  clock: Clock;
   log: Logger;
   isClosed(): boolean;
-  concurrency?: number;
-}): Promise<{ hashed: number; ms: number }> {
-  const { root, store, log } = options;
-  const started = performance.now();
+  settleMs?: number;
+  /** Wall-clock milliseconds, the time base of ctime (injectable for tests). */
+  wallNow?: () => number;
+}
+
+export async function hashInitial(
+  options: InitialHashOptions,
+): Promise<{ hashed: number; unhashed: number; ms: number }> {
+  const { root, store, clock, log } = options;
+  const settleMs = options.settleMs ?? INITIAL_HASH_SETTLE_MS;
+  const wallNow = options.wallNow ?? Date.now;
+  const started = clock.now();
+  const buffer = Buffer.allocUnsafe(SYNC_HASH_MAX_BYTES);
+  const pause = (ms: number) => new Promise<void>((done) => clock.setTimeout(done, ms));
   let hashed = 0;
-  const paths = store.unhashed();
-  await runPool(
-    paths,
-    options.concurrency ?? INITIAL_HASH_CONCURRENCY,
-    async (rel) => {
-      const abs = join(root, rel);
+  let pending: [string, string[]][] = store.unhashedByDir();
+
+  /** Keeps the hash if the file settled; says whether to try it again later. */
+  function offer(dir: string, name: string, hash: number, ctimeMs: number): boolean {
+    if (ctimeMs >= wallNow() - settleMs) return true;
+    if (store.fillInitial(dir, name, hash)) hashed++;
+    return false;
+  }
+
+  for (let pass = 1; pending.length > 0 && !options.isClosed(); pass++) {
+    const later: [string, string[]][] = [];
+    const large: [string, string][] = [];
+    let sliceEnd = performance.now() + SLICE_MS;
+    for (const [dir, names] of pending) {
+      const retry: string[] = [];
+      for (const name of names) {
+        if (performance.now() > sliceEnd) {
+          await pause(0);
+          if (options.isClosed()) return { hashed, unhashed: -1, ms: clock.now() - started };
+          sliceEnd = performance.now() + SLICE_MS;
+        }
+        const rel = dir === "" ? name : `${dir}/${name}`;
+        try {
+          const result = hashSmallFileSync(join(root, rel), buffer);
+          if (result === "large") large.push([dir, name]);
+          else if (result !== null && offer(dir, name, result.hash, result.ctimeMs))
+            retry.push(name);
+        } catch (error) {
+          // Unreadable now (EACCES, EIO, a FIFO): it stays unhashed, so any change to it
+          // counts. Nothing is lost.
+          log.debug(`initial hash of ${rel} skipped: ${(error as Error).message}`);
+        }
+      }
+      if (retry.length > 0) later.push([dir, retry]);
+    }
+    for (const [dir, name] of large) {
+      if (options.isClosed()) break;
+      const abs = join(root, dir, name);
       try {
         const hash = await hashFile(abs);
-        const sig = statSignature(statSync(abs));
-        const record = store.get(rel);
-        if (hash === null || record === undefined || record.sig !== sig) return;
-        store.fillInitial(rel, hash);
-        hashed++;
+        if (hash !== null && offer(dir, name, hash, statSync(abs).ctimeMs))
+          later.push([dir, [name]]);
       } catch (error) {
-        // The file changed under us or cannot be read: it stays unhashed, so any change
-        // to it counts. Nothing is lost.
-        log.debug(`initial hash of ${rel} skipped: ${(error as Error).message}`);
+        // As above: unhashed, so any change counts.
+        log.debug(`initial hash of ${dir}/${name} skipped: ${(error as Error).message}`);
       }
-    },
-    options.isClosed,
-  );
-  return { hashed, ms: performance.now() - started };
+    }
+    pending = later;
+    if (pending.length === 0 || pass === MAX_PASSES) break;
+    const files = pending.reduce((n, [, names]) => n + names.length, 0);
+    log.debug(`initial hashing: ${files} file(s) changed lately; trying again in ${settleMs}ms`);
+    await pause(settleMs);
+  }
+  const unhashed = pending.reduce((n, [, names]) => n + names.length, 0);
+  return { hashed, unhashed, ms: clock.now() - started };
 }

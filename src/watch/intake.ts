@@ -13,7 +13,7 @@ import type { Debouncer } from "./debounce.ts";
 import type { PathFilter } from "./filter.ts";
 import type { FingerprintStore } from "./fingerprint-store.ts";
 import { isLoop } from "./symlink-guard.ts";
-import { readText, walkTree } from "./tree-walk.ts";
+import { readText, scanTree } from "./tree-walk.ts";
 
 export interface IntakeOptions {
   root: string;
@@ -77,20 +77,25 @@ export function createIntake(options: IntakeOptions): Intake {
   }
 
   function absorbDir(rel: string): void {
-    const walk = walkTree({
-      root,
-      start: rel,
-      filter,
-      followSymlinks: options.followSymlinks,
-      visitedReal: options.visitedReal,
-      loadGitignores: true,
-      log,
-    });
+    const found: string[] = [];
+    const walk = scanTree(
+      {
+        root,
+        start: rel,
+        filter,
+        followSymlinks: options.followSymlinks,
+        visitedReal: options.visitedReal,
+        loadGitignores: true,
+        log,
+      },
+      false,
+      (dir, name) => found.push(dir === "" ? name : `${dir}/${name}`),
+    );
     for (const link of walk.links) {
       knownLinks.set(link.rel, link.real);
       options.onLink(link.rel, link.real);
     }
-    for (const file of walk.files.keys()) {
+    for (const file of found) {
       if (!store.has(file)) debouncer.add(file, "create");
     }
   }

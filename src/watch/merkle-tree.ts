@@ -1,83 +1,106 @@
 /**
- * The tree fingerprint, kept incrementally: each directory's digest is SHA-256 over its
- * sorted entries (`name NUL f token LF` for a file, `name NUL d digest LF` for a
- * directory), and the root's digest names the whole tree. A change re-hashes only the
- * directories on its path, so a save in a 50k-file tree costs microseconds, not the tens
- * of milliseconds a flat hash over every path costs.
+ * The one structure that holds every watched file: a tree of directory nodes, each with a
+ * map of file names to content hashes (53-bit numbers, stored inline: no string, no
+ * object per file) and a map of subdirectories. It is also the tree fingerprint, kept
+ * incrementally: each directory's digest is SHA-256 over its sorted entries
+ * (`name NUL f token LF` for a file, `name NUL d digest LF` for a directory), and the
+ * root's digest names the whole tree. A change re-hashes only the directories on its path.
+ * Paths are stored once, as names under their directory, never as full strings.
  */
 
-interface DirNode {
-  files: Map<string, string>;
-  dirs: Map<string, DirNode>;
+/** Not hashed yet: the file counts as it was at start until its first hash. */
+export const UNHASHED = -1;
+/** Not hashed yet, and an event came: its first hash counts as a change whatever it is. */
+export const TOUCHED = -2;
+
+export interface DirNode {
+  readonly name: string;
+  readonly parent: DirNode | null;
+  /** name → hash (>= 0), UNHASHED or TOUCHED; null until the first file. */
+  files: Map<string, number> | null;
+  dirs: Map<string, DirNode> | null;
   digest: string | null;
 }
 
-export interface MerkleTree {
-  /** Records `token` (a content hash or a stand-in) for the file at `path` (a/b/c.go). */
-  set(path: string, token: string): void;
-  delete(path: string): void;
-  /** SHA-256 hex of the root directory. */
-  digest(): string;
+export const createDirNode = (name: string, parent: DirNode | null): DirNode => ({
+  name,
+  parent,
+  files: null,
+  dirs: null,
+  digest: null,
+});
+
+/** The node of directory `rel` ("" = root), created on the way when `create`. */
+export function findDir(root: DirNode, rel: string, create: boolean): DirNode | null {
+  if (rel === "") return root;
+  let node = root;
+  let start = 0;
+  for (;;) {
+    const slash = rel.indexOf("/", start);
+    const name = slash === -1 ? rel.slice(start) : rel.slice(start, slash);
+    let child = node.dirs?.get(name);
+    if (child === undefined) {
+      if (!create) return null;
+      child = createDirNode(name, node);
+      node.dirs ??= new Map();
+      node.dirs.set(name, child);
+      invalidate(node);
+    }
+    node = child;
+    if (slash === -1) return node;
+    start = slash + 1;
+  }
 }
 
-const newNode = (): DirNode => ({ files: new Map(), dirs: new Map(), digest: null });
-const byName = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+/** Drops the digests from `node` up. A null digest has only null digests above it (a node
+ * created or removed invalidates its parent), so the walk up stops at the first. */
+export function invalidate(node: DirNode | null): void {
+  for (let n = node; n !== null && n.digest !== null; n = n.parent) n.digest = null;
+}
 
-function digestOf(node: DirNode): string {
+/** Removes `node` and its ancestors while empty: an emptied directory fingerprints like none. */
+export function pruneEmpty(node: DirNode): void {
+  for (let n = node; n.parent !== null; n = n.parent) {
+    if ((n.files?.size ?? 0) > 0 || (n.dirs?.size ?? 0) > 0) return;
+    n.parent.dirs?.delete(n.name);
+    invalidate(n.parent);
+  }
+}
+
+const tokenOf = (value: number) => (value >= 0 ? value.toString(16) : "unhashed");
+const byName = (a: [string, string], b: [string, string]) =>
+  a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+
+export function digestOf(node: DirNode): string {
   if (node.digest !== null) return node.digest;
-  const hasher = new Bun.CryptoHasher("sha256");
   const entries: [string, string][] = [];
-  for (const [name, token] of node.files) entries.push([name, `f ${token}`]);
-  for (const [name, child] of node.dirs) entries.push([name, `d ${digestOf(child)}`]);
+  if (node.files)
+    for (const [name, value] of node.files) entries.push([name, `f ${tokenOf(value)}`]);
+  if (node.dirs)
+    for (const [name, child] of node.dirs) entries.push([name, `d ${digestOf(child)}`]);
   entries.sort(byName);
+  const hasher = new Bun.CryptoHasher("sha256");
   for (const [name, value] of entries) hasher.update(`${name}\0${value}\n`);
   node.digest = hasher.digest("hex");
   return node.digest;
 }
 
-export function createMerkleTree(): MerkleTree {
-  const root = newNode();
+/** Every file under `node`, as paths relative to the root, through `visit`. */
+export function forEachFile(
+  node: DirNode,
+  rel: string,
+  visit: (path: string, value: number) => void,
+): void {
+  const prefix = rel === "" ? "" : `${rel}/`;
+  if (node.files) for (const [name, value] of node.files) visit(prefix + name, value);
+  if (node.dirs) for (const [name, child] of node.dirs) forEachFile(child, prefix + name, visit);
+}
 
-  /** The nodes from the root to the file's directory (creating them when asked). */
-  function chain(path: string, create: boolean): { nodes: DirNode[]; names: string[] } | null {
-    const names = path.split("/");
-    const nodes = [root];
-    for (const name of names.slice(0, -1)) {
-      const parent = nodes[nodes.length - 1] as DirNode;
-      let child = parent.dirs.get(name);
-      if (child === undefined) {
-        if (!create) return null;
-        child = newNode();
-        parent.dirs.set(name, child);
-      }
-      nodes.push(child);
-    }
-    return { nodes, names };
-  }
-
-  return {
-    set(path, token) {
-      const found = chain(path, true) as { nodes: DirNode[]; names: string[] };
-      const leaf = found.nodes[found.nodes.length - 1] as DirNode;
-      const name = found.names[found.names.length - 1] as string;
-      if (leaf.files.get(name) === token) return;
-      leaf.files.set(name, token);
-      for (const node of found.nodes) node.digest = null;
-    },
-    delete(path) {
-      const found = chain(path, false);
-      if (found === null) return;
-      const { nodes, names } = found;
-      const name = names[names.length - 1] as string;
-      if (!(nodes[nodes.length - 1] as DirNode).files.delete(name)) return;
-      for (const node of nodes) node.digest = null;
-      // Directories left empty go too, so a tree fingerprints the same however it got there.
-      for (let i = nodes.length - 1; i > 0; i--) {
-        const node = nodes[i] as DirNode;
-        if (node.files.size > 0 || node.dirs.size > 0) break;
-        (nodes[i - 1] as DirNode).dirs.delete(names[i - 1] as string);
-      }
-    },
-    digest: () => digestOf(root),
-  };
+/** Every directory node holding files, with its path relative to the root. */
+export function dirsWithFiles(node: DirNode, rel = "", out: [string, DirNode][] = []) {
+  if ((node.files?.size ?? 0) > 0) out.push([rel, node]);
+  if (node.dirs)
+    for (const [name, child] of node.dirs)
+      dirsWithFiles(child, rel === "" ? name : `${rel}/${name}`, out);
+  return out;
 }

@@ -26,6 +26,11 @@ export interface WalkResult {
   links: { rel: string; real: string }[];
 }
 
+export interface ScanResult {
+  dirs: Set<string>;
+  links: { rel: string; real: string }[];
+}
+
 export interface WalkOptions {
   root: string;
   /** Directory to start from, relative to root ("" = root). */
@@ -57,18 +62,28 @@ function childRel(dir: string, name: string): string {
   return dir === "" ? name : `${dir}/${name}`;
 }
 
-export function walkTree(options: WalkOptions): WalkResult {
+/**
+ * Visits every watched regular file as (directory, name), with its stat only when
+ * `withStat`: the file types come from readdir, so a walk without stat costs one syscall
+ * a directory, not one a file (symlinks are stat'ed, to tell directories from files).
+ */
+export function scanTree(
+  options: WalkOptions,
+  withStat: boolean,
+  visit: (dir: string, name: string, stat: Stats | null) => void,
+): ScanResult {
   const { root, filter, log } = options;
-  const result: WalkResult = { files: new Map(), dirs: new Set(), links: [] };
+  const result: ScanResult = { dirs: new Set(), links: [] };
   if (options.loadGitignores && options.start === "") {
     filter.setInfoExclude(readText(join(root, ".git", "info", "exclude"), log));
   }
   const stack = [options.start];
   while (stack.length > 0) {
     const dir = stack.pop() as string;
+    const absDir = dir === "" ? root : join(root, dir);
     let entries: Dirent[];
     try {
-      entries = readdirSync(join(root, dir), { withFileTypes: true });
+      entries = readdirSync(absDir, { withFileTypes: true });
     } catch (error) {
       log.debug(`walk: cannot read ${dir || "."}/ (${(error as Error).message}); skipped`);
       continue;
@@ -76,30 +91,38 @@ export function walkTree(options: WalkOptions): WalkResult {
     result.dirs.add(dir);
     if (options.loadGitignores) {
       const has = entries.some((e) => e.name === ".gitignore" && !e.isDirectory());
-      filter.setGitignore(dir, has ? readText(join(root, dir, ".gitignore"), log) : null);
+      filter.setGitignore(dir, has ? readText(join(absDir, ".gitignore"), log) : null);
     }
     for (const entry of entries) {
-      const rel = childRel(dir, entry.name);
-      const abs = join(root, rel);
-      let stat: Stats;
-      try {
-        stat = entry.isSymbolicLink() ? statSync(abs) : lstatSync(abs);
-      } catch (error) {
-        log.debug(`walk: ${rel} vanished or is a broken link (${(error as Error).message})`);
-        continue;
+      const name = entry.name;
+      const link = entry.isSymbolicLink();
+      let stat: Stats | null = null;
+      let isDir = entry.isDirectory();
+      // Some file systems give no type in readdir: stat those too.
+      if (link || withStat || !(isDir || entry.isFile())) {
+        try {
+          stat = link ? statSync(join(absDir, name)) : lstatSync(join(absDir, name));
+        } catch (error) {
+          log.debug(
+            `walk: ${childRel(dir, name)} vanished or is a broken link (${(error as Error).message})`,
+          );
+          continue;
+        }
+        isDir = stat.isDirectory();
       }
-      const isDir = stat.isDirectory();
+      if (!isDir && !(stat ? stat.isFile() : entry.isFile())) continue;
+      const rel = childRel(dir, name);
       if (filter.ignores(rel, isDir)) continue;
       if (!isDir) {
-        if (stat.isFile()) result.files.set(rel, statSignature(stat));
+        visit(dir, name, stat);
         continue;
       }
-      if (entry.isSymbolicLink()) {
+      if (link) {
         if (!options.followSymlinks) {
           log.debug(`walk: ${rel} is a symlinked directory; not followed (follow_symlinks: false)`);
           continue;
         }
-        const real = realpathSync(abs);
+        const real = realpathSync(join(absDir, name));
         const loop = isLoop(options.visitedReal, real);
         if (loop !== null) {
           log.debug(`walk: ${rel} → ${real} not followed: ${loop}`);
@@ -112,4 +135,23 @@ export function walkTree(options: WalkOptions): WalkResult {
     }
   }
   return result;
+}
+
+/**
+ * A walk with every file's stat signature: the polling baseline and what a poll compares.
+ * With `changedSince` (wall-clock ms), `changed` lists the files whose ctime is not older,
+ * with that ctime.
+ */
+export function walkTree(
+  options: WalkOptions,
+  changedSince = Number.POSITIVE_INFINITY,
+): WalkResult & { changed: [path: string, ctimeMs: number][] } {
+  const files = new Map<string, string>();
+  const changed: [string, number][] = [];
+  const { dirs, links } = scanTree(options, true, (dir, name, stat) => {
+    const rel = childRel(dir, name);
+    files.set(rel, statSignature(stat as Stats));
+    if ((stat as Stats).ctimeMs >= changedSince) changed.push([rel, (stat as Stats).ctimeMs]);
+  });
+  return { files, dirs, links, changed };
 }

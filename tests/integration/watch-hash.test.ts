@@ -1,17 +1,19 @@
 import { describe, expect, test } from "bun:test";
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { createSystemClock } from "../../src/clock.ts";
 import { silentLogger } from "../../src/log.ts";
 import { confirmChanges } from "../../src/watch/confirm-changes.ts";
 import {
   HASH_CHUNK_BYTES,
   hashChangedFile,
   hashFile,
+  hashSmallFileSync,
   SYNC_HASH_MAX_BYTES,
 } from "../../src/watch/file-hash.ts";
 import { createPathFilter } from "../../src/watch/filter.ts";
-import { createFingerprintStore } from "../../src/watch/fingerprint-store.ts";
+import { createFingerprintStore, UNHASHED } from "../../src/watch/fingerprint-store.ts";
 import { hashInitial } from "../../src/watch/initial-hash.ts";
-import { walkTree } from "../../src/watch/tree-walk.ts";
+import { scanTree } from "../../src/watch/tree-walk.ts";
 import { makeTree } from "../helpers/watch-harness.ts";
 
 describe("hashFile", () => {
@@ -23,7 +25,7 @@ describe("hashFile", () => {
     writeFileSync(tree.path("copy.bin"), content);
     const first = await hashFile(tree.path("big.bin"));
     expect(first).toEqual(await hashFile(tree.path("copy.bin")));
-    expect(first).toEndWith(`:${size}`);
+    expect(Number.isSafeInteger(first)).toBe(true);
     const fd = openSync(tree.path("big.bin"), "r+");
     writeSync(fd, new Uint8Array([255 - (content[size - 1] ?? 0)]), 0, 1, size - 1);
     closeSync(fd);
@@ -33,9 +35,14 @@ describe("hashFile", () => {
   test("an exact multiple of the chunk size and an empty file", async () => {
     await using tree = await makeTree();
     writeFileSync(tree.path("exact"), new Uint8Array(HASH_CHUNK_BYTES).fill(1));
+    writeFileSync(tree.path("longer"), new Uint8Array(HASH_CHUNK_BYTES + 1).fill(1));
     writeFileSync(tree.path("empty"), "");
-    expect(await hashFile(tree.path("exact"))).toEndWith(`:${HASH_CHUNK_BYTES}`);
-    expect(await hashFile(tree.path("empty"))).toEndWith(":0");
+    const exact = await hashFile(tree.path("exact"));
+    expect(exact).not.toBeNull();
+    expect(exact).not.toBe(await hashFile(tree.path("longer")));
+    expect(await hashFile(tree.path("empty"))).toBe(
+      (await hashChangedFile(tree.path("empty"))) as number,
+    );
   });
 
   test("missing paths and directories have no hash", async () => {
@@ -57,8 +64,12 @@ describe("hashChangedFile", () => {
         new Uint8Array(size).map((_, i) => (i * 7) & 255),
       );
       const fast = await hashChangedFile(file);
-      expect(fast).toEndWith(`:${size}`);
-      expect(fast).toBe((await hashFile(file)) as string);
+      expect(Number.isSafeInteger(fast)).toBe(true);
+      expect(fast).toBe((await hashFile(file)) as number);
+      const sync = hashSmallFileSync(file, Buffer.alloc(SYNC_HASH_MAX_BYTES));
+      if (size < SYNC_HASH_MAX_BYTES) {
+        expect(sync).toEqual({ hash: fast as number, ctimeMs: statSync(file).ctimeMs });
+      } else expect(sync).toBe("large");
     }
   });
 
@@ -67,41 +78,49 @@ describe("hashChangedFile", () => {
     mkdirSync(tree.path("dir"));
     expect(await hashChangedFile(tree.path("nope"))).toBeNull();
     expect(await hashChangedFile(tree.path("dir"))).toBeNull();
+    const buffer = Buffer.alloc(64);
+    expect(hashSmallFileSync(tree.path("nope"), buffer)).toBeNull();
+    expect(hashSmallFileSync(tree.path("dir"), buffer)).toBeNull();
   });
 });
+
+function seedFrom(root: string) {
+  const store = createFingerprintStore();
+  const filter = createPathFilter({ root, ext: [], ignorePatterns: [], alwaysIgnore: [] });
+  scanTree(
+    {
+      root,
+      start: "",
+      filter,
+      followSymlinks: false,
+      visitedReal: new Set([root]),
+      loadGitignores: true,
+      log: silentLogger,
+    },
+    false,
+    (dir, name) => store.seedIn(dir, name),
+  );
+  return store;
+}
 
 describe("initial hashing and confirmation", () => {
   test("hashes every file found; a file changed before its hash counts as changed", async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 50; i++) files[`d${i % 5}/f${i}.txt`] = `content ${i}`;
     await using tree = await makeTree(files);
-    const store = createFingerprintStore();
-    const filter = createPathFilter({
-      root: tree.root,
-      ext: [],
-      ignorePatterns: [],
-      alwaysIgnore: [],
-    });
-    const walk = walkTree({
-      root: tree.root,
-      start: "",
-      filter,
-      followSymlinks: false,
-      visitedReal: new Set([tree.root]),
-      loadGitignores: true,
-      log: silentLogger,
-    });
-    for (const [path, sig] of walk.files) store.seed(path, sig);
+    const store = seedFrom(tree.root);
+    expect(store.size()).toBe(50);
     // A change arrives for f0 before any hashing: it must count whatever its bytes.
     store.markTouched("d0/f0.txt");
-    const { hashed } = await hashInitial({
+    const { hashed, unhashed } = await hashInitial({
       root: tree.root,
       store,
+      clock: createSystemClock(),
       log: silentLogger,
       isClosed: () => false,
-      concurrency: 3,
+      settleMs: 50,
     });
-    expect(hashed).toBe(49);
+    expect({ hashed, unhashed }).toEqual({ hashed: 49, unhashed: 0 });
     const options = { root: tree.root, store, log: silentLogger, concurrency: 4 };
     const result = await confirmChanges(
       [
@@ -114,5 +133,43 @@ describe("initial hashing and confirmation", () => {
       changes: [{ path: "d0/f0.txt", kind: "modify" }],
       unchanged: ["d1/f1.txt"],
     });
+  });
+
+  test("files changed lately are hashed only once settled; files that never settle stay unhashed", async () => {
+    await using tree = await makeTree({ "a.go": "a", "sub/b.go": "b" });
+    writeFileSync(tree.path("big.bin"), new Uint8Array(SYNC_HASH_MAX_BYTES + 10).fill(3));
+    const newest = Math.max(
+      ...["a.go", "sub/b.go", "big.bin"].map((rel) => statSync(tree.path(rel)).ctimeMs),
+    );
+    const run = async (settlesAfterLooks: number) => {
+      const store = seedFrom(tree.root);
+      let looks = 0;
+      // A fake wall clock makes the files' ages exact: "just changed" for the first
+      // looks, then long settled.
+      const wallNow = () => (looks++ < settlesAfterLooks ? newest : newest + 60_000);
+      const result = await hashInitial({
+        root: tree.root,
+        store,
+        clock: createSystemClock(),
+        log: silentLogger,
+        isClosed: () => false,
+        settleMs: 20,
+        wallNow,
+      });
+      return { store, result, looks };
+    };
+    const settled = await run(3);
+    expect(settled.result).toMatchObject({ hashed: 3, unhashed: 0 });
+    // First pass: three looks, all too fresh; second pass: three more, all kept.
+    expect(settled.looks).toBe(6);
+    expect(settled.store.hashOf("big.bin")).toBe((await hashFile(tree.path("big.bin"))) as number);
+    expect(settled.store.hashOf("sub/b.go")).toBe(
+      (await hashFile(tree.path("sub/b.go"))) as number,
+    );
+
+    const never = await run(Number.POSITIVE_INFINITY);
+    expect(never.result).toMatchObject({ hashed: 0, unhashed: 3 });
+    expect(never.store.hashOf("a.go")).toBe(UNHASHED);
+    expect(never.store.unhashedByDir().flatMap(([, names]) => names)).toHaveLength(3);
   });
 });
