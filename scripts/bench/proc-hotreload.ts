@@ -22,14 +22,6 @@ export function hotreloadEnv(dir: string, extra: Record<string, string> = {}) {
   };
 }
 
-/** A loopback port free right now (the OS picks it; the probe server is stopped). */
-export function freePort(): number {
-  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("") });
-  const port = server.port as number;
-  server.stop(true);
-  return port;
-}
-
 export interface TreeShape {
   files: number;
   dirs: number;

@@ -1,15 +1,22 @@
 /**
- * What the benchmark scenarios read from Linux /proc: a process's CPU time (utime + stime
- * from /proc/<pid>/stat, and the nanosecond sum of its threads' schedstat for idle figures
- * where one 10 ms tick would be the whole signal), its resident memory (VmRSS, VmHWM from
- * /proc/<pid>/status) and its process tree. Parsers are pure and unit-tested
- * (tests/unit/bench-scale-proc-stat.test.ts); readers return null when the process is gone.
+ * What the benchmark scenarios read from Linux /proc, and how they end what they started.
+ * Reads: a process's CPU time (utime + stime from /proc/<pid>/stat, and the nanosecond sum
+ * of its threads' schedstat for idle figures where one 10 ms tick would be the whole
+ * signal), its resident memory (VmRSS, VmHWM from /proc/<pid>/status) and its process tree.
+ * The stat line is cut by src/run/proc-info.ts (the engine's parser); parsers here are pure
+ * and unit-tested (tests/unit/bench-scale-proc.test.ts); readers return null when the
+ * process is gone. Ends: a tool under test runs in its own process group; everything it
+ * started is found through the parent links, frozen with SIGSTOP so nothing new can be
+ * forked meanwhile, then killed by id. Nothing outside that tree is ever signalled.
  */
 import { readdirSync, readFileSync } from "node:fs";
+import { isAlive, splitProcStat } from "../../src/run/proc-info.ts";
+import { benchDebug } from "./debug.ts";
 
 export interface StatFields {
   pid: number;
   comm: string;
+  /** R, S, D, Z (zombie), T (stopped), … */
   state: string;
   ppid: number;
   pgid: number;
@@ -22,19 +29,14 @@ export interface StatFields {
 
 /** Parses one /proc/<pid>/stat line; the command name may hold spaces and parentheses. */
 export function parseStat(text: string): StatFields | null {
-  const open = text.indexOf("(");
-  const close = text.lastIndexOf(")");
-  if (open < 0 || close < open) return null;
-  const pid = Number(text.slice(0, open).trim());
-  const rest = text
-    .slice(close + 1)
-    .trim()
-    .split(/\s+/);
+  const split = splitProcStat(text);
+  if (split === null) return null;
+  const { pid, comm, rest } = split;
   // rest[0] is field 3 (state); field n is rest[n - 3].
   const num = (field: number) => Number(rest[field - 3]);
   const fields = {
     pid,
-    comm: text.slice(open + 1, close),
+    comm,
     state: rest[0] ?? "",
     ppid: num(4),
     pgid: num(5),
@@ -66,7 +68,7 @@ export function cpuPercent(cpuMs: number, wallMs: number): number {
 }
 
 /** pid → children, from a list of parsed stat lines. */
-export function childrenOf(stats: readonly StatFields[]): Map<number, number[]> {
+export function childrenOf(stats: readonly Pick<StatFields, "pid" | "ppid">[]) {
   const map = new Map<number, number[]>();
   for (const s of stats) {
     const list = map.get(s.ppid) ?? [];
@@ -76,12 +78,13 @@ export function childrenOf(stats: readonly StatFields[]): Map<number, number[]> 
   return map;
 }
 
-/** The root and every descendant, breadth first. */
-export function treeOf(root: number, stats: readonly StatFields[]): number[] {
+/** The root and every descendant, breadth first (each once, even in a torn snapshot). */
+export function treeOf(root: number, stats: readonly Pick<StatFields, "pid" | "ppid">[]) {
   const kids = childrenOf(stats);
   const out: number[] = [];
   const queue = [root];
   for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    if (out.includes(pid)) continue;
     out.push(pid);
     queue.push(...(kids.get(pid) ?? []));
   }
@@ -193,4 +196,41 @@ export function sumRssMb(pids: readonly number[]): number | null {
     seen++;
   }
   return seen > 0 ? kb / 1024 : null;
+}
+
+/** Sends a signal, returning false when the process (or group, for a negative id) is gone. */
+export function signal(pid: number, name: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, name);
+    return true;
+  } catch (error) {
+    // ESRCH: already gone. EPERM would mean a recycled id we do not own: leave it alone.
+    benchDebug(`kill ${pid} ${name}: ${String(error)}`);
+    return false;
+  }
+}
+
+/**
+ * Ends `root`'s group, every descendant of `root`, and the `extra` ids (processes it
+ * started that were reparented, e.g. orphans after the tool was killed). Freezes first so
+ * a supervisor cannot restart anything between the snapshot and the kill.
+ */
+export function killTree(root: number, extra: readonly number[] = []): void {
+  const frozen = new Set<number>();
+  const freeze = (pid: number) => {
+    if (frozen.has(pid) || !isAlive(pid)) return false;
+    frozen.add(pid);
+    signal(pid, "SIGSTOP");
+    return true;
+  };
+  freeze(root);
+  for (const pid of extra) freeze(pid);
+  for (let more = true; more; ) {
+    more = false;
+    const all = readAllStats();
+    for (const top of [root, ...extra])
+      for (const pid of treeOf(top, all).slice(1)) more = freeze(pid) || more;
+  }
+  signal(-root, "SIGKILL");
+  for (const pid of frozen) signal(pid, "SIGKILL");
 }

@@ -5,8 +5,8 @@
  * tool's own processes count (see ownProcesses), not the command it runs.
  */
 import { bestPct, cpuWindow, settle } from "./proc-hotreload.ts";
-import { spawnTool } from "./proc-run.ts";
 import { ownProcesses, sumRssMb } from "./proc-stat.ts";
+import { startTool } from "./tool-process.ts";
 import type { BenchContext } from "./types.ts";
 
 const STARTED = "bench-started";
@@ -50,9 +50,9 @@ export async function measurePeer(
   peer: Peer,
   o: { root: string; list: string; idleMs: number; ticks: number },
 ) {
-  await using run = spawnTool(peer.argv, {
+  await using run = startTool(peer.argv, {
     cwd: o.root,
-    stdin: peer.stdinList ? Bun.file(o.list) : "ignore",
+    ...(peer.stdinList ? { stdinFile: o.list } : {}),
   });
   await run.waitLine("stdout", (t) => t.includes(STARTED), 60_000);
   const pids = () => ownProcesses(run.pid).map((p) => p.pid);

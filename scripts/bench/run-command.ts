@@ -1,5 +1,5 @@
 /** Runs a short command with a deadline and captures its output (peer installs, versions). */
-import { killTree } from "./process-tree.ts";
+import { killTree } from "./proc-stat.ts";
 
 export interface CommandResult {
   code: number | null;

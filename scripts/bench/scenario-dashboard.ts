@@ -8,17 +8,11 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { percentile } from "../bench-stats.ts";
-import {
-  bestPct,
-  cpuWindow,
-  fmt,
-  freePort,
-  hotreloadArgv,
-  hotreloadEnv,
-} from "./proc-hotreload.ts";
-import { spawnTool, type ToolRun } from "./proc-run.ts";
+import { freePort } from "./http-poll.ts";
+import { bestPct, cpuWindow, fmt, hotreloadArgv, hotreloadEnv } from "./proc-hotreload.ts";
 import { lineStamp } from "./proc-stamps.ts";
 import { clockTicks, readRssKb } from "./proc-stat.ts";
+import { startTool, type ToolProcess } from "./tool-process.ts";
 import type { BenchContext, Scenario, Section, Table } from "./types.ts";
 
 const EMITTER = join(import.meta.dir, "proc-line-emitter.ts");
@@ -34,13 +28,13 @@ interface Client {
   counting: boolean;
 }
 
-function start(ctx: BenchContext, dir: string, dashboard: boolean): ToolRun {
+function start(ctx: BenchContext, dir: string, dashboard: boolean): ToolProcess {
   const root = join(dir, "root");
   mkdirSync(root, { recursive: true });
   const exec = `'${process.execPath}' '${EMITTER}' ${RATE}`;
   const args = ["--root", root, "--exec", exec, "--ext", ".none", "--no-notifications"];
   if (dashboard) args.push("--dashboard", "--dashboard-port", String(freePort()));
-  return spawnTool(hotreloadArgv(ctx.top, [...args, "--no-color"]), {
+  return startTool(hotreloadArgv(ctx.top, [...args, "--no-color"]), {
     cwd: root,
     env: hotreloadEnv(dir),
     stdout: "ignore",
@@ -100,7 +94,7 @@ async function run(ctx: BenchContext): Promise<Section> {
     columns: ["client", "messages (frames)/s", "lines/s", "dropped", "lag p50 / p90 / max"],
     rows: [],
   };
-  const measure = async (run: ToolRun) => {
+  const measure = async (run: ToolProcess) => {
     await run.waitLine("stderr", (t) => t === "EMIT", 30_000);
     await Bun.sleep(warmMs);
     const window = await cpuWindow([run.pid], windowMs, ticks);

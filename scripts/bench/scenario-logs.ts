@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { percentile } from "../bench-stats.ts";
 import { fmt, hotreloadArgv, hotreloadEnv } from "./proc-hotreload.ts";
-import { spawnTool, type ToolRun, waitUntil } from "./proc-run.ts";
 import { scanStamps } from "./proc-stamps.ts";
 import { clockTicks, readAllStats, readCpuMs, readRssKb } from "./proc-stat.ts";
+import { startTool, type ToolProcess, waitUntil } from "./tool-process.ts";
 import type { BenchContext, Scenario, Section, Table } from "./types.ts";
 
 const WRITER = join(import.meta.dir, "proc-log-writer.ts");
@@ -63,7 +63,7 @@ function consume(stream: ReadableStream<Uint8Array>, pings: number) {
   return { state, done };
 }
 
-function hotreloadPid(run: ToolRun, viaShell: boolean): number | null {
+function hotreloadPid(run: ToolProcess, viaShell: boolean): number | null {
   if (!viaShell) return run.pid;
   const kid = readAllStats().find((s) => s.ppid === run.pid && s.comm !== "sh");
   return kid?.pid ?? null;
@@ -81,7 +81,7 @@ async function runCase(ctx: BenchContext, dir: string, kind: Case, pings: number
       : kind === "slow"
         ? ["sh", "-c", `"$0" "$@" | { ${SLOW_READER}; }`, ...hot]
         : hot;
-  await using run = spawnTool(argv, {
+  await using run = startTool(argv, {
     cwd: root,
     env: hotreloadEnv(dir),
     stdout: kind === "devnull" ? "ignore" : "raw",
@@ -148,7 +148,7 @@ async function runCase(ctx: BenchContext, dir: string, kind: Case, pings: number
     } satisfies Outcome;
   } finally {
     clearInterval(sampler);
-    await run.stop();
+    await run.stop(3000);
     await reading?.done;
   }
 }

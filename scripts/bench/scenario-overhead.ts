@@ -74,7 +74,7 @@ async function run(context: BenchContext): Promise<Section> {
 async function session(context: BenchContext, tool: Tool, saves: number): Promise<number[]> {
   using project = emptyProject({ exec: "sh app.sh", ext: [".sh"], files: { "app.sh": app(0) } });
   await using proc = tool.start(project);
-  await proc.waitLine(/bench-ready 0$/, 30_000);
+  await proc.waitLine("both", /bench-ready 0$/, 30_000);
   // Let the tool finish its start-up scan (and hotreload its initial hashing) first.
   await Bun.sleep(context.short ? 200 : 400);
   const out: number[] = [];
@@ -82,7 +82,7 @@ async function session(context: BenchContext, tool: Tool, saves: number): Promis
     const from = proc.lines.length;
     const start = performance.now();
     saveInPlace(project.versionFile, app(n));
-    const line = await proc.waitLine(new RegExp(`bench-ready ${n}$`), 15_000, from);
+    const line = await proc.waitLine("both", new RegExp(`bench-ready ${n}$`), 15_000, from);
     out.push(line.at - start);
     await Bun.sleep(context.short ? 100 : 250);
   }

@@ -6,8 +6,9 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { isAlive } from "../../src/run/proc-info.ts";
 import { benchDebug } from "./debug.ts";
-import { isRunning, signal } from "./process-tree.ts";
+import { signal } from "./proc-stat.ts";
 import { emptyProject } from "./projects.ts";
 import { pickTools, type Tool } from "./tools.ts";
 import type { BenchContext, Scenario, Section } from "./types.ts";
@@ -86,11 +87,11 @@ async function trial(tool: Tool, sig: "SIGKILL" | "SIGINT", waitMs: number): Pro
   const sent = performance.now();
   signal(proc.pid, sig);
   while (performance.now() - sent < waitMs) {
-    if (!pids.some(isRunning))
+    if (!pids.some((pid) => isAlive(pid)))
       return { goneAfterMs: performance.now() - sent, left: 0, waitedMs: waitMs };
     await Bun.sleep(10);
   }
-  return { goneAfterMs: null, left: pids.filter(isRunning).length, waitedMs: waitMs };
+  return { goneAfterMs: null, left: pids.filter((pid) => isAlive(pid)).length, waitedMs: waitMs };
 }
 
 async function waitPids(files: string[], tail: () => string): Promise<number[]> {

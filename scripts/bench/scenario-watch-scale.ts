@@ -18,9 +18,9 @@ import {
   type TreeShape,
   treeFile,
 } from "./proc-hotreload.ts";
-import { spawnTool, type ToolRun } from "./proc-run.ts";
 import { clockTicks, readRssKb } from "./proc-stat.ts";
 import { measurePeer, peersFor } from "./proc-watch-peers.ts";
+import { startTool, type ToolProcess } from "./tool-process.ts";
 import type { BenchContext, Scenario, Section, Table } from "./types.ts";
 
 interface Settings {
@@ -47,20 +47,25 @@ interface NativeFigures {
 
 const mb = (kb: number | null) => (kb === null ? null : kb / 1024);
 
-function startHotreload(s: Settings, root: string, extra: string[]): ToolRun {
+function startHotreload(s: Settings, root: string, extra: string[]): ToolProcess {
   const args = ["--root", root, "--exec", "sleep 300", "--ext", ".go", "--json"];
-  return spawnTool(hotreloadArgv(s.ctx.top, [...args, "--no-notifications", ...extra]), {
+  return startTool(hotreloadArgv(s.ctx.top, [...args, "--no-notifications", ...extra]), {
     cwd: root,
-    env: hotreloadEnv(s.dir, { HOTRELOAD_LOG_LEVEL: "debug" }),
+    env: hotreloadEnv(s.dir),
   });
 }
 
-/** Waits for watch.ready, then for the end of initial hashing; returns both lines. */
-async function ready(run: ToolRun) {
+/** Waits for watch.ready, then for watch.hashed (initial hashing done); returns both lines. */
+async function ready(run: ToolProcess) {
   const readyLine = await run.waitLine("stdout", (t) => t.includes('"watch.ready"'), 60_000);
   const rssReady = readRssKb(run.pid);
-  const hashed = await run.waitLine("stderr", (t) => t.includes("initial hashing"), 120_000);
+  const hashed = await run.waitLine("stdout", (t) => t.includes('"watch.hashed"'), 120_000);
   return { readyLine, rssReady, hashed };
+}
+
+function hashedText(line: string): string {
+  const event = JSON.parse(line) as { files: number; ms: number };
+  return `${fmt.count(event.files)} files in ${fmt.ms(event.ms)}`;
 }
 
 async function measureNative(s: Settings, root: string, shape: TreeShape): Promise<NativeFigures> {
@@ -94,7 +99,7 @@ async function measureNative(s: Settings, root: string, shape: TreeShape): Promi
     rssReady: mb(rssReady),
     rssHashed: mb(rssHashed),
     peak: mb(readRssKb(run.pid, "VmHWM")),
-    hashLine: hashed.text.replace(/^.*initial hashing: /, ""),
+    hashLine: hashedText(hashed.text),
     idleFirst: bestPct(idleFirst),
     idlePct: bestPct(idle),
     p50: percentile(latencies, 50),
@@ -226,7 +231,7 @@ async function run(ctx: BenchContext): Promise<Section> {
       "Generated trees of Go-looking files (`g<k>/d<j>/f<i>.go`, 50 leaf directories a group), hot in the page cache.",
       'The real CLI runs `--exec "sleep 300" --ext .go --json` with XDG directories in the run\'s temp dir.',
       "*spawn → watch.ready* includes Bun's start-up; *walk + watches* is the `ms` of the `watch.ready` event.",
-      "RSS is VmRSS of the hotreload (bun) process: at `watch.ready`, and after the background initial hashing (the debug line `initial hashing`); peak is VmHWM.",
+      "RSS is VmRSS of the hotreload (bun) process: at `watch.ready`, and after the background initial hashing (the `watch.hashed` event); peak is VmHWM.",
       "Idle CPU is the run time of the tool's threads (schedstat; utime + stime when a thread ended in the window) over two consecutive windows once start-up work settled (under 1 % of a core for 500 ms).",
       "Event → batch: write one file, time until its `changes` event arrives on stdout, with `--debounce 0`.",
       "Peers run `sh -c 'echo started; exec sleep 300'` on the same tree; only the tool's own processes are counted, not the command it runs.",

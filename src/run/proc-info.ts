@@ -15,17 +15,31 @@ export interface ProcStat {
   start: string;
 }
 
-/** Parses one /proc/<pid>/stat line; the command name may contain spaces and parentheses. */
-export function parseProcStat(text: string): ProcStat | null {
+/** One /proc/<pid>/stat line cut into its pid, its command name and the fields after it. */
+export interface ProcStatFields {
+  pid: number;
+  comm: string;
+  /** Field n of proc(5) is `rest[n - 3]`: state is rest[0], starttime (field 22) rest[19]. */
+  rest: string[];
+}
+
+/** Splits one /proc/<pid>/stat line; the command name may contain spaces and parentheses. */
+export function splitProcStat(text: string): ProcStatFields | null {
   const open = text.indexOf("(");
   const close = text.lastIndexOf(")");
   if (open < 0 || close < open) return null;
-  const pid = Number(text.slice(0, open).trim());
-  // Fields after the name start at field 3 (state); starttime is field 22.
   const rest = text
     .slice(close + 2)
     .trim()
     .split(/\s+/);
+  return { pid: Number(text.slice(0, open).trim()), comm: text.slice(open + 1, close), rest };
+}
+
+/** Parses one /proc/<pid>/stat line; the command name may contain spaces and parentheses. */
+export function parseProcStat(text: string): ProcStat | null {
+  const split = splitProcStat(text);
+  if (split === null) return null;
+  const { pid, rest } = split;
   const [state, ppid, pgid, sid] = [rest[0], rest[1], rest[2], rest[3]];
   const start = rest[19];
   if (!state || start === undefined || !Number.isInteger(pid)) return null;

@@ -1,32 +1,30 @@
 import { expect, test } from "bun:test";
 import { gapsSeconds, parseStarts } from "../../scripts/bench/app-log.ts";
 import { parseCpuModel, parseGoVersion } from "../../scripts/bench/machine.ts";
-import { descendantsOf, parseProcStat } from "../../scripts/bench/process-tree.ts";
+import { parseStat, treeOf } from "../../scripts/bench/proc-stat.ts";
 import { expectedBackoff, matchesBackoff } from "../../scripts/bench/scenario-crash-gaps.ts";
 import { describeOutcome } from "../../scripts/bench/scenario-survival.ts";
 import { extRegex, rotate } from "../../scripts/bench/tools.ts";
 
 test("/proc/<pid>/stat: the command may hold spaces and parentheses", () => {
-  expect(parseProcStat("4242 (my (odd) name) S 1 4242 4242 0 -1")).toEqual({
-    pid: 4242,
-    ppid: 1,
-    pgid: 4242,
-    state: "S",
-  });
-  expect(parseProcStat("12 (sleep) Z 11 9 9")).toMatchObject({ state: "Z", ppid: 11, pgid: 9 });
-  expect(parseProcStat("garbage")).toBeNull();
+  const line = "4242 (my (odd) name) S 1 4242 4242 0 -1 4194304 1 0 0 0 7 3 0 0 20 0 1 0 99";
+  expect(parseStat(line)).toMatchObject({ pid: 4242, comm: "my (odd) name", ppid: 1, state: "S" });
+  expect(parseStat("12 (sleep) Z 11 9 9")).toBeNull();
+  expect(parseStat("garbage")).toBeNull();
 });
 
-test("descendants follow parent links, grandchildren included, nothing else", () => {
+test("a tree follows parent links, grandchildren included, nothing else", () => {
   const all = [
-    { pid: 1, ppid: 0, pgid: 1, state: "S" },
-    { pid: 10, ppid: 1, pgid: 10, state: "S" },
-    { pid: 11, ppid: 10, pgid: 11, state: "S" },
-    { pid: 12, ppid: 11, pgid: 11, state: "S" },
-    { pid: 20, ppid: 1, pgid: 20, state: "S" },
+    { pid: 1, ppid: 0 },
+    { pid: 10, ppid: 1 },
+    { pid: 11, ppid: 10 },
+    { pid: 12, ppid: 11 },
+    { pid: 20, ppid: 1 },
   ];
-  expect(descendantsOf(10, all).sort()).toEqual([11, 12]);
-  expect(descendantsOf(20, all)).toEqual([]);
+  expect(treeOf(10, all).sort()).toEqual([10, 11, 12]);
+  expect(treeOf(20, all)).toEqual([20]);
+  // A torn snapshot (a pid reused while /proc was read) may hold a cycle: each pid once.
+  expect(treeOf(30, [...all, { pid: 30, ppid: 31 }, { pid: 31, ppid: 30 }])).toEqual([30, 31]);
 });
 
 test("start lines and the gaps between them", () => {
