@@ -111,8 +111,9 @@ async function run(ctx: BenchContext): Promise<Section> {
     }
     ctx.log("dashboard: with dashboard, then with clients");
     await using dash = start(ctx, dir, true);
-    const urlLine = await dash.waitLine("stderr", (t) => /dashboard: http/.test(t), 30_000);
-    const pageUrl = new URL(urlLine.text.replace(/^.*dashboard: /, "").trim());
+    // `hotreload dashboard http://…` (older builds wrote `dashboard: http://…`).
+    const urlLine = await dash.waitLine("stderr", /dashboard:? https?:\/\/\S+/, 30_000);
+    const pageUrl = new URL(/https?:\/\/\S+/.exec(urlLine.text)?.[0] ?? "");
     const idle = await measure(dash);
     const added = (v: number) => `${v - base >= 0 ? "+" : ""}${(v - base).toFixed(1)} points`;
     cpu.rows.push(["dashboard, no client", fmt.pct(idle.pct), added(idle.pct), fmt.mb(idle.rss)]);
