@@ -4,10 +4,14 @@
  * restarts are counted from the app's own start lines whatever the tool prints.
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { benchDebug } from "./debug.ts";
 
 /** The app script line that records a start. */
 export const START_LINE = 'echo "start $(date +%s%3N)" >> ../starts.log';
+
+/** Where START_LINE writes, for a project whose temp dir (the watched root's parent) is `base`. */
+export const startsLog = (base: string): string => join(base, "starts.log");
 
 /** Start times (epoch ms) out of the log's text; malformed lines are ignored. */
 export function parseStarts(text: string): number[] {
@@ -43,6 +47,13 @@ export async function waitStarts(file: string, count: number, timeoutMs: number)
       throw new Error(`${seen} of ${count} app starts within ${timeoutMs} ms`);
     await Bun.sleep(20);
   }
+}
+
+/** Waits for the app's first start under a tool; the error shows the tool's last lines. */
+export async function waitFirstStart(file: string, toolTail: () => string): Promise<void> {
+  await waitStarts(file, 1, 30_000).catch((error) => {
+    throw new Error(`${String(error)}\n${toolTail()}`);
+  });
 }
 
 /**

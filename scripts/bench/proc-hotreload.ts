@@ -1,15 +1,25 @@
 /**
- * Shared bits of the scale scenarios: the hotreload command line (source CLI, XDG
- * directories in the run's temp dir), a generated source tree, CPU windows measured from
- * /proc, and number formatting for the tables.
+ * Shared bits of the scenarios that run the hotreload CLI directly: its command line
+ * (source CLI, XDG directories in the run's temp dir), that temp dir, a generated source
+ * tree, CPU windows measured from /proc, and number formatting for the tables.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readCpuMs, readThreadMs, threadDeltaMs } from "./proc-stat.ts";
 
 /** argv that runs the hotreload CLI from source. */
 export function hotreloadArgv(top: string, args: string[]): string[] {
   return [process.execPath, join(top, "src", "main.ts"), ...args];
+}
+
+/**
+ * The CLI supervising `exec` in `root` while watching nothing (`--ext .none`): what is
+ * measured is its supervision and log relay. `extra` flags go last.
+ */
+export function supervisorArgv(top: string, root: string, exec: string, extra: string[] = []) {
+  const args = ["--root", root, "--exec", exec, "--ext", ".none", "--no-notifications"];
+  return hotreloadArgv(top, [...args, "--no-color", ...extra]);
 }
 
 /** XDG directories inside `dir` (kept out of the watched root), notifications off. */
@@ -20,6 +30,20 @@ export function hotreloadEnv(dir: string, extra: Record<string, string> = {}) {
     XDG_CONFIG_HOME: join(dir, "xdg", "config"),
     ...extra,
   };
+}
+
+export interface RunDir extends Disposable {
+  path: string;
+  /** `<path>/root`, created: the watched root; XDG dirs (hotreloadEnv) sit beside it. */
+  root: string;
+}
+
+/** A scenario's temp dir under os.tmpdir(); disposing removes it with all inside. */
+export function runDir(name: string): RunDir {
+  const path = mkdtempSync(join(tmpdir(), `hotreload-bench-${name}-`));
+  const root = join(path, "root");
+  mkdirSync(root);
+  return { path, root, [Symbol.dispose]: () => rmSync(path, { recursive: true, force: true }) };
 }
 
 export interface TreeShape {

@@ -5,9 +5,9 @@
  */
 import { utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readStarts, START_LINE, waitQuiet, waitStarts } from "./app-log.ts";
+import { readStarts, START_LINE, startsLog, waitFirstStart, waitQuiet } from "./app-log.ts";
 import { emptyProject } from "./projects.ts";
-import { pickTools, type Tool } from "./tools.ts";
+import { failure, pickTools, skippedAndFailed, TOOL_IDS, type Tool } from "./tools.ts";
 import type { BenchContext, Scenario, Section } from "./types.ts";
 
 export const scenario: Scenario = { order: 30, id: "builds", run };
@@ -17,14 +17,7 @@ type Action = (typeof ACTIONS)[number];
 const IDEAL: Record<Action, number> = { burst: 1, touch: 0, identical: 0 };
 
 async function run(context: BenchContext): Promise<Section> {
-  const { tools, skipped } = pickTools(context, [
-    "floor",
-    "hotreload",
-    "hotreload-d0",
-    "entr",
-    "reflex",
-    "nodemon",
-  ]);
+  const { tools, skipped } = pickTools(context, TOOL_IDS);
   const files = context.short ? 50 : 200;
   const results = new Map<string, string[]>();
   const errors: string[] = [];
@@ -33,7 +26,7 @@ async function run(context: BenchContext): Promise<Section> {
     try {
       results.set(tool.id, await session(context, tool, files));
     } catch (error) {
-      errors.push(`${tool.label}: ${String(error).split("\n")[0]}`);
+      errors.push(failure(tool, error));
       context.log(`builds: ${String(error)}`);
     }
   };
@@ -59,8 +52,7 @@ async function run(context: BenchContext): Promise<Section> {
     ],
     notes: [
       "The floor restarts on every event it sees (coalescing those that arrive during a restart), which shows how noisy the raw events are. ✗ marks a count other than the ideal.",
-      ...(skipped.length > 0 ? [`Skipped: ${skipped.join(", ")}.`] : []),
-      ...(errors.length > 0 ? [`Failed: ${errors.join("; ")}`] : []),
+      ...skippedAndFailed(skipped, errors),
     ],
     ok: results.has("hotreload"),
   };
@@ -71,11 +63,9 @@ async function session(context: BenchContext, tool: Tool, count: number): Promis
   const files: Record<string, string> = { "app.sh": `${START_LINE}\nexec sleep 300\n` };
   for (const name of names) files[name] = `${name} v0\n`;
   using project = emptyProject({ exec: "sh app.sh", ext: [".sh", ".txt"], files });
-  const log = join(project.base, "starts.log");
+  const log = startsLog(project.base);
   await using proc = tool.start(project);
-  await waitStarts(log, 1, 30_000).catch((error) => {
-    throw new Error(`${String(error)}\n${proc.tail()}`);
-  });
+  await waitFirstStart(log, proc.tail);
   const quiet = context.short ? 700 : 1500;
   await waitQuiet(log, quiet, 20_000, () => proc.lines.length);
   const paths = names.map((name) => join(project.dir, name));

@@ -3,10 +3,9 @@
  * hotreload backs off 1 s, 2 s, 4 s, 8 s …; a tool that restarts at once burns a core, one
  * that waits for a file change leaves you with nothing running until you save.
  */
-import { join } from "node:path";
-import { gapsSeconds, readStarts, START_LINE, waitStarts } from "./app-log.ts";
+import { gapsSeconds, readStarts, START_LINE, startsLog, waitFirstStart } from "./app-log.ts";
 import { emptyProject } from "./projects.ts";
-import { pickTools, type Tool } from "./tools.ts";
+import { failure, pickTools, skippedAndFailed, type Tool } from "./tools.ts";
 import type { BenchContext, Scenario, Section } from "./types.ts";
 
 export const scenario: Scenario = { order: 70, id: "crash-gaps", run };
@@ -42,7 +41,7 @@ async function run(context: BenchContext): Promise<Section> {
       try {
         observed.set(tool.id, await watchCrashes(tool, seconds));
       } catch (error) {
-        errors.push(`${tool.label}: ${String(error).split("\n")[0]}`);
+        errors.push(failure(tool, error));
       }
     }),
   );
@@ -79,8 +78,7 @@ async function run(context: BenchContext): Promise<Section> {
     tables: [{ columns: ["Tool", `Starts in ${seconds} s`, "Gaps (s)", "Behaviour"], rows }],
     notes: [
       `hotreload's backoff (1 s doubling, capped at 32 s) expects gaps of ${expected.join(", ")} s here: ${verdict}.`,
-      ...(skipped.length > 0 ? [`Skipped: ${skipped.join(", ")}.`] : []),
-      ...(errors.length > 0 ? [`Failed: ${errors.join("; ")}`] : []),
+      ...skippedAndFailed(skipped, errors),
     ],
     ok: ours !== undefined,
   };
@@ -92,11 +90,9 @@ async function watchCrashes(tool: Tool, seconds: number): Promise<number[]> {
     ext: [".sh"],
     files: { "app.sh": `${START_LINE}\nexit 1\n` },
   });
-  const log = join(project.base, "starts.log");
+  const log = startsLog(project.base);
   await using proc = tool.start(project);
-  await waitStarts(log, 1, 30_000).catch((error) => {
-    throw new Error(`${String(error)}\n${proc.tail()}`);
-  });
+  await waitFirstStart(log, proc.tail);
   const first = readStarts(log)[0] as number;
   const end = first + seconds * 1000;
   while (Date.now() < end) await Bun.sleep(Math.min(100, Math.max(1, end - Date.now())));

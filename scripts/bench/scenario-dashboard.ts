@@ -4,12 +4,18 @@
  * clients; what the clients receive (messages and lines per second, dropped lines) and the
  * delivery lag from the child's write to a client.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { percentile } from "../bench-stats.ts";
 import { freePort } from "./http-poll.ts";
-import { bestPct, cpuWindow, fmt, hotreloadArgv, hotreloadEnv } from "./proc-hotreload.ts";
+import {
+  bestPct,
+  cpuWindow,
+  fmt,
+  hotreloadEnv,
+  type RunDir,
+  runDir,
+  supervisorArgv,
+} from "./proc-hotreload.ts";
 import { lineStamp } from "./proc-stamps.ts";
 import { clockTicks, readRssKb } from "./proc-stat.ts";
 import { startTool, type ToolProcess } from "./tool-process.ts";
@@ -28,15 +34,12 @@ interface Client {
   counting: boolean;
 }
 
-function start(ctx: BenchContext, dir: string, dashboard: boolean): ToolProcess {
-  const root = join(dir, "root");
-  mkdirSync(root, { recursive: true });
+function start(ctx: BenchContext, dir: RunDir, dashboard: boolean): ToolProcess {
   const exec = `'${process.execPath}' '${EMITTER}' ${RATE}`;
-  const args = ["--root", root, "--exec", exec, "--ext", ".none", "--no-notifications"];
-  if (dashboard) args.push("--dashboard", "--dashboard-port", String(freePort()));
-  return startTool(hotreloadArgv(ctx.top, [...args, "--no-color"]), {
-    cwd: root,
-    env: hotreloadEnv(dir),
+  const extra = dashboard ? ["--dashboard", "--dashboard-port", String(freePort())] : [];
+  return startTool(supervisorArgv(ctx.top, dir.root, exec, extra), {
+    cwd: dir.root,
+    env: hotreloadEnv(dir.path),
     stdout: "ignore",
   });
 }
@@ -82,7 +85,7 @@ async function run(ctx: BenchContext): Promise<Section> {
   const windowMs = ctx.short ? 1000 : 10_000;
   const warmMs = ctx.short ? 300 : 1000;
   const ticks = clockTicks();
-  const dir = mkdtempSync(join(tmpdir(), "hotreload-bench-dash-"));
+  using dir = runDir("dash");
   const notes: string[] = [];
   let ok = true;
   const cpu: Table = {
@@ -154,8 +157,6 @@ async function run(ctx: BenchContext): Promise<Section> {
   } catch (error) {
     ok = false;
     notes.push(`could not measure: ${String(error)}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
   return {
     title: "Dashboard under a log flood",

@@ -14,7 +14,7 @@ import {
   saveInPlace,
 } from "./projects.ts";
 import { latencyChart } from "./svg-chart.ts";
-import { pickTools, rotate, type Tool } from "./tools.ts";
+import { pickTools, rotate, TOOL_IDS, type Tool } from "./tools.ts";
 import type { BenchContext, Scenario, Section, Table } from "./types.ts";
 
 type Style = "rename" | "in-place";
@@ -30,14 +30,7 @@ interface Case {
 export const scenario: Scenario = { order: 10, id: "latency", run };
 
 async function run(context: BenchContext): Promise<Section> {
-  const { tools, skipped } = pickTools(context, [
-    "floor",
-    "hotreload",
-    "hotreload-d0",
-    "entr",
-    "reflex",
-    "nodemon",
-  ]);
+  const { tools, skipped } = pickTools(context, TOOL_IDS);
   const goCache = await realGoCache();
   // Short mode (CI) keeps the slow Go case to the floor and hotreload: it checks, not ranks.
   const goTools = context.short

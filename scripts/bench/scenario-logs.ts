@@ -4,11 +4,9 @@
  * reader; beside the same child read directly. Measures MB/s, hotreload's RSS (sampled
  * every 100 ms) and CPU, and the latency of timestamped lines, idle and under load.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { percentile } from "../bench-stats.ts";
-import { fmt, hotreloadArgv, hotreloadEnv } from "./proc-hotreload.ts";
+import { fmt, hotreloadEnv, type RunDir, runDir, supervisorArgv } from "./proc-hotreload.ts";
 import { scanStamps } from "./proc-stamps.ts";
 import { clockTicks, readAllStats, readCpuMs, readRssKb } from "./proc-stat.ts";
 import { startTool, type ToolProcess, waitUntil } from "./tool-process.ts";
@@ -69,12 +67,9 @@ function hotreloadPid(run: ToolProcess, viaShell: boolean): number | null {
   return kid?.pid ?? null;
 }
 
-async function runCase(ctx: BenchContext, dir: string, kind: Case, pings: number, seconds: number) {
-  const root = join(dir, "root");
-  mkdirSync(root, { recursive: true });
+async function runCase(ctx: BenchContext, dir: RunDir, kind: Case, pings: number, seconds: number) {
   const writer = [process.execPath, WRITER, String(pings), String(seconds)];
-  const args = ["--root", root, "--ext", ".none", "--no-notifications", "--no-color"];
-  const hot = hotreloadArgv(ctx.top, [...args, "--exec", writer.map((a) => `'${a}'`).join(" ")]);
+  const hot = supervisorArgv(ctx.top, dir.root, writer.map((a) => `'${a}'`).join(" "));
   const argv =
     kind === "direct"
       ? writer
@@ -82,8 +77,8 @@ async function runCase(ctx: BenchContext, dir: string, kind: Case, pings: number
         ? ["sh", "-c", `"$0" "$@" | { ${SLOW_READER}; }`, ...hot]
         : hot;
   await using run = startTool(argv, {
-    cwd: root,
-    env: hotreloadEnv(dir),
+    cwd: dir.root,
+    env: hotreloadEnv(dir.path),
     stdout: kind === "devnull" ? "ignore" : "raw",
   });
   const reading =
@@ -156,7 +151,7 @@ async function runCase(ctx: BenchContext, dir: string, kind: Case, pings: number
 async function run(ctx: BenchContext): Promise<Section> {
   const seconds = ctx.short ? 1 : 10;
   const pings = ctx.short ? 5 : 20;
-  const dir = mkdtempSync(join(tmpdir(), "hotreload-bench-logs-"));
+  using dir = runDir("logs");
   const notes: string[] = [];
   let ok = true;
   const throughput: Table = {
@@ -174,44 +169,39 @@ async function run(ctx: BenchContext): Promise<Section> {
     columns: ["case", "first line", `idle p50 / p90 (n=${pings})`, "under load p50 / p90 / max"],
     rows: [],
   };
-  try {
-    for (const kind of ["direct", "reader", "devnull", "slow"] as Case[]) {
-      ctx.log(`logs: ${LABELS[kind]} for ${seconds} s`);
-      try {
-        const o = await runCase(ctx, dir, kind, pings, seconds);
-        const rss = o.rss;
-        throughput.rows.push([
+  for (const kind of ["direct", "reader", "devnull", "slow"] as Case[]) {
+    ctx.log(`logs: ${LABELS[kind]} for ${seconds} s`);
+    try {
+      const o = await runCase(ctx, dir, kind, pings, seconds);
+      const rss = o.rss;
+      throughput.rows.push([
+        LABELS[kind],
+        o.capped ? `stopped at ${RSS_CAP_MB} MB RSS` : fmt.mbps(o.wroteMBps),
+        o.readMBps === null ? "—" : fmt.mbps(o.readMBps),
+        o.cpuPct === null ? "—" : fmt.pct(o.cpuPct),
+        rss
+          ? `${[rss.start, rss.quarter, rss.peak, rss.end].map((v) => v.toFixed(0)).join(" / ")} MB`
+          : "—",
+      ]);
+      if (o.pings.length > 0) {
+        const p = (xs: number[], q: number) => fmt.ms(percentile(xs, q));
+        latency.rows.push([
           LABELS[kind],
-          o.capped ? `stopped at ${RSS_CAP_MB} MB RSS` : fmt.mbps(o.wroteMBps),
-          o.readMBps === null ? "—" : fmt.mbps(o.readMBps),
-          o.cpuPct === null ? "—" : fmt.pct(o.cpuPct),
-          rss
-            ? [rss.start, rss.quarter, rss.peak, rss.end].map((v) => v.toFixed(0)).join(" / ") +
-              " MB"
+          fmt.ms(o.pings[0] as number),
+          `${p(o.pings, 50)} / ${p(o.pings, 90)}`,
+          o.loadLags.length > 0
+            ? `${p(o.loadLags, 50)} / ${p(o.loadLags, 90)} / ${fmt.ms(Math.max(...o.loadLags))}`
             : "—",
         ]);
-        if (o.pings.length > 0) {
-          const p = (xs: number[], q: number) => fmt.ms(percentile(xs, q));
-          latency.rows.push([
-            LABELS[kind],
-            fmt.ms(o.pings[0] as number),
-            `${p(o.pings, 50)} / ${p(o.pings, 90)}`,
-            o.loadLags.length > 0
-              ? `${p(o.loadLags, 50)} / ${p(o.loadLags, 90)} / ${fmt.ms(Math.max(...o.loadLags))}`
-              : "—",
-          ]);
-        }
-        if (rss && (o.capped || (rss.end > rss.quarter * 1.5 && rss.end - rss.quarter > 50)))
-          notes.push(
-            `**Memory grows with output** (${LABELS[kind]}): RSS ${rss.quarter.toFixed(0)} MB a quarter into the run, ${rss.end.toFixed(0)} MB at the end, peak ${rss.peak.toFixed(0)} MB${o.capped ? `; stopped above ${RSS_CAP_MB} MB, ${(o.cappedAfterMs / 1000).toFixed(1)} s into the flood` : ""}. Issue 5 asks for bounded memory.`,
-          );
-      } catch (error) {
-        ok = false;
-        notes.push(`${LABELS[kind]} could not be measured: ${String(error)}`);
       }
+      if (rss && (o.capped || (rss.end > rss.quarter * 1.5 && rss.end - rss.quarter > 50)))
+        notes.push(
+          `**Memory grows with output** (${LABELS[kind]}): RSS ${rss.quarter.toFixed(0)} MB a quarter into the run, ${rss.end.toFixed(0)} MB at the end, peak ${rss.peak.toFixed(0)} MB${o.capped ? `; stopped above ${RSS_CAP_MB} MB, ${(o.cappedAfterMs / 1000).toFixed(1)} s into the flood` : ""}. Issue 5 asks for bounded memory.`,
+        );
+    } catch (error) {
+      ok = false;
+      notes.push(`${LABELS[kind]} could not be measured: ${String(error)}`);
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
   return {
     title: "Log throughput",

@@ -10,7 +10,7 @@ import { isAlive } from "../../src/run/proc-info.ts";
 import { benchDebug } from "./debug.ts";
 import { signal } from "./proc-stat.ts";
 import { emptyProject } from "./projects.ts";
-import { pickTools, type Tool } from "./tools.ts";
+import { failure, pickTools, skippedAndFailed, TOOL_IDS, type Tool } from "./tools.ts";
 import type { BenchContext, Scenario, Section } from "./types.ts";
 
 export const scenario: Scenario = { order: 60, id: "survival", run };
@@ -32,13 +32,8 @@ export function describeOutcome(outcome: Outcome): string {
 }
 
 async function run(context: BenchContext): Promise<Section> {
-  const { tools, skipped } = pickTools(context, [
-    "floor",
-    "hotreload",
-    "entr",
-    "reflex",
-    "nodemon",
-  ]);
+  const ids = TOOL_IDS.filter((id) => id !== "hotreload-d0");
+  const { tools, skipped } = pickTools(context, ids);
   const rows: string[][] = [];
   const errors: string[] = [];
   context.log(`survival: ${tools.map((t) => t.id).join(", ")} side by side`);
@@ -49,7 +44,7 @@ async function run(context: BenchContext): Promise<Section> {
         const sigint = await trial(tool, "SIGINT", 2000);
         return [tool.label, describeOutcome(kill9), describeOutcome(sigint)];
       } catch (error) {
-        errors.push(`${tool.label}: ${String(error).split("\n")[0]}`);
+        errors.push(failure(tool, error));
         return [tool.label, "–", "–"];
       }
     }),
@@ -66,10 +61,7 @@ async function run(context: BenchContext): Promise<Section> {
     tables: [
       { columns: ["Tool", "After `kill -9` of the tool", "After SIGINT to the tool"], rows },
     ],
-    notes: [
-      ...(skipped.length > 0 ? [`Skipped: ${skipped.join(", ")}.`] : []),
-      ...(errors.length > 0 ? [`Failed: ${errors.join("; ")}`] : []),
-    ],
+    notes: [...skippedAndFailed(skipped, errors)],
     ok: errors.length === 0 && tools.some((t) => t.id === "hotreload"),
   };
 }

@@ -6,11 +6,21 @@
  */
 import { readdirSync, writeFileSync } from "node:fs";
 import { extname, join } from "node:path";
+import { hotreloadArgv } from "./proc-hotreload.ts";
 import type { Project } from "./projects.ts";
 import { startTool, type ToolProcess } from "./tool-process.ts";
 import type { BenchContext } from "./types.ts";
 
-export type ToolId = "floor" | "hotreload" | "hotreload-d0" | "entr" | "reflex" | "nodemon";
+/** Every tool, in the order the tables list them. */
+export const TOOL_IDS = [
+  "floor",
+  "hotreload",
+  "hotreload-d0",
+  "entr",
+  "reflex",
+  "nodemon",
+] as const;
+export type ToolId = (typeof TOOL_IDS)[number];
 
 export interface Tool {
   id: ToolId;
@@ -31,10 +41,9 @@ export function extRegex(ext: readonly string[]): string {
   return `\\.(${ext.map((e) => e.replace(/^\./, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})$`;
 }
 
-export function hotreloadArgv(top: string, project: Project, extra: string[]): string[] {
+/** hotreload's flags for a project: what it would put in its config. */
+function projectArgs(project: Project, extra: string[]): string[] {
   return [
-    process.execPath,
-    join(top, "src", "main.ts"),
     "--root",
     project.dir,
     ...(project.build ? ["--build", project.build] : []),
@@ -70,12 +79,12 @@ export function pickTools(
     hotreload: {
       id: "hotreload",
       label: "hotreload (defaults)",
-      start: (p) => run(p, hotreloadArgv(context.top, p, [])),
+      start: (p) => run(p, hotreloadArgv(context.top, projectArgs(p, []))),
     },
     "hotreload-d0": {
       id: "hotreload-d0",
       label: "hotreload --debounce 0",
-      start: (p) => run(p, hotreloadArgv(context.top, p, ["--debounce", "0"])),
+      start: (p) => run(p, hotreloadArgv(context.top, projectArgs(p, ["--debounce", "0"]))),
     },
     entr: context.peers.entr
       ? {
@@ -144,3 +153,15 @@ export function rotate<T>(items: readonly T[], round: number): T[] {
   const shift = round % items.length;
   return [...items.slice(shift), ...items.slice(0, shift)];
 }
+
+/** The notes every tool-by-tool section ends with: tools not installed, sessions that failed. */
+export function skippedAndFailed(skipped: readonly string[], errors: readonly string[]): string[] {
+  return [
+    ...(skipped.length > 0 ? [`Skipped: ${skipped.join(", ")}.`] : []),
+    ...(errors.length > 0 ? [`Failed: ${errors.join("; ")}`] : []),
+  ];
+}
+
+/** How a failed tool session reads in those notes: the tool and the error's first line. */
+export const failure = (tool: Tool, error: unknown) =>
+  `${tool.label}: ${String(error).split("\n")[0]}`;
