@@ -234,3 +234,32 @@ test("the order of checks gives the most specific reason", () => {
   expect(filter.reason("README.md")).toBe("ignored by .gitignore:1 `*.md`");
   expect(filter.reason("main.rs")).toBe("extension .rs not in ext (.go)");
 });
+
+test("ignores() (the walk's fast path, cheapest checks first) agrees with reason() on every path", () => {
+  const filter = make(
+    {
+      ext: [".go", "MOD"],
+      ignorePatterns: ["gen/**", "*.pb.go", "tmp/"],
+      alwaysIgnore: [`${ROOT}/bin`, `${ROOT}/out/app.go`],
+    },
+    { "": "*.md\n!keep.md\nsecret.go\n", sub: "!secret.go\nlocal.go\n", "info/exclude": "x.go\n" },
+  );
+  const names = ["a.go", "A.GO", "go.mod", "README.md", "keep.md", "secret.go", "local.go"];
+  const more = ["x.go", "a.go~", "4913", ".#a.go", "a.go.swp", "m.pb.go", ".git", "app.go"];
+  const dirs = ["", "sub", "sub/deep", "gen", "tmp", "bin", "out", "node_modules/m", ".git"];
+  let checked = 0;
+  for (const dir of dirs) {
+    for (const name of [...names, ...more]) {
+      const rel = dir === "" ? name : `${dir}/${name}`;
+      expect({ rel, ignored: filter.ignores(rel, false) }).toEqual({
+        rel,
+        ignored: filter.reason(rel, false) !== null,
+      });
+      checked++;
+    }
+  }
+  expect(checked).toBe(dirs.length * (names.length + more.length));
+  // Both outcomes occur, so the comparison can fail either way.
+  expect(filter.ignores("sub/secret.go", false)).toBe(false);
+  expect(filter.ignores("secret.go", false)).toBe(true);
+});
