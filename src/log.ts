@@ -2,7 +2,7 @@
  * Tagged loggers, one per subsystem (config, watch, build, run, health, dashboard, notify).
  * HOTRELOAD_LOG_LEVEL picks the level; NO_COLOR / --no-color turn colours off.
  */
-import { type ConsolaInstance, createConsola, LogLevels } from "consola";
+import { type ConsolaInstance, createConsola, LogLevels } from "consola/core";
 import { formatStamp } from "./events/stamp.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";

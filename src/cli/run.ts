@@ -7,8 +7,6 @@ import { existsSync } from "node:fs";
 import { defineCommand } from "citty";
 import { createSystemClock } from "../clock.ts";
 import { loadConfig } from "../config/load.ts";
-import { startDashboard } from "../dashboard/server.ts";
-import { tokenFilePath } from "../dashboard/token-handover.ts";
 import { createEngineLoop } from "../engine/loop.ts";
 import { fail } from "../errors.ts";
 import { createEventBus } from "../events/bus.ts";
@@ -129,6 +127,9 @@ export default defineCommand({
 
     let dashboard: { close(): Promise<void> } | null = null;
     if (config.dashboard.enabled) {
+      // Loaded only when wanted: the server and its embedded page cost memory otherwise.
+      const { startDashboard } = await import("../dashboard/server.ts");
+      const { tokenFilePath } = await import("../dashboard/token-handover.ts");
       const started = await startDashboard({
         host: config.dashboard.host,
         port: config.dashboard.port,
