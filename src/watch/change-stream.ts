@@ -160,7 +160,8 @@ export async function createChangeStream(options: ChangeStreamOptions): Promise<
     mode = "poll";
     native?.close();
     native = null;
-    log.warn(`${why.reason}. ${why.hint}`);
+    // Shown to the user by the event's sink (terminal, --json, dashboard); said once.
+    log.debug(`${why.reason}. ${why.hint}`);
     bus.emit({ type: "watch.fallback", reason: why.reason, hint: why.hint });
     let start = baseline;
     if (start === undefined) {
@@ -188,7 +189,7 @@ export async function createChangeStream(options: ChangeStreamOptions): Promise<
       fallBack(inotifyLimitReason(log, DEFAULT_POLL_INTERVAL_MS));
       return;
     }
-    log.warn(`watch error: ${error.message}`);
+    log.debug(`watch error: ${error.message}`);
     bus.emit({ type: "watch.error", message: error.message });
   }
 

@@ -36,7 +36,7 @@ export function inotifyLimitReason(log: Logger, pollMs: number): FallbackReason 
     hint:
       "Raise the limit: `sudo sysctl fs.inotify.max_user_watches=524288`; to keep it after a reboot: " +
       "`echo fs.inotify.max_user_watches=524288 | sudo tee /etc/sysctl.d/60-inotify.conf && sudo sysctl --system`. " +
-      "Or ignore big directories (ignore_patterns) so fewer are watched.",
+      "Or point --root at the folder that holds the sources: every directory under the root takes a watch, even an ignored one.",
   };
 }
 
