@@ -50,7 +50,7 @@ export function parseStat(text: string): StatFields | null {
 }
 
 /** A `Key:   1234 kB` field of /proc/<pid>/status, in kB; null when absent. */
-export function parseStatusKb(text: string, key: "VmRSS" | "VmHWM"): number | null {
+export function parseStatusKb(text: string, key: "VmRSS" | "VmHWM" | "RssAnon"): number | null {
   const match = new RegExp(`^${key}:\\s+(\\d+)\\s+kB`, "m").exec(text);
   return match ? Number(match[1]) : null;
 }
@@ -155,7 +155,10 @@ export function threadDeltaMs(before: Map<string, number>, after: Map<string, nu
   return ms;
 }
 
-export function readRssKb(pid: number, key: "VmRSS" | "VmHWM" = "VmRSS"): number | null {
+export function readRssKb(
+  pid: number,
+  key: "VmRSS" | "VmHWM" | "RssAnon" = "VmRSS",
+): number | null {
   const text = readText(`/proc/${pid}/status`);
   return text === null ? null : parseStatusKb(text, key);
 }
