@@ -2,8 +2,13 @@
  * Reads a YAML config file into a plain value, and maps key paths back to `file:line:col`
  * so every validation problem can point at the line the user wrote.
  */
-import { type Document, isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import type { Document } from "yaml";
 import { hotreloadError, type Result } from "../errors.ts";
+
+/** The YAML library, loaded on the first config file: a zero-config run never pays its
+ * few megabytes of memory. */
+const yaml = (): typeof import("yaml") => require("yaml");
+
 import type { Problem } from "./schema-dsl.ts";
 
 export interface YamlFile {
@@ -14,6 +19,7 @@ export interface YamlFile {
 }
 
 export function parseYamlFile(path: string, text: string): Result<YamlFile> {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const where = (offset: number) => {
@@ -49,6 +55,7 @@ export function parseYamlFile(path: string, text: string): Result<YamlFile> {
 }
 
 function offsetOf(doc: Document, keyPath: string[], at: "key" | "value"): number | null {
+  const { isMap, isScalar } = yaml();
   let node: unknown = doc.contents;
   let best: number | null = rangeStart(node);
   for (let i = 0; i < keyPath.length; i++) {
