@@ -71,7 +71,7 @@ export const configSchema = object("hotreload configuration (.hotreload.yaml)", 
   }),
   debounce: durationOrAuto({
     description:
-      "Quiet window after the last file event before a batch is processed. `auto`: 10ms for a few events (an editor save), 100ms once a batch looks like a burst (a checkout) or a file in it is missing. A duration: that fixed window.",
+      "Quiet window after the last file event before a batch is processed. `auto`: 5ms for a few events (an editor save), 100ms once a batch looks like a burst (a checkout) or a file in it is missing or empty. A duration: that fixed window.",
     default: "auto",
     example: "300ms",
     max: 60_000,

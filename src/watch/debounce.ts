@@ -4,10 +4,11 @@
  * flushes. Each path keeps one kind of change, merged as a user would read it.
  *
  * The `auto` window (the default) is short while a batch holds no more events than an
- * editor save makes and every file in it exists, and grows once the batch looks like a
- * burst (a checkout, a generator) or a file is missing (a rename-save between moving the
- * old file away and writing the new one): a save is acted on in ~10ms, a checkout still
- * lands as one batch. Figures behind the numbers: docs/WATCHING.md.
+ * editor save makes and every file in it exists with some content, and grows once the
+ * batch looks like a burst (a checkout, a generator) or a file is missing or empty (a
+ * rename-save between moving the old file away and writing the new one; an in-place save
+ * between truncating and writing): a save is acted on in ~5ms, a checkout still lands as
+ * one batch. Figures behind the numbers: docs/WATCHING.md.
  */
 import type { Clock, TimerHandle } from "../clock.ts";
 import type { ChangeKind, FileChange } from "../events/types.ts";
@@ -27,9 +28,10 @@ export function mergeChange(previous: ChangeKind | undefined, next: ChangeKind):
 }
 
 /** Quiet window for a batch of at most AUTO_BURST_EVENTS events (an editor save). */
-export const AUTO_SETTLE_MS = 10;
+export const AUTO_SETTLE_MS = 5;
 /** Quiet window once a batch has more events than that (a checkout, a code generator) or
- * holds a deletion (the middle of a rename-save, or a real delete, which is rarely urgent). */
+ * holds a deletion (the middle of a rename-save, or a real delete, which is rarely urgent)
+ * or an empty file (the middle of an in-place save, or a file that really is empty). */
 export const AUTO_BURST_MS = 100;
 /** Editor saves measured at up to 8 raw events before filtering (vim rename-save). */
 export const AUTO_BURST_EVENTS = 8;
@@ -40,6 +42,8 @@ export interface DebouncerOptions {
   quietMs: number | "auto";
   maxMs: number;
   onFlush(changes: FileChange[]): void;
+  /** `auto` only: whether the file is empty right now (a save half done). */
+  isEmpty?(path: string): boolean;
 }
 
 export interface Debouncer {
@@ -60,6 +64,8 @@ export function createDebouncer(options: DebouncerOptions): Debouncer {
   let changes = new Map<string, ChangeKind>();
   let firstAt = 0;
   let events = 0;
+  /** Paths seen empty at their last event, while the batch is still small. */
+  const empty = new Set<string>();
   let timer: TimerHandle | null = null;
   let closed = false;
 
@@ -74,6 +80,7 @@ export function createDebouncer(options: DebouncerOptions): Debouncer {
     const batch = [...changes].map(([path, kind]) => ({ path, kind }));
     changes = new Map();
     events = 0;
+    empty.clear();
     options.onFlush(batch);
   }
 
@@ -85,8 +92,8 @@ export function createDebouncer(options: DebouncerOptions): Debouncer {
   function schedule(): void {
     clear();
     const untilMax = firstAt + max - clock.now();
-    const quiet =
-      fixed ?? (events > AUTO_BURST_EVENTS || holdsDelete() ? AUTO_BURST_MS : AUTO_SETTLE_MS);
+    const unsettled = events > AUTO_BURST_EVENTS || holdsDelete() || empty.size > 0;
+    const quiet = fixed ?? (unsettled ? AUTO_BURST_MS : AUTO_SETTLE_MS);
     timer = clock.setTimeout(flush, Math.max(0, Math.min(quiet, untilMax)));
   }
 
@@ -102,6 +109,10 @@ export function createDebouncer(options: DebouncerOptions): Debouncer {
       const merged = mergeChange(changes.get(path), kind);
       if (merged === null) changes.delete(path);
       else changes.set(path, merged);
+      if (fixed === null && events <= AUTO_BURST_EVENTS && options.isEmpty) {
+        if (merged !== null && merged !== "delete" && options.isEmpty(path)) empty.add(path);
+        else empty.delete(path);
+      }
       schedule();
     },
     pending: () => changes.size,
@@ -110,6 +121,7 @@ export function createDebouncer(options: DebouncerOptions): Debouncer {
       closed = true;
       clear();
       changes = new Map();
+      empty.clear();
     },
   };
 }
