@@ -94,7 +94,9 @@ async function session(
       throw new Error(`${style} save: ${String(error)}\n  tool output:\n${proc.tail()}`);
     });
     const key = `${kase.id}/${style}/${tool.id}`;
-    samples.set(key, [...(samples.get(key) ?? []), served - start]);
+    samples.set(key, [...(samples.get(key) ?? []), served.at - start]);
+    const down = `${kase.id}/down/${tool.id}`;
+    samples.set(down, [...(samples.get(down) ?? []), served.downMs]);
     // Pacing: a restart caused by this save has finished before the next save starts.
     await Bun.sleep(context.short ? 150 : 400);
   }
@@ -142,7 +144,23 @@ function report(
       ];
     }),
   }));
-  const notes = [targetNote(cases, get)];
+  const downOf = (kase: string, tool: string) => samples.get(`${kase}/down/${tool}`) ?? [];
+  const tools = cases[0]?.tools ?? [];
+  tables.push({
+    title: "Unavailable during the swap (ms)",
+    columns: ["Tool", ...cases.flatMap((kase) => [`${kase.title} p50`, `${kase.title} max`])],
+    rows: tools.map((tool) => [
+      tool.label,
+      ...cases.flatMap((kase) => {
+        const down = downOf(kase.id, tool.id);
+        return [ms(median(down)), ms(down.length > 0 ? Math.max(...down) : Number.NaN)];
+      }),
+    ]),
+  });
+  const notes = [
+    targetNote(cases, get),
+    "Unavailable: from the first refused request after a save to the first answer of the new version (both saves styles together; 0 = every request answered). hotreload builds while the old server keeps answering and swaps only a built, started server, so its window is the stop and start alone; the others stop the server before they build. The price of that: during the build the old server still runs, so on this 2-core machine the build shares the CPU with a server answering the benchmark's several hundred requests a second, which the peers' builds do not.",
+  ];
   if (skipped.length > 0) notes.push(`Skipped: ${skipped.join(", ")}.`);
   if (errors.length > 0)
     notes.push(
