@@ -45,7 +45,10 @@ function edit(file: string, from: string | RegExp, to: string, how: "in-place" |
 }
 
 export async function runExampleFlow(spec: ExampleSpec): Promise<void> {
-  using dir = tempDir();
+  using temp = tempDir();
+  // The project is a folder of the temp dir; cache and state sit beside it, outside the
+  // watched tree, and go away with it.
+  const dir = { path: join(temp.path, "project") };
   cpSync(join(import.meta.dir, "..", "..", "examples", spec.example), dir.path, {
     recursive: true,
   });
@@ -63,8 +66,8 @@ export async function runExampleFlow(spec: ExampleSpec): Promise<void> {
     ].join("\n"),
   );
   const env = {
-    XDG_CACHE_HOME: join(dir.path, "..", `${spec.example}-cache`),
-    XDG_STATE_HOME: join(dir.path, "..", `${spec.example}-state`),
+    XDG_CACHE_HOME: join(temp.path, "cache"),
+    XDG_STATE_HOME: join(temp.path, "state"),
   };
   await using hr = startHotreload([], { cwd: dir.path, env });
   const handler = join(dir.path, spec.handler);
