@@ -42,6 +42,7 @@ export function emptyProject(options: {
   const dir = join(base, "app");
   mkdirSync(dir);
   mkdirSync(join(base, "out"));
+  mkdirSync(join(base, "tmp"));
   for (const [name, text] of Object.entries(options.files)) {
     mkdirSync(join(dir, name, ".."), { recursive: true });
     writeFileSync(join(dir, name), text);
@@ -58,6 +59,9 @@ export function emptyProject(options: {
       NO_COLOR: "1",
       XDG_STATE_HOME: join(base, "state"),
       XDG_CACHE_HOME: join(base, "cache"),
+      // A build killed mid-way (the floor SIGKILLs on every event) leaves its work dir in
+      // TMPDIR: keep those inside the run's dir, removed with it.
+      TMPDIR: join(base, "tmp"),
       ...options.env,
     },
     command: build ? `${build} && exec ${options.exec}` : `exec ${options.exec}`,
