@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { defineCommand } from "citty";
 import { createSystemClock } from "../clock.ts";
+import { projectCacheDir } from "../config/dirs.ts";
 import { loadConfig } from "../config/load.ts";
 import { createEngineLoop } from "../engine/loop.ts";
 import { fail } from "../errors.ts";
@@ -16,6 +17,7 @@ import { createNdjsonSink, createPrettySink } from "../events/pretty.ts";
 import { createLoggerFactory, type LogLevel, levelFromEnv } from "../log.ts";
 import { createNotifier } from "../notify/index.ts";
 import { startPid1Reaper } from "../run/pid1-reaper.ts";
+import { stateDir } from "../run/pidfile.ts";
 import { VERSION } from "../version.ts";
 import { createChangeStream } from "../watch/index.ts";
 import { useColor } from "./color.ts";
@@ -111,7 +113,8 @@ export default defineCommand({
       root: config.root,
       ext: config.ext,
       ignorePatterns: config.ignore_patterns,
-      alwaysIgnore: outputs,
+      // Our own files, wherever the environment puts them (even inside the project).
+      alwaysIgnore: [...outputs, stateDir(), projectCacheDir(config.root)],
       debounceMs: config.debounce,
       debounceMaxMs: config.debounce_max,
       poll: config.poll,

@@ -41,6 +41,21 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
     bold: paint(options.color, "1"),
     magenta: paint(options.color, "35"),
   };
+  // In a terminal a build shows a "building…" line, erased when the build ends unless
+  // something else was written after it (then it stays, as a line of history).
+  let status = false;
+  const tracked = (stream: { write(text: string): unknown }) => ({
+    write(text: string) {
+      status = false;
+      stream.write(text);
+    },
+  });
+  const out = tracked(options.out);
+  const err = tracked(options.err);
+  const endStatus = () => {
+    if (status) options.err.write("\x1b[1A\x1b[2K");
+    status = false;
+  };
   const buildOutput = createBuildOutput();
   const changed = new Set<string>();
   let serving = false;
@@ -48,7 +63,7 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
 
   const stamp = (time: number) => (options.timestamps ? `${c.dim(formatStamp(time))} ` : "");
   const line = (event: Event, text: string) =>
-    options.err.write(`${stamp(event.time)}${c.magenta("hotreload")} ${text}\n`);
+    err.write(`${stamp(event.time)}${c.magenta("hotreload")} ${text}\n`);
   const important = (event: Event, text: string) => line(event, text);
   const info = (event: Event, text: string) => {
     if (!options.quiet) line(event, text);
@@ -67,21 +82,18 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
     changed.clear();
     const { lines, dropped } = buildOutput.take();
     if (options.debug) return; // already shown live
-    if (dropped > 0)
-      options.err.write(`${c.dim(`build │ … ${dropped} earlier lines not shown`)}\n`);
+    if (dropped > 0) err.write(`${c.dim(`build │ … ${dropped} earlier lines not shown`)}\n`);
     const shown = lines.length > 0 ? lines : event.tail;
-    for (const text of shown)
-      options.err.write(`${formatBuildLine(text, c, options.links ?? null)}\n`);
+    for (const text of shown) err.write(`${formatBuildLine(text, c, options.links ?? null)}\n`);
   };
 
   return (event) => {
     switch (event.type) {
       case "log":
-        if (event.stream === "app")
-          (event.fd === "stdout" ? options.out : options.err).write(`${event.line}\n`);
+        if (event.stream === "app") (event.fd === "stdout" ? out : err).write(`${event.line}\n`);
         else if (event.stream === "build") {
           buildOutput.add(event.line);
-          if (options.debug) options.err.write(`${c.dim("build │")} ${event.line}\n`);
+          if (options.debug) err.write(`${c.dim("build │")} ${event.line}\n`);
         } else debug(event, event.line);
         return;
       case "engine.started":
@@ -107,17 +119,26 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
           `changed: ${event.changes.map((ch) => `${ch.path} (${ch.kind})`).join(", ")}`,
         );
       case "build.started":
-        if (options.clear && options.tty && event.seq > 1) options.err.write(CLEAR_SCREEN);
+        endStatus();
+        if (options.clear && options.tty && event.seq > 1) err.write(CLEAR_SCREEN);
         buildOutput.reset();
+        if (options.tty && !options.quiet && !options.debug) {
+          line(event, c.dim(`⋯ building · ${event.reason}`));
+          status = true;
+          return;
+        }
         return debug(event, `building… (${event.reason})`);
       case "build.finished":
+        endStatus();
         if (event.ok) buildOutput.reset();
         else buildFailed(event);
         return;
       case "build.cancelled":
+        endStatus();
         buildOutput.reset();
         return debug(event, `build cancelled: ${event.reason}`);
       case "build.skipped":
+        endStatus();
         changed.clear();
         return info(event, c.dim(`build skipped: ${event.reason}`));
       case "process.started":

@@ -144,7 +144,9 @@ describe("pretty sink", () => {
     const tty = sink({ clear: true, tty: true });
     tty.send(build(1), ok, build(2));
     expect(tty.err.filter((t) => t === CLEAR_SCREEN)).toHaveLength(1);
-    expect(tty.err.indexOf(CLEAR_SCREEN)).toBe(tty.err.length - 1);
+    // The clear, then the new build's status line.
+    expect(tty.err.indexOf(CLEAR_SCREEN)).toBe(tty.err.length - 2);
+    expect(tty.err.at(-1)).toContain("⋯ building · x");
     const pipe = sink({ clear: true, tty: false });
     pipe.send(build(1), ok, build(2));
     expect(pipe.err).not.toContain(CLEAR_SCREEN);
@@ -169,5 +171,30 @@ describe("pretty sink", () => {
     const text = s.err.join("");
     expect(text).toContain("changed: a.go (create)");
     expect(text.match(/build │ oops/g)).toHaveLength(1);
+  });
+
+  test("a terminal shows a building line, erased when the build ends", () => {
+    const ERASE = "\x1b[1A\x1b[2K";
+    const tty = sink({ tty: true });
+    tty.send(build(1));
+    expect(tty.err).toEqual(["hotreload ⋯ building · x\n"]);
+    tty.send(ok);
+    expect(tty.err.at(-1)).toBe(ERASE);
+    // Something else written meanwhile: the line stays as history, nothing is erased.
+    const busy = sink({ tty: true });
+    busy.send(build(1), { type: "log", stream: "app", fd: "stdout", line: "GET /" }, failed);
+    expect(busy.err.join("")).not.toContain(ERASE);
+    expect(busy.err.join("")).toContain("✗ build failed");
+    // No terminal, --quiet or debug: no status line and no escape code.
+    for (const options of [
+      { tty: false },
+      { tty: true, quiet: true },
+      { tty: true, debug: true },
+    ]) {
+      const s = sink(options);
+      s.send(build(1), ok);
+      expect(s.err.join("")).not.toContain("⋯ building");
+      expect(s.err.join("")).not.toContain("\x1b");
+    }
   });
 });
