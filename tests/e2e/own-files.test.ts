@@ -30,4 +30,4 @@ test("state and cache inside the project: the pidfile written at each start is i
   const last = await hr.waitFor("changes", (e) => e.changes.some((c) => c.path === "sentinel.txt"));
   expect(last.changes.map((c) => c.path)).toEqual(["sentinel.txt"]);
   expect(hr.count("changes")).toBe(4);
-});
+}, 60_000);
