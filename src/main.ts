@@ -31,7 +31,7 @@ COMMANDS
 
   run (default)   init   check          \`hotreload <command> --help\` for each
 
-Keys: r rebuild · s stop/start · c clear · q quit.  Docs: docs/CONFIGURATION.md, docs/TROUBLESHOOTING.md`;
+Keys: r rebuild · R restart · s stop/start · c clear · h help · q quit.  Docs: docs/CONFIGURATION.md, docs/TROUBLESHOOTING.md`;
 
 async function main(argv: string[]): Promise<number> {
   const color = useColor(argv.includes("--no-color") ? false : undefined, process.stderr);

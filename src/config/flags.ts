@@ -72,7 +72,7 @@ export const CONFIG_FLAGS: readonly FlagSpec[] = [
     path: ["debounce"],
     type: "string",
     valueHint: "duration",
-    description: "Quiet window after the last change (e.g. 300ms)",
+    description: "Quiet window after the last change: auto (default) or a duration (e.g. 300ms)",
   },
   {
     flag: "ext",
