@@ -37,19 +37,27 @@ export function createOutputGate(): OutputGate {
 
   return {
     wrap(stream) {
+      // Lines written in one turn of the event loop (a chunk of the app's output) go out
+      // as one write: a system call per line costs more than everything else we do.
+      let pending = "";
+      const flush = () => {
+        const text = pending;
+        pending = "";
+        const flowing = stream.write(text);
+        if (flowing !== false || blocked.has(stream)) return;
+        blocked.add(stream);
+        // A closed or failed stream will never drain: let the child go on regardless.
+        const events = ["drain", "close", "error"] as const;
+        const release = () => {
+          for (const event of events) stream.off(event, release);
+          open(stream);
+        };
+        for (const event of events) stream.once(event, release);
+      };
       return {
         write(text) {
-          const flowing = stream.write(text);
-          if (flowing !== false || blocked.has(stream)) return flowing;
-          blocked.add(stream);
-          // A closed or failed stream will never drain: let the child go on regardless.
-          const events = ["drain", "close", "error"] as const;
-          const release = () => {
-            for (const event of events) stream.off(event, release);
-            open(stream);
-          };
-          for (const event of events) stream.once(event, release);
-          return flowing;
+          if (pending === "") queueMicrotask(flush);
+          pending += text;
         },
       };
     },

@@ -29,6 +29,7 @@ test("a refused write holds until the stream drains, then lets go", async () => 
   const { stream, release } = slowStream();
   const out = gate.wrap(stream);
   out.write("more than sixteen bytes of text");
+  await Promise.resolve(); // writes of one turn go out together, right after it
   const held = gate.hold();
   expect(held).not.toBeNull();
   expect(gate.hold()).toBe(held as Promise<void>);
@@ -50,6 +51,7 @@ test("two streams: the gate opens only when both drained; a closed stream lets g
   const b = slowStream();
   gate.wrap(a.stream).write("more than sixteen bytes of text");
   gate.wrap(b.stream).write("more than sixteen bytes of text");
+  await Promise.resolve();
   const held = gate.hold();
   a.release();
   await Bun.sleep(0);
@@ -57,4 +59,25 @@ test("two streams: the gate opens only when both drained; a closed stream lets g
   b.stream.destroy();
   await held;
   expect(gate.hold()).toBeNull();
+});
+
+test("lines written in one turn reach the stream as one write, in order", async () => {
+  const gate = createOutputGate();
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  const out = gate.wrap(stream);
+  out.write("a\n");
+  out.write("b\n");
+  out.write("c\n");
+  expect(chunks).toEqual([]);
+  await Promise.resolve();
+  expect(chunks).toEqual(["a\nb\nc\n"]);
+  out.write("d\n");
+  await Promise.resolve();
+  expect(chunks).toEqual(["a\nb\nc\n", "d\n"]);
 });
