@@ -7,11 +7,11 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { initialState, step } from "../../src/engine/step.ts";
-import type { EngineSettings } from "../../src/engine/types.ts";
 import type { Logger } from "../../src/log.ts";
 import { createNotifier, type NotifierOptions } from "../../src/notify/notifier.ts";
 import { gdbusArgv, notifySendArgv } from "../../src/notify/notify-argv.ts";
 import type { Notification } from "../../src/notify/types.ts";
+import { SETTINGS } from "../helpers/engine-harness.ts";
 import { createFakeClock } from "../helpers/fake-clock.ts";
 import { createFakeNotifiers, type FakeNotifiers } from "../helpers/fake-notifier.ts";
 
@@ -42,18 +42,6 @@ function notifierFor(
   });
   return { log, notifier, [Symbol.dispose]: () => notifier.close() };
 }
-
-const SETTINGS: EngineSettings = {
-  hasBuild: true,
-  hasHealthCheck: false,
-  onBusy: "restart",
-  backoffInitialMs: 1000,
-  backoffMaxMs: 32_000,
-  resetAfterMs: 10_000,
-  buildCommand: "go build -o bin/app .",
-  execCommand: "bin/app",
-  stopSignal: "SIGTERM",
-};
 
 const sample: Notification = { kind: "build-failed", title: "hotreload: build failed", body: "x" };
 
