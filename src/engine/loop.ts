@@ -11,7 +11,7 @@ import type { ResolvedConfig } from "../config/schema.ts";
 import type { EventBus } from "../events/bus.ts";
 import { probeHealth } from "../health/probe.ts";
 import type { LoggerFactory } from "../log.ts";
-import { signalGroup } from "../run/process-group.ts";
+import { killGroupNow } from "../run/process-group.ts";
 import { type ChildStdin, startProcess } from "../run/runner.ts";
 import { initialState, step } from "./step.ts";
 import type {
@@ -258,7 +258,7 @@ export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
     },
     killNow() {
       for (const pid of [child?.pid, build?.pid]) {
-        if (pid !== undefined && pid > 0) signalGroup(pid, "SIGKILL", log);
+        if (pid !== undefined && pid > 0) killGroupNow(pid, log);
       }
     },
   };

@@ -94,6 +94,23 @@ export function signalGroup(pgid: number, signal: string, log: Logger): boolean 
   }
 }
 
+/**
+ * Last resort, synchronous (a second Ctrl-C): SIGKILL the whole group, or on Windows
+ * `taskkill /T /F`, which ends the process tree.
+ */
+export function killGroupNow(
+  pid: number,
+  log: Logger,
+  platform: Platform = process.platform,
+): void {
+  if (platform !== "win32") {
+    signalGroup(pid, "SIGKILL", log);
+    return;
+  }
+  const result = Bun.spawnSync(taskkillArgv(pid), { stdio: ["ignore", "ignore", "ignore"] });
+  if (!result.success) log.warn(`taskkill of pid ${pid} failed (exit ${result.exitCode})`);
+}
+
 /** Polls until no living (non-zombie) process is left in the group, or the deadline. */
 export async function waitGroupGone(pgid: number, timeoutMs: number): Promise<boolean> {
   const deadline = performance.now() + timeoutMs;
