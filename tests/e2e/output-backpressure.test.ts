@@ -22,9 +22,29 @@ async function until(what: string, check: () => boolean, timeoutMs: number): Pro
   const deadline = performance.now() + timeoutMs;
   while (!check()) {
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(20);
+    await Bun.sleep(20); // polling interval of a deadline-bounded wait
   }
 }
+
+/** The `head -c N` process writing the app's output, once it runs. */
+function writerPid(bytes: number): number | null {
+  const found = Bun.spawnSync(["pgrep", "-f", `^head -c ${bytes}$`])
+    .stdout.toString()
+    .trim();
+  return found === "" ? null : Number(found.split("\n")[0]);
+}
+
+const readProc = (pid: number, file: string) => {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, "utf8");
+  } catch {
+    // Gone between the lookup and the read: no progress to report.
+    return "";
+  }
+};
+const wchan = (pid: number) => readProc(pid, "wchan").trim();
+const writtenBytes = (pid: number) =>
+  Number(readProc(pid, "io").match(/^wchar:\s+(\d+)/m)?.[1] ?? -1);
 
 test("a stalled reader holds the app back; memory stays bounded; every byte arrives", async () => {
   using dir = tempDir();
@@ -63,13 +83,27 @@ test("a stalled reader holds the app back; memory stays bounded; every byte arri
   dir.write("project/README", "watched\n");
   try {
     // The app writes far more than any pipe holds. With the reader stalled, hotreload may
-    // buffer a little, then must stop reading the app: watch its memory for two seconds.
+    // buffer a little, then must stop reading the app: wait until the app's writer is
+    // blocked on its pipe and has written nothing since the last look, watching memory.
     let peak = 0;
-    const watchUntil = performance.now() + 2000;
-    while (performance.now() < watchUntil) {
-      peak = Math.max(peak, rssMb(hotreload.pid));
-      await Bun.sleep(50);
-    }
+    let written = -1;
+    let still = 0;
+    await until(
+      "the app to be held back (blocked writing, no progress)",
+      () => {
+        peak = Math.max(peak, rssMb(hotreload.pid));
+        const head = writerPid(BYTES);
+        if (head === null) return false;
+        // Blocked in a write (to a pipe or, as Bun spawns it, a socket), with no byte
+        // written over five looks in a row: ~100 ms in which a reading hotreload would
+        // have taken megabytes.
+        const now = writtenBytes(head);
+        still = now === written && /write|send/.test(wchan(head)) ? still + 1 : 0;
+        written = now;
+        return still >= 5;
+      },
+      30_000,
+    );
     expect(existsSync(join(dir.path, "app-done"))).toBe(false);
     expect(peak).toBeLessThan(200);
     writeFileSync(join(dir.path, "go"), "");
