@@ -88,9 +88,9 @@ describe.skipIf(process.platform !== "linux")("what the Docker image ships", () 
         try {
           return (await fetch(`http://127.0.0.1:${port}/`, { headers: { host } })).status;
         } catch (error) {
-          // The dashboard may start a moment after the server's first line.
+          // The dashboard may start a moment after the server's first line: retry, bounded.
           if (attempt > 100) throw error;
-          await Bun.sleep(50);
+          await Bun.sleep(50); // polling interval of a deadline-bounded wait
         }
       }
     };

@@ -79,7 +79,7 @@ export async function waitAllDead(pids: number[], timeoutMs: number): Promise<nu
     if (elapsed > timeoutMs) {
       throw new Error(`still alive after ${Math.round(elapsed)}ms: ${alive.join(", ")}`);
     }
-    await Bun.sleep(5);
+    await Bun.sleep(5); // polling interval of a deadline-bounded wait
   }
 }
 

@@ -139,7 +139,7 @@ export function startTmux(
         if (test(last)) return last;
         if (Date.now() > deadline)
           throw new Error(`screen never matched ${String(match)}; it shows:\n${last}`);
-        await Bun.sleep(50);
+        await Bun.sleep(50); // polling interval of a deadline-bounded wait
       }
     },
     async [Symbol.asyncDispose]() {
