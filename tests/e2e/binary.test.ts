@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { binaryIn } from "../helpers/compiled-binary.ts";
 import { freePort, startHotreload } from "../helpers/hotreload-process.ts";
-import { waitAllDead } from "../helpers/run-processes.ts";
+import { runToEnd, waitAllDead } from "../helpers/run-processes.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 
 const top = join(import.meta.dir, "..", "..");
@@ -47,17 +47,8 @@ describe.skipIf(!linuxX64)("compiled binary", () => {
     using project = tempDir();
     project.write("bunfig.toml", 'preload = ["./boom.ts"]\n');
     project.write("boom.ts", 'throw new Error("bunfig was read")\n');
-    const proc = Bun.spawn([binary, "--version"], {
-      cwd: project.path,
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    const [out, err, code] = await Promise.all([
-      new Response(proc.stdout).text(),
-      new Response(proc.stderr).text(),
-      proc.exited,
-    ]);
-    expect({ out: out.trim(), err, code }).toEqual({
+    const { stdout, stderr, code } = await runToEnd([binary, "--version"], { cwd: project.path });
+    expect({ out: stdout.trim(), err: stderr, code }).toEqual({
       out: `hotreload ${JSON.parse(readFileSync(join(top, "package.json"), "utf8")).version}`,
       err: "",
       code: 0,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startHotreload } from "../helpers/hotreload-process.ts";
-import { waitAllDead } from "../helpers/run-processes.ts";
+import { runToEnd, waitAllDead } from "../helpers/run-processes.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 
 const top = join(import.meta.dir, "..", "..");
@@ -22,18 +22,11 @@ let tarball = "";
 let files: string[] = [];
 
 async function run(argv: string[], cwd: string, env: Record<string, string | undefined> = {}) {
-  const proc = Bun.spawn(argv, {
+  const result = await runToEnd(argv, {
     cwd,
     env: { ...process.env, npm_config_update_notifier: "false", ...env },
-    stdout: "pipe",
-    stderr: "pipe",
   });
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  return { out, err, code };
+  return { out: result.stdout, err: result.stderr, code: result.code };
 }
 
 function ok(result: { out: string; err: string; code: number }, what: string) {

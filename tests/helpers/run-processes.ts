@@ -2,6 +2,7 @@
  * Helpers for tests that start real processes: collect output lines and wait for one with
  * a deadline, wait for pids to die, and clean up groups a failed test left behind.
  */
+import { afterEach } from "bun:test";
 import { isAlive } from "../../src/run/proc-info.ts";
 
 export interface LineCollector {
@@ -93,6 +94,39 @@ export function killGroupsQuietly(pgids: Iterable<number>): void {
       if ((error as NodeJS.ErrnoException).code !== "ESRCH") console.error(error);
     }
   }
+}
+
+/**
+ * A set of process groups the test file's tests add to; after each test whatever is left of
+ * them is killed and the set is emptied.
+ */
+export function leftoverGroups(): Set<number> {
+  const groups = new Set<number>();
+  afterEach(() => {
+    killGroupsQuietly(groups);
+    groups.clear();
+  });
+  return groups;
+}
+
+/** Runs a command to its end and returns its output and exit code. */
+export async function runToEnd(
+  argv: string[],
+  options: { cwd: string; env?: Record<string, string | undefined> },
+): Promise<{ stdout: string; stderr: string; code: number }> {
+  const proc = Bun.spawn(argv, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
+  return { stdout, stderr, code };
 }
 
 /** Parses the `pids {...}` JSON line fixtures print. */

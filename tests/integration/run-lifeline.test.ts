@@ -1,21 +1,16 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { isAlive } from "../../src/run/proc-info.ts";
 import {
   collectStream,
   createLineCollector,
-  killGroupsQuietly,
+  leftoverGroups,
   parsePids,
   waitAllDead,
 } from "../helpers/run-processes.ts";
 
 const parentScript = join(import.meta.dir, "..", "fixtures", "lifeline-parent.ts");
-const leftovers = new Set<number>();
-
-afterEach(() => {
-  killGroupsQuietly(leftovers);
-  leftovers.clear();
-});
+const leftovers = leftoverGroups();
 
 /** Starts an engine stand-in, waits for its pids, SIGKILLs it, and times the group's death. */
 async function killEngine(mode: string) {

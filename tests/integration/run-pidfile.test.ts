@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { silentLogger } from "../../src/log.ts";
@@ -13,17 +13,13 @@ import { groupMembers, isAlive, startToken } from "../../src/run/proc-info.ts";
 import {
   collectStream,
   createLineCollector,
-  killGroupsQuietly,
+  leftoverGroups,
   parsePids,
 } from "../helpers/run-processes.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 
 const server = join(import.meta.dir, "..", "fixtures", "run-server.sh");
-const leftovers = new Set<number>();
-afterEach(() => {
-  killGroupsQuietly(leftovers);
-  leftovers.clear();
-});
+const leftovers = leftoverGroups();
 
 /** A server group with no lifeline, as if its engine died and the lifeline never fired. */
 async function orphanGroup() {

@@ -1,21 +1,16 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { groupMembers, isAlive } from "../../src/run/proc-info.ts";
 import {
   collectStream,
   createLineCollector,
-  killGroupsQuietly,
+  leftoverGroups,
   parsePids,
   waitAllDead,
 } from "../helpers/run-processes.ts";
 
 const fixture = join(import.meta.dir, "..", "fixtures", "shutdown-parent.ts");
-const leftovers = new Set<number>();
-
-afterEach(() => {
-  killGroupsQuietly(leftovers);
-  leftovers.clear();
-});
+const leftovers = leftoverGroups();
 
 async function startParent(args: string[]) {
   const parent = Bun.spawn(["bun", fixture, ...args], { stdio: ["ignore", "pipe", "inherit"] });
