@@ -11,7 +11,12 @@ import {
   openDashboard,
   screenshot,
 } from "../helpers/dashboard-browser.ts";
-import { startTestDashboard, type TestDashboard, waitUntil } from "../helpers/dashboard-harness.ts";
+import {
+  emitGoodBuild,
+  startTestDashboard,
+  type TestDashboard,
+  waitUntil,
+} from "../helpers/dashboard-harness.ts";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -27,16 +32,7 @@ const T = 60_000;
 function reload(d: TestDashboard): void {
   d.bus.emit({ type: "process.started", pid: 100 });
   d.bus.emit({ type: "changes", changes: [{ path: "main.go", kind: "modify" }], fingerprint: "f" });
-  d.bus.emit({ type: "build.started", seq: 1, command: "go build", reason: "main.go changed" });
-  d.bus.emit({
-    type: "build.finished",
-    seq: 1,
-    ok: true,
-    exitCode: 0,
-    signal: null,
-    durationMs: 400,
-    tail: [],
-  });
+  emitGoodBuild(d, 1, 400);
   d.bus.emit({ type: "process.stopping", pid: 100, signal: "SIGTERM" });
   d.bus.emit({
     type: "process.exited",

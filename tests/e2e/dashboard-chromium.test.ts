@@ -9,6 +9,7 @@ import {
   unexpectedProblems,
 } from "../helpers/dashboard-browser.ts";
 import {
+  emitGoodBuild,
   startTestDashboard,
   TEST_TOKEN,
   type TestDashboard,
@@ -53,16 +54,7 @@ describe.skipIf(!haveChromium)("dashboard in Chromium", () => {
       await using d = await startTestDashboard();
       await using o = await open(d);
       const { page } = o;
-      d.bus.emit({ type: "build.started", seq: 1, command: "go build", reason: "main.go changed" });
-      d.bus.emit({
-        type: "build.finished",
-        seq: 1,
-        ok: true,
-        exitCode: 0,
-        signal: null,
-        durationMs: 420,
-        tail: [],
-      });
+      emitGoodBuild(d, 1, 420);
       d.bus.emit({ type: "process.started", pid: 31337 });
       d.bus.emit({
         type: "reload.done",

@@ -26,6 +26,20 @@ export interface TestDashboard {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/** Build `seq` of main.go, started and finished green after `durationMs`. */
+export function emitGoodBuild(d: TestDashboard, seq: number, durationMs: number): void {
+  d.bus.emit({ type: "build.started", seq, command: "go build", reason: "main.go changed" });
+  d.bus.emit({
+    type: "build.finished",
+    seq,
+    ok: true,
+    exitCode: 0,
+    signal: null,
+    durationMs,
+    tail: [],
+  });
+}
+
 export function recordingLogger(into: string[]): Logger {
   return {
     debug: (m) => into.push(`debug: ${m}`),

@@ -1,20 +1,16 @@
 import { expect, test } from "bun:test";
 import type { Event } from "../../src/events/types.ts";
-import { openClient, startTestDashboard, waitUntil } from "../helpers/dashboard-harness.ts";
+import {
+  emitGoodBuild,
+  openClient,
+  startTestDashboard,
+  waitUntil,
+} from "../helpers/dashboard-harness.ts";
 
 test("a page gets a snapshot on connect: phase, process, builds, logs, changes, config", async () => {
   await using d = await startTestDashboard({ config: { exec: "./app", debounce: 300 } });
   d.bus.emit({ type: "changes", changes: [{ path: "main.go", kind: "modify" }], fingerprint: "f" });
-  d.bus.emit({ type: "build.started", seq: 1, command: "go build", reason: "main.go changed" });
-  d.bus.emit({
-    type: "build.finished",
-    seq: 1,
-    ok: true,
-    exitCode: 0,
-    signal: null,
-    durationMs: 5,
-    tail: [],
-  });
+  emitGoodBuild(d, 1, 5);
   d.bus.emit({ type: "process.started", pid: 4321 });
   d.bus.emit({ type: "phase", phase: "running", previous: "starting" });
   d.bus.emit({ type: "log", stream: "app", fd: "stdout", line: "listening on :8080" });
