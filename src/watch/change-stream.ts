@@ -2,8 +2,7 @@
  * The watch pipeline: native events (or polls) → filter → debounce → content check →
  * one batch of files that really changed, named by the tree fingerprint after it.
  */
-import { realpathSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { realpathSync } from "node:fs";
 import { DEFAULT_POLL_INTERVAL_MS } from "../config/schema.ts";
 import type { FileChange } from "../events/types.ts";
 import { confirmChanges } from "./confirm-changes.ts";
@@ -109,15 +108,6 @@ export async function createChangeStream(options: ChangeStreamOptions): Promise<
     quietMs: options.debounceMs,
     maxMs: options.debounceMaxMs,
     onFlush: (batch) => enqueue(() => deliver(batch)),
-    isEmpty: (rel) => {
-      try {
-        return statSync(join(root, rel)).size === 0;
-      } catch (error) {
-        // Gone since its event: the next event (a delete) says so; not "empty".
-        log.debug(`${rel}: ${(error as { code?: string }).code ?? "error"} on stat`);
-        return false;
-      }
-    },
   });
   const ignored = createIgnoredReport({
     clock,

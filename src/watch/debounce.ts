@@ -42,12 +42,11 @@ export interface DebouncerOptions {
   quietMs: number | "auto";
   maxMs: number;
   onFlush(changes: FileChange[]): void;
-  /** `auto` only: whether the file is empty right now (a save half done). */
-  isEmpty?(path: string): boolean;
 }
 
 export interface Debouncer {
-  add(path: string, kind: ChangeKind): void;
+  /** `empty`: the file had no content when its event was handled (a save half done). */
+  add(path: string, kind: ChangeKind, empty?: boolean): void;
   /** Paths waiting for the next flush. */
   pending(): number;
   /** Flushes now (if anything is pending). */
@@ -98,7 +97,7 @@ export function createDebouncer(options: DebouncerOptions): Debouncer {
   }
 
   return {
-    add(path, kind) {
+    add(path, kind, isEmpty = false) {
       if (closed) return;
       // A window starts with the first event, even one that merges away to nothing.
       if (timer === null) {
@@ -109,10 +108,8 @@ export function createDebouncer(options: DebouncerOptions): Debouncer {
       const merged = mergeChange(changes.get(path), kind);
       if (merged === null) changes.delete(path);
       else changes.set(path, merged);
-      if (fixed === null && events <= AUTO_BURST_EVENTS && options.isEmpty) {
-        if (merged !== null && merged !== "delete" && options.isEmpty(path)) empty.add(path);
-        else empty.delete(path);
-      }
+      if (isEmpty && merged !== null && merged !== "delete") empty.add(path);
+      else empty.delete(path);
       schedule();
     },
     pending: () => changes.size,

@@ -136,7 +136,7 @@ export function createIntake(options: IntakeOptions): Intake {
         return;
       }
       store.markTouched(rel);
-      debouncer.add(rel, store.has(rel) ? "modify" : "create");
+      debouncer.add(rel, store.has(rel) ? "modify" : "create", stat.size === 0);
       return;
     }
     if (real !== null) {

@@ -155,40 +155,22 @@ describe("auto window", () => {
   });
 
   test("an in-place save caught between truncate and write waits for the write", () => {
-    const clock = createFakeClock();
-    const batches: FileChange[][] = [];
-    const sizes = new Map([["main.go", 0]]);
-    const debouncer = createDebouncer({
-      clock,
-      quietMs: "auto",
-      maxMs: 1000,
-      onFlush: (changes) => batches.push(changes),
-      isEmpty: (path) => sizes.get(path) === 0,
-    });
-    debouncer.add("main.go", "modify"); // the truncate: the file is empty now
+    const { clock, batches, debouncer } = setup("auto");
+    debouncer.add("main.go", "modify", true); // the truncate: the file is empty now
     clock.advance(AUTO_SETTLE_MS * 4);
     expect(batches).toHaveLength(0);
-    sizes.set("main.go", 120);
-    debouncer.add("main.go", "modify"); // the write
+    debouncer.add("main.go", "modify", false); // the write
     clock.advance(AUTO_SETTLE_MS);
-    expect(batches).toEqual([[{ path: "main.go", kind: "modify" }]]);
+    expect(batches.map((b) => b.changes)).toEqual([[{ path: "main.go", kind: "modify" }]]);
   });
 
   test("a file that stays empty is still reported, after the longer window", () => {
-    const clock = createFakeClock();
-    const batches: FileChange[][] = [];
-    const debouncer = createDebouncer({
-      clock,
-      quietMs: "auto",
-      maxMs: 1000,
-      onFlush: (changes) => batches.push(changes),
-      isEmpty: () => true,
-    });
-    debouncer.add("__init__.py", "create");
+    const { clock, batches, debouncer } = setup("auto");
+    debouncer.add("__init__.py", "create", true);
     clock.advance(AUTO_BURST_MS - 1);
     expect(batches).toHaveLength(0);
     clock.advance(1);
-    expect(batches).toEqual([[{ path: "__init__.py", kind: "create" }]]);
+    expect(batches.map((b) => b.changes)).toEqual([[{ path: "__init__.py", kind: "create" }]]);
   });
 
   test("a real delete is reported after the longer window", () => {
