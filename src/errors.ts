@@ -44,14 +44,6 @@ export function hotreloadError(
   return { kind: "hotreload-error", code, message, hint, details };
 }
 
-export function isHotreloadError(value: unknown): value is HotreloadError {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as { kind?: unknown }).kind === "hotreload-error"
-  );
-}
-
 /** A thrown wrapper, so deep code can abort with a value that main.ts unwraps. */
 export class HotreloadFailure extends Error {
   constructor(readonly error: HotreloadError) {
