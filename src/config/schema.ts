@@ -167,6 +167,15 @@ export const configSchema = object("hotreload configuration (.hotreload.yaml)", 
       default: 10_000,
     }),
   }),
+  editor_url: string({
+    description:
+      "Link that opens `file:line:col` from a build error in your editor (dashboard, browser overlay); `{file}` (absolute path), `{line}` and `{col}` are filled in. Empty: no links.",
+    default: "vscode://file/{file}:{line}:{col}",
+    example: "idea://open?file={file}&line={line}",
+    pattern: /^$|\{file\}/,
+    patternHint:
+      "a URL template containing `{file}` (and optionally `{line}`, `{col}`), or an empty string",
+  }),
   notifications: object("Desktop notifications.", {
     enabled: boolean({
       description: "Notify on build failure, recovery, crash loop and unhealthy server.",

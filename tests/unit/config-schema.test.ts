@@ -81,6 +81,27 @@ describe("schema artefacts", () => {
   });
 });
 
+describe("editor_url", () => {
+  const check = (value: unknown) => configSchema.check({ editor_url: value }, []);
+
+  test("defaults to VS Code's file URL, so file:line:col links work out of the box", () => {
+    expect(configSchema.default.editor_url).toBe("vscode://file/{file}:{line}:{col}");
+  });
+
+  test("accepts a template with {file} and the empty string (no links)", () => {
+    for (const value of ["idea://open?file={file}&line={line}", ""]) {
+      const result = check(value);
+      expect(result.ok && result.value.editor_url).toBe(value);
+    }
+  });
+
+  test("refuses a template without {file}, naming the key", () => {
+    const result = check("vscode://file/");
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(JSON.stringify(result)).toContain("editor_url");
+  });
+});
+
 describe("durations", () => {
   test.each([
     ["300ms", 300],
