@@ -146,7 +146,11 @@ export default defineCommand({
           ext: config.ext,
           health: config.health_check.url,
         },
-        onCommand: (command) => loop.send({ type: "command", command }),
+        onCommand: (command) => {
+          // Said in the terminal (and the dashboard's log) before the engine acts on it.
+          bus.emit({ type: "command.requested", command, source: "dashboard" });
+          loop.send({ type: "command", command });
+        },
         log: logs.tag("dashboard"),
         handover: { file: tokenFilePath(config.root) },
       });

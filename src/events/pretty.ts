@@ -174,6 +174,8 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
           `${c.green("✓")} ${c.bold("ready")}${detail === "ready" ? "" : ` · ${detail}`}`,
         );
       }
+      case "command.requested":
+        return info(event, `${event.command} requested from the ${event.source}`);
       case "notice":
         if (event.level === "debug") return debug(event, event.message);
         if (event.level === "error") return important(event, c.red(event.message));

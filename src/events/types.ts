@@ -22,6 +22,9 @@ export interface FileChange {
   kind: ChangeKind;
 }
 
+/** What a user can ask for from the dashboard: the engine's commands and clearing its log. */
+export type UserCommand = "rebuild" | "restart" | "stop" | "start" | "clear";
+
 export type LogStream = "build" | "app" | "engine";
 
 /** Durations of the stages of one reload, in milliseconds; absent when a stage did not run. */
@@ -85,6 +88,8 @@ export type Event = EventBase &
     | { type: "health.failed"; pid: number; attempts: number; error: string }
     | { type: "crash.backoff"; attempt: number; delayMs: number; exitCode: number | null }
     | { type: "reload.done"; seq: number; files: number; timing: ReloadTiming }
+    /** A command from a user interface (the dashboard), before the engine acts on it. */
+    | { type: "command.requested"; command: UserCommand; source: "dashboard" }
     | { type: "log"; stream: LogStream; fd: "stdout" | "stderr"; line: string }
     | { type: "notice"; level: "debug" | "info" | "warn" | "error"; tag: string; message: string }
   );

@@ -198,3 +198,12 @@ describe("pretty sink", () => {
     }
   });
 });
+
+describe("commands from the dashboard", () => {
+  test("are said in the terminal as a tagged line", () => {
+    const s = sink();
+    s.send({ type: "command.requested", command: "restart", source: "dashboard" });
+    expect(s.err.join("")).toBe("hotreload restart requested from the dashboard\n");
+    expect(s.out).toEqual([]);
+  });
+});
