@@ -12,6 +12,8 @@ export type UsageErrorCode =
   | "config.not-found"
   | "config.no-exec"
   | "config.health-check-url"
+  | "config.health-check-path"
+  | "config.proxy-port"
   | "root.missing"
   | "root.not-directory"
   | "flag.unknown"

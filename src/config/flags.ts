@@ -28,6 +28,8 @@ export interface FlagValues {
   timestamps?: boolean;
   keys?: boolean;
   env?: string[];
+  proxy?: string;
+  restart?: string;
 }
 
 interface FlagSpec {
@@ -200,6 +202,23 @@ export const CONFIG_FLAGS: readonly FlagSpec[] = [
     repeatable: true,
     description: "Extra environment variable (repeatable)",
   },
+  {
+    flag: "proxy",
+    key: "proxy",
+    path: ["proxy", "port"],
+    type: "string",
+    valueHint: "port",
+    description:
+      "Serve on this port through hotreload's proxy: zero-downtime swaps, the app gets its own port in $PORT",
+  },
+  {
+    flag: "restart",
+    key: "restart",
+    path: ["restart"],
+    type: "string",
+    valueHint: "policy",
+    description: "When the server exits on its own: on_failure (default), always or never",
+  },
 ];
 
 export function flagNameFor(path: string[]): string {
@@ -252,5 +271,6 @@ export function flagsToRaw(flags: FlagValues): Result<Record<string, unknown>> {
     else setIn(raw, spec.path, value);
   }
   if (flags.healthUrl !== undefined) setIn(raw, ["health_check", "enabled"], true);
+  if (flags.proxy !== undefined) setIn(raw, ["proxy", "enabled"], true);
   return { ok: true, value: raw };
 }

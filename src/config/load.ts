@@ -113,6 +113,20 @@ export function loadConfig(options: LoadOptions): Result<Loaded> {
       "Set `health_check.url: http://localhost:8080/health` (or pass --health-url), or remove `enabled: true`.",
     );
   }
+  if (config.proxy.enabled && config.proxy.port === null) {
+    return fail(
+      "config.proxy-port",
+      "proxy.enabled is true, but proxy.port is not set, so there is no port to serve on",
+      "Set `proxy.port: 8080` (the port you open in the browser), or pass --proxy 8080.",
+    );
+  }
+  if (!config.proxy.enabled && config.health_check.url?.startsWith("/")) {
+    return fail(
+      "config.health-check-path",
+      `health_check.url is the path ${JSON.stringify(config.health_check.url)}, which only works with the proxy (it is probed on each instance's own port)`,
+      "Give the whole URL, e.g. `http://localhost:8080/health`, or turn on the proxy (`proxy.enabled: true`).",
+    );
+  }
   const outputs = detection ? [...detection.outputs] : [];
   if (!detection && config.exec !== null) outputs.push(projectCacheDir(root));
   return { ok: true, value: { config, detection, outputs } };

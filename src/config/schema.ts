@@ -11,6 +11,7 @@ import {
   expected,
   type Infer,
   integer,
+  type LeafNode,
   oneOf,
   optionalString,
   pollSetting,
@@ -46,6 +47,28 @@ function hostList(options: Parameters<typeof stringList>[0]) {
         if (!parsed.ok) return expected([...path, String(i)], parsed.expected, entry, parsed.hint);
       }
       return { ok: true, value: list.value.map((entry) => entry.toLowerCase()) };
+    },
+  };
+}
+
+/** A TCP port that may be absent (null). */
+function optionalPort(options: {
+  description: string;
+  defaultNote?: string;
+  example?: number;
+}): LeafNode<number | null> {
+  const base = integer({ ...options, default: 0, min: 1, max: 65_535 });
+  return {
+    ...base,
+    default: null,
+    typeName: "port",
+    check(raw: unknown, path: string[]): Check<number | null> {
+      if (raw === null || raw === undefined) return { ok: true, value: null };
+      return base.check(raw, path);
+    },
+    jsonSchema: () => {
+      const { default: _zero, ...rest } = base.jsonSchema();
+      return { ...rest, type: ["integer", "null"] };
     },
   };
 }
@@ -182,6 +205,60 @@ export const configSchema = object("hotreload configuration (.hotreload.yaml)", 
       default: true,
     }),
   }),
+  restart: oneOf(["on_failure", "always", "never"] as const, {
+    description:
+      "When the server exits on its own: `on_failure` restarts it after a crash (a non-zero exit or a signal) with backoff and waits for a change after a clean exit (0); `always` restarts after either, with the same backoff; `never` waits for a change.",
+    default: "on_failure",
+  }),
+  proxy: object(
+    "hotreload's own port in front of the server: new instances start beside the old one and traffic switches when they are ready (docs/PROXY.md).",
+    {
+      enabled: boolean({
+        description:
+          "Listen on `port` and forward to the active instance; each instance gets its own loopback port in `app_port_env` (and `{port}` in `exec`).",
+        default: false,
+      }),
+      port: optionalPort({
+        description: "Public port the proxy listens on (the one you open in the browser).",
+        defaultNote: "required when enabled",
+        example: 8080,
+      }),
+      host: string({
+        description: "Interface the proxy binds; anything but loopback exposes it to your network.",
+        default: "127.0.0.1",
+      }),
+      app_port_env: string({
+        description: "Environment variable that tells each instance the port to listen on.",
+        default: "PORT",
+        pattern: /^[A-Za-z_][A-Za-z0-9_]*$/,
+        patternHint: "an environment variable name like `PORT`",
+      }),
+      swap: oneOf(["overlap", "stop_first"] as const, {
+        description:
+          "`overlap`: the new instance starts beside the old one and takes over when ready. `stop_first`: the old one stops first (for apps that cannot run twice); requests are held meanwhile.",
+        default: "overlap",
+      }),
+      drain_timeout: duration({
+        description:
+          "After a swap, how long in-flight requests and open streams may finish on the old instance before it is stopped.",
+        default: 10_000,
+        max: 3_600_000,
+      }),
+      hold_timeout: duration({
+        description:
+          "How long a request may wait for an instance to become ready before it gets a 503 (or a status page).",
+        default: 30_000,
+        min: 1,
+        max: 3_600_000,
+      }),
+      hold_max: integer({
+        description: "Most requests held at once; more get a 503 at once.",
+        default: 1000,
+        min: 0,
+        max: 100_000,
+      }),
+    },
+  ),
   dashboard: object("Live local web dashboard.", {
     enabled: boolean({ description: "Serve the dashboard.", default: false }),
     port: integer({ description: "Dashboard port.", default: 3000, min: 1, max: 65_535 }),

@@ -77,6 +77,8 @@ const PRECEDENCE: Record<
   timestamps: { file: false, flag: true, fileResolved: false, flagResolved: true },
   keys: { file: false, flag: true, fileResolved: false, flagResolved: true },
   env: { file: { A: "1" }, flag: ["A=2"], fileResolved: { A: "1" }, flagResolved: { A: "2" } },
+  proxy: { file: 8080, flag: "9090", fileResolved: 8080, flagResolved: 9090 },
+  restart: { file: "never", flag: "always", fileResolved: "never", flagResolved: "always" },
 };
 
 function fileWith(path: string[], value: unknown): string {
