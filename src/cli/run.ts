@@ -49,12 +49,20 @@ export default defineCommand({
     const bus = createEventBus();
     const clock = createSystemClock();
     // Slow readers of our output slow the app down instead of filling our memory.
-    const gate = createOutputGate();
+    const gate = createOutputGate({
+      // Said once, where it can still be read; the other stream's closing goes unsaid.
+      onClosed: (name, reason) => {
+        if (name === "stdout")
+          process.stderr.write(
+            `hotreload: stdout was closed by its reader (${reason}); its output is dropped from now on\n`,
+          );
+      },
+    });
     const json = Boolean(args.json);
     const interactive = Boolean(process.stdin.isTTY) && !json && config.keys;
     bus.subscribe(
       json
-        ? createNdjsonSink(gate.wrap(process.stdout))
+        ? createNdjsonSink(gate.wrap(process.stdout, "stdout"))
         : createPrettySink({
             color,
             quiet: Boolean(args.quiet),
@@ -66,8 +74,8 @@ export default defineCommand({
             links: supportsHyperlinks(process.stderr)
               ? { cwd: config.root, exists: (path) => existsSync(path) }
               : null,
-            out: gate.wrap(process.stdout),
-            err: gate.wrap(process.stderr),
+            out: gate.wrap(process.stdout, "stdout"),
+            err: gate.wrap(process.stderr, "stderr"),
           }),
     );
     if (detection && !json)

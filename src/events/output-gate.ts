@@ -5,26 +5,40 @@
  * stream drains, and the runner stops reading the child meanwhile. The child blocks on its
  * own write, as it would writing to that terminal directly: memory stays bounded and no
  * line is dropped.
+ *
+ * A stream whose reader went away (`hotreload | head -1`, a closed terminal: EPIPE, EIO)
+ * never drains. From its first error or close on, everything written to it is dropped and
+ * it never holds anyone again; `onClosed` hears about it once.
  */
 
 export interface GatedStream {
   write(text: string): unknown;
 }
 
+type StreamEvent = "drain" | "close" | "error";
+
 interface DrainingStream {
   write(text: string): boolean;
-  once(event: "drain" | "close" | "error", listener: () => void): unknown;
-  off(event: "drain" | "close" | "error", listener: () => void): unknown;
+  readonly writable?: boolean;
+  readonly errored?: unknown;
+  on(event: StreamEvent, listener: (error?: unknown) => void): unknown;
+  once(event: StreamEvent, listener: () => void): unknown;
+  off(event: StreamEvent, listener: () => void): unknown;
 }
 
 export interface OutputGate {
   /** Wraps a stream so refused writes close the gate until it drains. */
-  wrap(stream: DrainingStream): GatedStream;
+  wrap(stream: DrainingStream, name?: string): GatedStream;
   /** A promise to await before reading more from the child, or null when output flows. */
   hold(): Promise<void> | null;
 }
 
-export function createOutputGate(): OutputGate {
+export interface OutputGateOptions {
+  /** Called once per stream when its reader is gone; its output is dropped from then on. */
+  onClosed?(name: string, reason: string): void;
+}
+
+export function createOutputGate(options: OutputGateOptions = {}): OutputGate {
   const blocked = new Set<DrainingStream>();
   let waiting: { promise: Promise<void>; resolve(): void } | null = null;
 
@@ -36,26 +50,38 @@ export function createOutputGate(): OutputGate {
   }
 
   return {
-    wrap(stream) {
+    wrap(stream, name = "output") {
+      let closed = false;
+      const close = (reason: string) => {
+        if (closed) return;
+        closed = true;
+        open(stream);
+        options.onClosed?.(name, reason);
+      };
+      // Listening for good also keeps an EPIPE from becoming an uncaught error.
+      stream.on("error", (error) => close(describeError(error)));
+      stream.on("close", () => close("closed"));
       // Lines written in one turn of the event loop (a chunk of the app's output) go out
       // as one write: a system call per line costs more than everything else we do.
       let pending = "";
       const flush = () => {
         const text = pending;
         pending = "";
+        if (closed) return;
         const flowing = stream.write(text);
-        if (flowing !== false || blocked.has(stream)) return;
+        if (flowing !== false || blocked.has(stream) || closed) return;
+        if (stream.writable === false)
+          return close(stream.errored ? describeError(stream.errored) : "not writable");
         blocked.add(stream);
-        // A closed or failed stream will never drain: let the child go on regardless.
-        const events = ["drain", "close", "error"] as const;
         const release = () => {
-          for (const event of events) stream.off(event, release);
+          stream.off("drain", release);
           open(stream);
         };
-        for (const event of events) stream.once(event, release);
+        stream.once("drain", release);
       };
       return {
         write(text) {
+          if (closed) return;
           if (pending === "") queueMicrotask(flush);
           pending += text;
         },
@@ -73,4 +99,9 @@ export function createOutputGate(): OutputGate {
       return waiting.promise;
     },
   };
+}
+
+function describeError(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" ? code : String(error);
 }

@@ -27,6 +27,12 @@ export function pumpLines(
   const reader = stream.getReader();
   const splitter = createLineSplitter((line) => onLine(line, fd));
   let idle: ReturnType<typeof setTimeout> | undefined;
+  // A cancel ends a wait on our own congested output too, so a stop never waits on a
+  // reader that stopped reading.
+  let cancelled = () => {};
+  const cancelledWait = new Promise<void>((resolve) => {
+    cancelled = resolve;
+  });
   const done = (async () => {
     try {
       for (;;) {
@@ -35,7 +41,7 @@ export function pumpLines(
         if (ended) break;
         splitter.push(value);
         const held = hold?.();
-        if (held) await held;
+        if (held) await Promise.race([held, cancelledWait]);
         // Armed only while waiting on the child: our own hold must not split its lines.
         if (splitter.hasPartial())
           idle = setTimeout(() => splitter.flushPartial(), PARTIAL_LINE_IDLE_MS);
@@ -50,6 +56,7 @@ export function pumpLines(
   return {
     done,
     cancel() {
+      cancelled();
       reader.cancel().catch((error: unknown) => {
         // Cancelling a stream that already closed rejects; the pump is finished either way.
         log.debug(`cancel ${fd}: ${String(error)}`);

@@ -42,7 +42,9 @@ test("a refused write holds until the stream drains, then lets go", async () => 
   release();
   await held;
   expect(gate.hold()).toBeNull();
-  expect(stream.listenerCount("drain") + stream.listenerCount("close")).toBe(0);
+  expect(stream.listenerCount("drain")).toBe(0);
+  // One listener each for good, whatever number of refused writes came before.
+  expect([stream.listenerCount("close"), stream.listenerCount("error")]).toEqual([1, 1]);
 });
 
 test("two streams: the gate opens only when both drained; a closed stream lets go", async () => {
@@ -80,4 +82,30 @@ test("lines written in one turn reach the stream as one write, in order", async 
   out.write("d\n");
   await Promise.resolve();
   expect(chunks).toEqual(["a\nb\nc\n", "d\n"]);
+});
+
+test("a stream whose reader is gone (EPIPE) never holds again; its output is dropped; said once", async () => {
+  const closed: string[] = [];
+  const gate = createOutputGate({ onClosed: (name, reason) => closed.push(`${name} ${reason}`) });
+  const writes: string[] = [];
+  const stream = new Writable({
+    highWaterMark: 16,
+    write(chunk, _encoding, done) {
+      writes.push(String(chunk));
+      const error = Object.assign(new Error("EPIPE: broken pipe, write"), { code: "EPIPE" });
+      done(error);
+    },
+  });
+  const out = gate.wrap(stream, "stdout");
+  out.write("more than sixteen bytes of text");
+  await Promise.resolve();
+  const held = gate.hold();
+  await held;
+  for (let i = 0; i < 5; i++) {
+    out.write("more than sixteen bytes of text, again");
+    await Promise.resolve();
+    expect(gate.hold()).toBeNull();
+  }
+  expect(writes).toHaveLength(1);
+  expect(closed).toEqual(["stdout EPIPE"]);
 });
