@@ -30,6 +30,8 @@ export interface FlagValues {
   env?: string[];
   proxy?: string;
   restart?: string;
+  envFile?: string[];
+  watch?: string[];
 }
 
 interface FlagSpec {
@@ -194,13 +196,32 @@ export const CONFIG_FLAGS: readonly FlagSpec[] = [
     description: "Keyboard shortcuts in a terminal (--no-keys sends all input to the server)",
   },
   {
+    flag: "watch",
+    key: "watch",
+    path: ["watch"],
+    type: "string",
+    valueHint: "dir",
+    repeatable: true,
+    description: "Also watch this directory (relative to the current directory; repeatable)",
+  },
+  {
+    flag: "env-file",
+    key: "envFile",
+    path: ["env_file"],
+    type: "string",
+    valueHint: "file",
+    repeatable: true,
+    description:
+      "Load a dotenv file after env_file's (relative to the current directory; repeatable)",
+  },
+  {
     flag: "env",
     key: "env",
     path: ["env"],
     type: "string",
     valueHint: "KEY=value",
     repeatable: true,
-    description: "Extra environment variable (repeatable)",
+    description: "Extra environment variable, winning over env and env files (repeatable)",
   },
   {
     flag: "proxy",

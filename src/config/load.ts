@@ -84,7 +84,10 @@ export function loadConfig(options: LoadOptions): Result<Loaded> {
     ? { build: detection.build, exec: detection.exec, ext: detection.ext, env: detection.env }
     : {};
 
-  const merged = deepMerge(deepMerge(detectedRaw, fileRaw), flagRaw.value);
+  // Paths from flags are relative to the current directory (as the shell completes them),
+  // and add to the file's lists instead of replacing them.
+  const { env_file: flagEnvFiles, watch: flagWatch, ...flagRest } = flagRaw.value;
+  const merged = deepMerge(deepMerge(detectedRaw, fileRaw), flagRest);
   const checked = configSchema.check(merged, []);
   if (!checked.ok)
     return {
@@ -95,6 +98,15 @@ export function loadConfig(options: LoadOptions): Result<Loaded> {
   const config: ResolvedConfig = deepFreeze({
     ...checked.value,
     ext: checked.value.ext.map((e) => (e.startsWith(".") || e === "" ? e : `.${e}`)),
+    env_file: [
+      ...checked.value.env_file.map((p) => resolve(root, p)),
+      ...asPaths(flagEnvFiles).map((p) => resolve(cwd, p)),
+    ],
+    watch: unique([
+      ...detectedWatch(detection).map((p) => resolve(root, p)),
+      ...checked.value.watch.map((p) => resolve(root, p)),
+      ...asPaths(flagWatch).map((p) => resolve(cwd, p)),
+    ]).filter((p) => p !== root),
     root,
     configFile: file.value?.path ?? null,
     detected: detection?.label ?? null,
@@ -106,6 +118,8 @@ export function loadConfig(options: LoadOptions): Result<Loaded> {
       'Add `exec: ./bin/server` (and usually `build: …`) to .hotreload.yaml, pass --exec "…", or run `hotreload init` to write a config for this project.',
     );
   }
+  const badWatch = checkWatchDirs(config, file.value, fileRaw.watch, asPaths(flagWatch), cwd);
+  if (badWatch) return badWatch;
   if (config.health_check.enabled && config.health_check.url === null) {
     return fail(
       "config.health-check-url",
@@ -130,6 +144,53 @@ export function loadConfig(options: LoadOptions): Result<Loaded> {
   const outputs = detection ? [...detection.outputs] : [];
   if (!detection && config.exec !== null) outputs.push(projectCacheDir(root));
   return { ok: true, value: { config, detection, outputs } };
+}
+
+/** Every extra watch directory exists and is a directory; the error names who asked for it. */
+function checkWatchDirs(
+  config: ResolvedConfig,
+  file: YamlFile | null,
+  fileWatch: unknown,
+  flagWatch: string[],
+  cwd: string,
+): { ok: false; error: ReturnType<typeof hotreloadError> } | null {
+  const fromFile = typeof fileWatch === "string" ? [fileWatch] : asPaths(fileWatch);
+  for (const dir of config.watch) {
+    let isDir = false;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch {
+      // Missing: reported right below, naming the key or flag that asked for it.
+    }
+    if (isDir) continue;
+    const index = fromFile.findIndex((p) => resolve(config.root, p) === dir);
+    const source =
+      index >= 0 && file
+        ? file.locate(typeof fileWatch === "string" ? ["watch"] : ["watch", String(index)], "value")
+        : flagWatch.some((p) => resolve(cwd, p) === dir)
+          ? "--watch"
+          : "watch (detected)";
+    return fail(
+      "config.invalid",
+      `${source}: the extra watch directory ${dir} ${existsSync(dir) ? "is not a directory" : "does not exist"}`,
+      "`watch` entries are directories, relative to the root or absolute; --watch paths are relative to the current directory.",
+    );
+  }
+  return null;
+}
+
+function asPaths(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+/** Directories project detection wants watched too (local packages the project uses). */
+function detectedWatch(detection: Detection | null): readonly string[] {
+  const watch = (detection as { watch?: unknown } | null)?.watch;
+  return asPaths(watch);
+}
+
+function unique(paths: string[]): string[] {
+  return [...new Set(paths)];
 }
 
 function readConfigFile(explicit: string | null, dir: string): Result<YamlFile | null> {

@@ -218,6 +218,28 @@ export function stringList(options: LeafOptions<readonly string[]>) {
   );
 }
 
+/**
+ * One path or a list of paths. Unlike `stringList`, a single string is one path (a path
+ * may contain a comma), and order is kept: later entries win where that matters.
+ */
+export function pathList(options: LeafOptions<readonly string[]>) {
+  return leaf<readonly string[]>(
+    "path | path[]",
+    options,
+    (raw, path) => {
+      if (raw === null || raw === undefined) return { ok: true, value: [] };
+      const list = typeof raw === "string" ? [raw] : raw;
+      if (!Array.isArray(list)) return expected(path, "a path or a list of paths", raw);
+      const bad = list.findIndex((item) => typeof item !== "string" || item.trim() === "");
+      if (bad >= 0) return expected([...path, String(bad)], "a non-empty path", list[bad]);
+      return { ok: true, value: list.map((s: string) => s.trim()) };
+    },
+    {
+      anyOf: [{ type: "array", items: { type: "string", minLength: 1 } }, { type: "string" }],
+    },
+  );
+}
+
 export function splitList(text: string): string[] {
   return text
     .split(",")

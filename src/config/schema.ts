@@ -14,6 +14,7 @@ import {
   type LeafNode,
   oneOf,
   optionalString,
+  pathList,
   pollSetting,
   string,
   stringList,
@@ -113,6 +114,13 @@ export const configSchema = object("hotreload configuration (.hotreload.yaml)", 
     defaultNote: "detected (Go: `.go`, `.mod`, `.sum`, …); every file otherwise",
     example: [".go", ".tmpl"],
   }),
+  watch: pathList({
+    description:
+      "Extra directories to watch besides root (relative to root, or absolute), with the same filters; changes there are reported as paths relative to root (`../shared/x.go`).",
+    default: [],
+    defaultNote: "detected (local packages the project depends on by path)",
+    example: ["../shared", "/opt/company/lib"],
+  }),
   ignore_patterns: stringList({
     description: "Extra globs (picomatch, relative to root) that never trigger a rebuild.",
     default: [],
@@ -149,9 +157,16 @@ export const configSchema = object("hotreload configuration (.hotreload.yaml)", 
     default: true,
   }),
   env: stringMap({
-    description: "Extra environment variables for the build and the server.",
+    description:
+      "Extra environment variables for the build and the server; they win over `env_file` and the inherited environment, and `--env` wins over them.",
     default: {},
     example: { PORT: "8080", APP_ENV: "dev" },
+  }),
+  env_file: pathList({
+    description:
+      "Dotenv files (relative to root) loaded into the build's and the server's environment, in order, later files winning. Always watched, even when git-ignored: an edit restarts the server without a rebuild. Values are never printed.",
+    default: [],
+    example: [".env", ".env.local"],
   }),
   health_check: object("HTTP readiness probe run after each start.", {
     enabled: boolean({
