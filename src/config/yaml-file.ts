@@ -55,10 +55,18 @@ export function parseYamlFile(path: string, text: string): Result<YamlFile> {
 }
 
 function offsetOf(doc: Document, keyPath: string[], at: "key" | "value"): number | null {
-  const { isMap, isScalar } = yaml();
+  const { isMap, isScalar, isSeq } = yaml();
   let node: unknown = doc.contents;
   let best: number | null = rangeStart(node);
   for (let i = 0; i < keyPath.length; i++) {
+    if (isSeq(node)) {
+      // A list entry: `watch.1` points at the second item.
+      const item = node.items[Number(keyPath[i])];
+      if (item === undefined) return best;
+      best = rangeStart(item) ?? best;
+      node = item;
+      continue;
+    }
     if (!isMap(node)) return best;
     const pair = node.items.find(
       (item) => isScalar(item.key) && String(item.key.value) === keyPath[i],

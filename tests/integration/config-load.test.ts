@@ -95,7 +95,8 @@ function fileWith(path: string[], value: unknown): string {
 
 describe("precedence: defaults < file < flags, key by key", () => {
   for (const spec of CONFIG_FLAGS) {
-    if (spec.key === "root") continue;
+    // Path lists from flags add to the file's (tested below).
+    if (spec.key === "root" || spec.key === "watch" || spec.key === "envFile") continue;
     const c = PRECEDENCE[spec.key];
     test(`--${spec.flag} / ${spec.path.join(".")}`, () => {
       if (!c) throw new Error(`no precedence case for --${spec.flag}`);
@@ -291,4 +292,49 @@ test("health_check.enabled without a url is refused with what to add", () => {
   expect(error.code).toBe("config.health-check-url");
   expect(error.message).toContain("health_check.url is not set");
   expect(error.hint).toContain("--health-url");
+});
+
+describe("env_file and watch: path lists", () => {
+  test("env_file: one path or a list, relative to root; --env-file adds after them, relative to the current directory", () => {
+    using dir = tempDir();
+    mkdirSync(join(dir.path, "app"));
+    mkdirSync(join(dir.path, "elsewhere"));
+    dir.write("app/.hotreload.yaml", "exec: ./x\nenv_file: .env\n");
+    const app = join(dir.path, "app");
+    expect(ok(app).env_file).toEqual([join(app, ".env")]);
+    dir.write("app/.hotreload.yaml", "exec: ./x\nenv_file: [.env, config/dev.env]\n");
+    expect(ok(app).env_file).toEqual([join(app, ".env"), join(app, "config/dev.env")]);
+    const withFlags = loadConfig({
+      cwd: join(dir.path, "elsewhere"),
+      flags: { root: "../app", envFile: ["local.env", "/abs/x.env"] },
+    });
+    if (!withFlags.ok) throw new Error(withFlags.error.message);
+    expect(withFlags.value.config.env_file).toEqual([
+      join(realpathSync(app), ".env"),
+      join(realpathSync(app), "config/dev.env"),
+      join(dir.path, "elsewhere", "local.env"),
+      "/abs/x.env",
+    ]);
+  });
+
+  test("watch: extra directories relative to root or absolute, plus --watch; each must exist", () => {
+    using dir = tempDir();
+    mkdirSync(join(dir.path, "app"));
+    mkdirSync(join(dir.path, "shared"));
+    mkdirSync(join(dir.path, "lib"));
+    const app = join(dir.path, "app");
+    dir.write("app/.hotreload.yaml", `exec: ./x\nwatch: [../shared, ${join(dir.path, "lib")}]\n`);
+    expect(ok(app).watch).toEqual([join(dir.path, "shared"), join(dir.path, "lib")]);
+    expect(ok(app, { watch: [join(app, "../shared")] }).watch).toEqual([
+      join(dir.path, "shared"),
+      join(dir.path, "lib"),
+    ]);
+    dir.write("app/.hotreload.yaml", "exec: ./x\nwatch:\n  - ../shared\n  - ../nope\n");
+    const e = err(app);
+    expect(e.message).toContain(".hotreload.yaml:4:5");
+    expect(e.message).toContain("does not exist");
+    expect(e.hint).toContain("relative to the root");
+    dir.write("app/.hotreload.yaml", "exec: ./x\n");
+    expect(err(app, { watch: ["../missing"] }).message).toContain("--watch");
+  });
 });
