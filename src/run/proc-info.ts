@@ -1,7 +1,10 @@
 /**
  * What the OS says about a pid: alive (a zombie counts as dead), its process group, and a
  * start-time token that tells a process apart from a later one that reused its pid.
- * Linux reads /proc/<pid>/stat; other POSIX systems ask `ps` once per call.
+ * Linux reads /proc/<pid>/stat; other POSIX systems ask `ps` once per call. Windows has
+ * neither, nor process groups: there a pid is alive while `process.kill(pid, 0)` finds it,
+ * a group has no members we can list, and there is no start token (the pidfile keeps the
+ * pid alone, and nothing reaps by it: see reapLeftovers).
  */
 import { readdirSync, readFileSync } from "node:fs";
 
@@ -86,10 +89,15 @@ function psSnapshot(): ProcStat[] {
 }
 
 const hasProc = (platform: NodeJS.Platform) => platform === "linux";
+const hasPs = (platform: NodeJS.Platform) => platform !== "linux" && platform !== "win32";
 
-/** Status of one pid, or null when there is no such (living or zombie) process. */
+/**
+ * Status of one pid, or null when there is no such (living or zombie) process. Always
+ * null on Windows, which has no `ps` to ask.
+ */
 export function procStat(pid: number, platform = process.platform): ProcStat | null {
   if (hasProc(platform)) return readLinuxStat(pid);
+  if (!hasPs(platform)) return null;
   return psSnapshot().find((row) => row.pid === pid) ?? null;
 }
 
@@ -105,6 +113,7 @@ export function isAlive(pid: number, platform = process.platform): boolean {
     // EPERM means it exists but belongs to someone else; ESRCH means gone.
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
+  if (!hasPs(platform)) return true;
   const stat = procStat(pid, platform);
   return stat !== null && stat.state !== "Z";
 }
@@ -118,13 +127,13 @@ export function groupMembers(pgid: number, platform = process.platform): ProcSta
       const stat = readLinuxStat(Number(entry));
       if (stat) all.push(stat);
     }
-  } else {
+  } else if (hasPs(platform)) {
     all.push(...psSnapshot());
   }
   return all.filter((s) => s.pgid === pgid && s.state !== "Z" && s.state !== "X");
 }
 
-/** The start token of a pid, to store next to it and compare later (pid reuse guard). */
+/** The start token of a pid, to store next to it and compare later (pid reuse guard); null on Windows. */
 export function startToken(pid: number, platform = process.platform): string | null {
   return procStat(pid, platform)?.start ?? null;
 }

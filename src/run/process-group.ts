@@ -8,6 +8,7 @@ import { HotreloadFailure, hotreloadError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { groupMembers } from "./proc-info.ts";
 import { type Platform, shellArgv, taskkillArgv } from "./shell-command.ts";
+import { stopOnWindows } from "./windows-stop.ts";
 
 export type GroupProcess = Subprocess<"pipe" | "ignore", "pipe", "pipe">;
 
@@ -107,8 +108,13 @@ export function killGroupNow(
     signalGroup(pid, "SIGKILL", log);
     return;
   }
-  const result = Bun.spawnSync(taskkillArgv(pid), { stdio: ["ignore", "ignore", "ignore"] });
-  if (!result.success) log.warn(`taskkill of pid ${pid} failed (exit ${result.exitCode})`);
+  // Synchronous, so bounded: a taskkill that hangs must not keep hotreload from exiting.
+  const result = Bun.spawnSync(taskkillArgv(pid), {
+    stdio: ["ignore", "ignore", "ignore"],
+    timeout: 5000,
+  });
+  if (!result.success)
+    log.warn(`taskkill /T /F of pid ${pid} failed (exit ${result.exitCode ?? "timeout"})`);
 }
 
 /** Polls until no living (non-zombie) process is left in the group, or the deadline. */
@@ -148,9 +154,7 @@ export async function terminateGroup(
 ): Promise<TerminateOutcome> {
   const platform = opts.platform ?? process.platform;
   if (platform === "win32") {
-    const killer = Bun.spawn(taskkillArgv(group.pid), { stdio: ["ignore", "ignore", "ignore"] });
-    await killer.exited;
-    await group.proc.exited;
+    await stopOnWindows(group, { timeoutMs: opts.timeoutMs, log: opts.log });
     return { forced: true };
   }
   let forced = false;

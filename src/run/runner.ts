@@ -77,6 +77,8 @@ export function startProcess(opts: StartProcessOptions): RunningProcess {
   const startedAt = Date.now();
   const { proc, pid } = group;
   if (opts.statePaths) {
+    if (process.platform === "win32")
+      opts.log.debug("pidfile: pids only on Windows (no ps, no process groups to reap by)");
     try {
       writePidfile(opts.statePaths.pidfile, {
         root: opts.statePaths.root,
@@ -129,7 +131,9 @@ export function startProcess(opts: StartProcessOptions): RunningProcess {
     stdin,
     stop() {
       if (!stopResult) {
-        opts.log.debug(`stopping pid ${pid} with ${opts.stop.signal} (${opts.stop.timeoutMs}ms)`);
+        // Windows has no stop signals: windows-stop.ts logs the forced tree kill it does.
+        if (process.platform !== "win32")
+          opts.log.debug(`stopping pid ${pid} with ${opts.stop.signal} (${opts.stop.timeoutMs}ms)`);
         stopping = terminateGroup(group, { ...opts.stop, log: opts.log });
         stopResult = (async () => {
           const { forced } = await stopping!;

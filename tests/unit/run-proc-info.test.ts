@@ -1,6 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { pidfilePath, stateDir } from "../../src/run/pidfile.ts";
-import { parseProcStat, parsePsOutput } from "../../src/run/proc-info.ts";
+import {
+  groupMembers,
+  isAlive,
+  parseProcStat,
+  parsePsOutput,
+  procStat,
+  startToken,
+} from "../../src/run/proc-info.ts";
 
 describe("parseProcStat", () => {
   test("reads state, group, session and start time, even with ) and spaces in the name", () => {
@@ -35,6 +42,22 @@ describe("parsePsOutput (macOS / BSD ps)", () => {
       { pid: 812, ppid: 1, pgid: 812, sid: 812, state: "S", start: "Mon Nov 25 14:40:12 2024" },
       { pid: 813, ppid: 812, pgid: 812, sid: 812, state: "Z", start: "Mon Nov 25 14:40:13 2024" },
     ]);
+  });
+});
+
+describe("Windows: no ps, no groups (nothing spawned, no pidfile error at every start)", () => {
+  test("a living pid is alive, with no stat, no start token and no group members", () => {
+    // PATH without ps: a spawn of `ps` would throw here, as it does on Windows.
+    const path = process.env.PATH;
+    process.env.PATH = "/nonexistent";
+    try {
+      expect(procStat(process.pid, "win32")).toBeNull();
+      expect(startToken(process.pid, "win32")).toBeNull();
+      expect(groupMembers(process.pid, "win32")).toEqual([]);
+      expect(isAlive(process.pid, "win32")).toBe(true);
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });
 
