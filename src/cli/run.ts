@@ -6,7 +6,6 @@
 import { existsSync } from "node:fs";
 import { defineCommand } from "citty";
 import { createSystemClock } from "../clock.ts";
-import { projectCacheDir } from "../config/dirs.ts";
 import { loadConfig } from "../config/load.ts";
 import { createEngineLoop } from "../engine/loop.ts";
 import { fail } from "../errors.ts";
@@ -17,13 +16,13 @@ import { createNdjsonSink, createPrettySink } from "../events/pretty.ts";
 import { createLoggerFactory, type LogLevel, levelFromEnv } from "../log.ts";
 import { createNotifier } from "../notify/index.ts";
 import { startPid1Reaper } from "../run/pid1-reaper.ts";
-import { stateDir } from "../run/pidfile.ts";
 import { VERSION } from "../version.ts";
-import { createChangeStream } from "../watch/index.ts";
+import { createWatchSet } from "../watch/index.ts";
 import { useColor } from "./color.ts";
 import { guardProcess } from "./process-guard.ts";
 import { configArgs, flagValues, outputArgs } from "./shared-args.ts";
 import { bindTerminalKeys } from "./terminal-keys.ts";
+import { watchSettingsFrom } from "./watch-options.ts";
 
 export default defineCommand({
   meta: {
@@ -117,16 +116,8 @@ export default defineCommand({
     const forwardStdin = (data: Buffer) => loop.childStdin()?.write(data);
     if (!interactive) process.stdin.on("data", forwardStdin);
 
-    const stream = await createChangeStream({
-      root: config.root,
-      ext: config.ext,
-      ignorePatterns: config.ignore_patterns,
-      // Our own files, wherever the environment puts them (even inside the project).
-      alwaysIgnore: [...outputs, stateDir(), projectCacheDir(config.root)],
-      debounceMs: config.debounce,
-      debounceMaxMs: config.debounce_max,
-      poll: config.poll,
-      followSymlinks: config.follow_symlinks,
+    const stream = await createWatchSet({
+      ...watchSettingsFrom(config, outputs),
       clock,
       bus,
       log: logs.tag("watch"),

@@ -17,7 +17,10 @@ export type Phase =
 export type ChangeKind = "create" | "modify" | "delete" | "rename";
 
 export interface FileChange {
-  /** Path relative to the watched root, with forward slashes. */
+  /**
+   * Path relative to the root, with forward slashes; in an extra `watch` directory, relative
+   * to the root too (`../shared/util.go`), or absolute when that directory is far away.
+   */
   path: string;
   kind: ChangeKind;
 }

@@ -4,3 +4,4 @@
 export { createChangeStream } from "./change-stream.ts";
 export type { WatchFactory, WatchHandle } from "./native-watcher.ts";
 export type { ChangeBatch, ChangeStream, ChangeStreamOptions } from "./types.ts";
+export { createWatchSet, prefixFor } from "./watch-set.ts";
