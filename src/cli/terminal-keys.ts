@@ -33,7 +33,7 @@ export function bindTerminalKeys(options: {
         case "quit":
           return loop.send({ type: "command", command });
         case "stop-start":
-          return loop.send({ type: "command", command: loop.state().child ? "stop" : "start" });
+          return loop.send({ type: "command", command: loop.state().active ? "stop" : "start" });
         case "clear":
           err.write(CLEAR_SCREEN);
           return;

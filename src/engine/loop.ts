@@ -1,6 +1,6 @@
 /**
- * The thin shell around step(): performs effects with real IO (build, spawn, stop, health
- * probes, timers, notifications) and feeds their results back as inputs, one at a time.
+ * The thin shell around step(): performs effects with real IO (build, instances, proxy
+ * routing, timers, notifications) and feeds their results back as inputs, one at a time.
  */
 import { mkdirSync } from "node:fs";
 import { startBuild as spawnBuild } from "../build/builder.ts";
@@ -9,10 +9,10 @@ import { CACHE_DIR_VARIABLE } from "../config/detect.ts";
 import { projectCacheDir } from "../config/dirs.ts";
 import type { ResolvedConfig } from "../config/schema.ts";
 import type { EventBus } from "../events/bus.ts";
-import { probeHealth } from "../health/probe.ts";
 import type { LoggerFactory } from "../log.ts";
 import { killGroupNow } from "../run/process-group.ts";
-import { type ChildStdin, startProcess } from "../run/runner.ts";
+import type { ChildStdin } from "../run/runner.ts";
+import { createInstances, type InstanceProxyOptions } from "./instances.ts";
 import { initialState, step } from "./step.ts";
 import type {
   Effect,
@@ -35,6 +35,8 @@ export interface EngineLoopOptions {
   pidfile?: string;
   /** Backpressure from our output: the app's pipes are not read while it holds. */
   holdOutput?: () => Promise<void> | null;
+  /** hotreload's proxy in front of the instances, when it is on. */
+  proxy?: InstanceProxyOptions;
 }
 
 export interface EngineLoop {
@@ -44,13 +46,16 @@ export interface EngineLoop {
   readonly exited: Promise<number>;
   /** The current server's stdin, when stdin is forwarded. */
   childStdin(): ChildStdin | null;
-  /** Hard stop for fatal paths: stop the child group and cancel the build now. */
+  /** Hard stop for fatal paths: stop every instance and cancel the build now. */
   abort(): Promise<void>;
-  /** Last resort, synchronous: SIGKILL the server's and the build's process groups. */
+  /** Last resort, synchronous: SIGKILL the servers' and the build's process groups. */
   killNow(): void;
 }
 
-export function settingsFrom(config: ResolvedConfig): EngineSettings {
+export function settingsFrom(
+  config: ResolvedConfig,
+  proxied = config.proxy.enabled,
+): EngineSettings {
   return {
     hasBuild: config.build !== null,
     hasHealthCheck: config.health_check.enabled && config.health_check.url !== null,
@@ -61,6 +66,8 @@ export function settingsFrom(config: ResolvedConfig): EngineSettings {
     buildCommand: config.build,
     execCommand: config.exec ?? "",
     stopSignal: config.stop.signal,
+    restart: config.restart,
+    swap: proxied ? config.proxy.swap : null,
   };
 }
 
@@ -71,12 +78,10 @@ export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
   mkdirSync(cacheDir, { recursive: true });
   const env = { ...config.env, [CACHE_DIR_VARIABLE]: cacheDir };
 
-  let state = initialState(settingsFrom(config));
+  let state = initialState(settingsFrom(config, options.proxy !== undefined));
   const queue: EngineInput[] = [];
   let draining = false;
   let build: { seq: number; pid: number; cancel(): Promise<void> } | null = null;
-  let child: { pid: number; stop(): Promise<unknown>; stdin: ChildStdin | null } | null = null;
-  const probes = new Map<number, AbortController>();
   const timers = new Map<TimerName, TimerHandle>();
   let resolveExit: (code: number) => void = () => {};
   const exited = new Promise<number>((resolve) => {
@@ -100,6 +105,19 @@ export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
     }
   };
 
+  const instances = createInstances({
+    config,
+    env,
+    bus,
+    logs,
+    forceColor: options.forceColor,
+    stdin: options.stdin,
+    pidfile: options.pidfile,
+    holdOutput: options.holdOutput,
+    proxy: options.proxy,
+    send,
+  });
+
   const perform = (effect: Effect) => {
     switch (effect.type) {
       case "emit":
@@ -108,60 +126,23 @@ export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
       case "notify":
         options.notify(effect.kind, effect.title, effect.body);
         return;
-      case "startBuild": {
-        const seq = effect.seq;
-        const handle = spawnBuild({
-          command: config.build ?? "",
-          cwd: config.root,
-          env,
-          log: logs.tag("build"),
-          onLine: (line, fd) => bus.emit({ type: "log", stream: "build", fd, line }),
-        });
-        build = { seq, pid: handle.pid, cancel: handle.cancel };
-        handle.done.then(
-          (r) => {
-            if (build?.seq === seq) build = null;
-            send({
-              type: "buildDone",
-              seq,
-              ok: r.ok,
-              cancelled: r.cancelled,
-              exitCode: r.exitCode,
-              signal: r.signal,
-              durationMs: r.durationMs,
-              tail: r.tail,
-            });
-          },
-          (error) => {
-            log.error(`build could not run: ${String(error)}`);
-            send({
-              type: "buildDone",
-              seq,
-              ok: false,
-              cancelled: false,
-              exitCode: null,
-              signal: null,
-              durationMs: 0,
-              tail: [String(error)],
-            });
-          },
-        );
-        return;
-      }
+      case "startBuild":
+        return startBuild(effect.seq);
       case "cancelBuild":
         if (build?.seq === effect.seq) void build.cancel();
         return;
       case "startChild":
-        return startChild();
+        return instances.start(effect.id);
       case "stopChild":
-        if (child?.pid === effect.pid) void child.stop();
-        return;
+        return instances.stop(effect.id);
       case "probeHealth":
-        return startProbe(effect.pid);
+        return instances.probe(effect.id);
       case "cancelHealth":
-        probes.get(effect.pid)?.abort();
-        probes.delete(effect.pid);
-        return;
+        return instances.cancelProbe(effect.id);
+      case "route":
+        return instances.route(effect.id);
+      case "drain":
+        return instances.drain(effect.id);
       case "schedule": {
         const name = effect.name;
         const old = timers.get(name);
@@ -189,77 +170,54 @@ export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
     }
   };
 
-  const startChild = () => {
-    let handle: ReturnType<typeof startProcess>;
-    try {
-      handle = startProcess({
-        command: config.exec ?? "",
-        cwd: config.root,
-        env,
-        forceColor: options.forceColor,
-        stdin: options.stdin,
-        log: logs.tag("run"),
-        stop: { signal: config.stop.signal, timeoutMs: config.stop.timeout },
-        onLine: (line, fd) => bus.emit({ type: "log", stream: "app", fd, line }),
-        hold: options.holdOutput,
-        statePaths: options.pidfile ? { pidfile: options.pidfile, root: config.root } : undefined,
-      });
-    } catch (error) {
-      log.error(`could not start \`${config.exec}\`: ${String(error)}`);
-      send({ type: "childExited", pid: 0, exitCode: null, signal: null });
-      return;
-    }
-    const current = { pid: handle.pid, stop: handle.stop, stdin: handle.stdin };
-    child = current;
-    send({ type: "childStarted", pid: handle.pid });
-    handle.exited.then(
-      (r) => {
-        if (child === current) child = null;
-        send({ type: "childExited", pid: current.pid, exitCode: r.exitCode, signal: r.signal });
-      },
+  const startBuild = (seq: number) => {
+    const handle = spawnBuild({
+      command: config.build ?? "",
+      cwd: config.root,
+      env,
+      log: logs.tag("build"),
+      onLine: (line, fd) => bus.emit({ type: "log", stream: "build", fd, line }),
+    });
+    build = { seq, pid: handle.pid, cancel: handle.cancel };
+    const done = (r: Omit<Extract<EngineInput, { type: "buildDone" }>, "type" | "seq">) => {
+      if (build?.seq === seq) build = null;
+      send({ type: "buildDone", seq, ...r });
+    };
+    handle.done.then(
+      (r) =>
+        done({
+          ok: r.ok,
+          cancelled: r.cancelled,
+          exitCode: r.exitCode,
+          signal: r.signal,
+          durationMs: r.durationMs,
+          tail: r.tail,
+        }),
       (error) => {
-        log.error(`lost track of the server process: ${String(error)}`);
-        if (child === current) child = null;
-        send({ type: "childExited", pid: current.pid, exitCode: null, signal: null });
+        log.error(`build could not run: ${String(error)}`);
+        done({
+          ok: false,
+          cancelled: false,
+          exitCode: null,
+          signal: null,
+          durationMs: 0,
+          tail: [String(error)],
+        });
       },
     );
-  };
-
-  const startProbe = (pid: number) => {
-    const url = config.health_check.url;
-    if (!url) return;
-    const controller = new AbortController();
-    probes.set(pid, controller);
-    const health = logs.tag("health");
-    probeHealth({
-      url,
-      timeoutMs: config.health_check.timeout,
-      intervalMs: config.health_check.interval,
-      maxRetries: config.health_check.max_retries,
-      signal: controller.signal,
-      onAttempt: (n, error) => health.debug(`probe ${n} of ${url}${error ? `: ${error}` : ""}`),
-    }).then((r) => {
-      if (controller.signal.aborted) return;
-      probes.delete(pid);
-      if (r.ok)
-        send({ type: "health", pid, ok: true, attempts: r.attempts, ms: r.ms, status: r.status });
-      else send({ type: "health", pid, ok: false, attempts: r.attempts, error: r.error });
-    });
   };
 
   return {
     send,
     state: () => state,
-    childStdin: () => child?.stdin ?? null,
+    childStdin: () => instances.stdinOf(state.active?.id),
     exited,
     async abort() {
-      for (const controller of probes.values()) controller.abort();
-      await Promise.all([build?.cancel(), child?.stop()]);
+      await Promise.all([build?.cancel(), instances.stopAll()]);
     },
     killNow() {
-      for (const pid of [child?.pid, build?.pid]) {
-        if (pid !== undefined && pid > 0) killGroupNow(pid, log);
-      }
+      instances.killNow();
+      if (build && build.pid > 0) killGroupNow(build.pid, log);
     },
   };
 }

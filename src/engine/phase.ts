@@ -3,14 +3,19 @@ import type { EngineState } from "./types.ts";
 
 /** The phase shown to the user, derived from the state so it can never disagree with it. */
 export function derivePhase(s: EngineState): Phase {
-  if (s.quitting || s.child?.status === "stopping") return "stopping";
+  if (s.quitting) return "stopping";
+  if (!s.active && s.retiring.some((i) => i.status === "stopping" && i.stopReason !== "retire"))
+    return "stopping";
   if (s.build) return "building";
-  if (s.child?.status === "spawning") return "starting";
-  if (s.child?.status === "running") {
-    if (s.child.health === "pending" && s.settings.hasHealthCheck) return "starting";
-    return s.child.health === "failed" ? "unhealthy" : "running";
+  if (s.candidate || s.active?.status === "spawning") return "starting";
+  if (s.active?.status === "running") {
+    const probed = s.settings.hasHealthCheck || s.settings.swap !== null;
+    if (s.active.health === "pending" && probed) return "starting";
+    return s.active.health === "failed" ? "unhealthy" : "running";
   }
   if (s.crash.backoffUntil !== null) return "backoff";
-  if (s.crash.attempts > 0 && !s.halted) return "crashed";
+  if (s.halted) return "stopped";
+  if (s.exited) return s.exited.exitCode === 0 && s.exited.signal === null ? "exited" : "crashed";
+  if (s.crash.attempts > 0) return "crashed";
   return "idle";
 }

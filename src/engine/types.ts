@@ -8,8 +8,16 @@ import type { NotifyKind } from "../notify/types.ts";
 export type { NotifyKind };
 
 export type CommandKind = "rebuild" | "restart" | "stop" | "start" | "quit";
-export type StopReason = "swap" | "restart" | "stop" | "quit";
+/**
+ * Why an instance is being stopped. `swap`: the next one starts once it is gone (no proxy,
+ * or stop-first); `retire`: it was replaced and has drained; `superseded`: a candidate that
+ * a newer change made pointless; `failed`: a candidate that never became ready.
+ */
+export type StopReason = "swap" | "restart" | "stop" | "quit" | "retire" | "superseded" | "failed";
+/** What a change batch asks for; the strongest action of its files wins. */
+export type ChangeAction = "rebuild" | "restart";
 export type TimerName = "backoff";
+export type RestartPolicy = "on_failure" | "always" | "never";
 
 export interface EngineSettings {
   hasBuild: boolean;
@@ -21,6 +29,9 @@ export interface EngineSettings {
   buildCommand: string | null;
   execCommand: string;
   stopSignal: string;
+  restart: RestartPolicy;
+  /** How a new instance replaces the old one behind hotreload's proxy; null: no proxy. */
+  swap: "overlap" | "stop_first" | null;
 }
 
 export interface BuildState {
@@ -31,23 +42,23 @@ export interface BuildState {
   startedAt: number;
 }
 
-export type ChildState =
-  | { status: "spawning"; since: number; fingerprint: string | null }
-  | {
-      status: "running";
-      pid: number;
-      startedAt: number;
-      fingerprint: string | null;
-      health: "pending" | "ok" | "failed";
-    }
-  | {
-      status: "stopping";
-      pid: number;
-      startedAt: number;
-      fingerprint: string | null;
-      reason: StopReason;
-      since: number;
-    };
+/**
+ * One run of the server. `spawning` until its pid is known; `running` (its health pending,
+ * ok or failed); `draining` (replaced behind the proxy, finishing its requests);
+ * `stopping` (signalled, waiting for its exit).
+ */
+export interface Instance {
+  id: number;
+  status: "spawning" | "running" | "draining" | "stopping";
+  pid: number | null;
+  /** When it was spawned, then when it was seen running (monotonic ms). */
+  startedAt: number;
+  fingerprint: string | null;
+  health: "pending" | "ok" | "failed";
+  stopReason: StopReason | null;
+  /** When the stop (or the drain) began. */
+  since: number;
+}
 
 /** Timing of the reload in progress, for the one-line summary and the dashboard chart. */
 export interface ReloadState {
@@ -63,12 +74,22 @@ export interface EngineState {
   build: BuildState | null;
   /** A change arrived during a build with on_busy=queue, or while a swap was under way. */
   rebuildQueued: { reason: string; files: number } | null;
-  child: ChildState | null;
+  /** The instance that serves (or is starting to, when there is no other). */
+  active: Instance | null;
+  /** Behind the proxy with overlap: the newest build's instance, not yet ready. */
+  candidate: Instance | null;
+  /** Instances on their way out (draining or stopping); nothing routes to them. */
+  retiring: Instance[];
+  instanceSeq: number;
+  /** The instance the proxy sends new requests to; null: none (requests are held). */
+  routed: number | null;
   /** Fingerprint of the last successful build, which the next start runs. */
   built: { fingerprint: string | null; seq: number } | null;
   buildSeq: number;
   lastBuildFailed: boolean;
   crash: { attempts: number; backoffUntil: number | null; exitCode: number | null };
+  /** The server exited on its own and the restart policy says to wait for a change. */
+  exited: { exitCode: number | null; signal: string | null } | null;
   /** Unhealthy or crashed since the last good state: the next healthy start is a recovery. */
   troubled: boolean;
   /** Set by the stop command: no automatic start until a change, rebuild or start. */
@@ -80,7 +101,13 @@ export interface EngineState {
 
 export type EngineInput =
   | { type: "start" }
-  | { type: "changes"; changes: FileChange[]; fingerprint: string | null }
+  | {
+      type: "changes";
+      changes: FileChange[];
+      fingerprint: string | null;
+      /** Absent means rebuild (the default for every watched file). */
+      action?: ChangeAction;
+    }
   | {
       type: "buildDone";
       seq: number;
@@ -91,10 +118,11 @@ export type EngineInput =
       durationMs: number;
       tail: string[];
     }
-  | { type: "childStarted"; pid: number }
-  | { type: "childExited"; pid: number; exitCode: number | null; signal: string | null }
-  | { type: "health"; pid: number; ok: true; attempts: number; ms: number; status: number }
-  | { type: "health"; pid: number; ok: false; attempts: number; error: string }
+  | { type: "childStarted"; id: number; pid: number }
+  | { type: "childExited"; id: number; exitCode: number | null; signal: string | null }
+  | { type: "health"; id: number; ok: true; attempts: number; ms: number; status: number }
+  | { type: "health"; id: number; ok: false; attempts: number; error: string }
+  | { type: "drained"; id: number }
   | { type: "timer"; name: TimerName }
   | { type: "command"; command: CommandKind };
 
@@ -104,10 +132,14 @@ export type TimedInput = EngineInput & { now: number };
 export type Effect =
   | { type: "startBuild"; seq: number }
   | { type: "cancelBuild"; seq: number }
-  | { type: "startChild" }
-  | { type: "stopChild"; pid: number; reason: StopReason }
-  | { type: "probeHealth"; pid: number }
-  | { type: "cancelHealth"; pid: number }
+  | { type: "startChild"; id: number }
+  | { type: "stopChild"; id: number; reason: StopReason }
+  | { type: "probeHealth"; id: number }
+  | { type: "cancelHealth"; id: number }
+  /** The proxy sends new requests to instance `id`; null: hold them, none can serve. */
+  | { type: "route"; id: number | null }
+  /** Let instance `id` finish what it serves (bounded by proxy.drain_timeout), then report drained. */
+  | { type: "drain"; id: number }
   | { type: "schedule"; name: TimerName; ms: number }
   | { type: "cancelTimer"; name: TimerName }
   | { type: "emit"; event: EventInput }
@@ -117,4 +149,11 @@ export type Effect =
 export interface StepResult {
   state: EngineState;
   effects: Effect[];
+}
+
+/** A mutable working copy for one step; `effects` collects what to do, in order. */
+export interface Draft {
+  s: EngineState;
+  effects: Effect[];
+  now: number;
 }

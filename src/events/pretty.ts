@@ -147,6 +147,11 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
       case "process.exited":
         serving = false;
         if (event.requested) return;
+        if (event.exitCode === 0 && event.signal === null)
+          return important(
+            event,
+            c.yellow(`server exited (0) after ${humanDuration(event.uptimeMs)}`),
+          );
         return important(
           event,
           c.red(
@@ -159,6 +164,13 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
           c.yellow(
             `crashed (exit ${event.exitCode ?? "?"}), restarting in ${humanDuration(event.delayMs)}`,
           ),
+        );
+      case "process.draining":
+        return debug(event, `old server (pid ${event.pid}) draining`);
+      case "swap.failed":
+        return important(
+          event,
+          c.red(`new version failed to start: ${event.reason}; the previous server keeps serving`),
         );
       case "health.failed":
         return important(event, c.red(`unhealthy after ${event.attempts} probes: ${event.error}`));

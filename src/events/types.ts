@@ -12,7 +12,11 @@ export type Phase =
   | "unhealthy"
   | "crashed"
   | "backoff"
-  | "stopping";
+  | "stopping"
+  /** Stopped by the user: nothing starts until a change, a rebuild or a start. */
+  | "stopped"
+  /** Exited cleanly on its own; the restart policy waits for a change. */
+  | "exited";
 
 export type ChangeKind = "create" | "modify" | "delete" | "rename";
 
@@ -78,6 +82,10 @@ export type Event = EventBase &
     | { type: "process.starting"; command: string }
     | { type: "process.started"; pid: number }
     | { type: "process.stopping"; pid: number; signal: string }
+    /** Replaced behind the proxy: it finishes its requests and streams, then is stopped. */
+    | { type: "process.draining"; pid: number }
+    /** A new instance never became ready (it exited, or failed its probe); the old one serves on. */
+    | { type: "swap.failed"; reason: string }
     | {
         type: "process.exited";
         pid: number;

@@ -1,4 +1,8 @@
-/** A driver for the pure engine step in table tests: feed inputs at given times, collect the effects. */
+/**
+ * A driver for the pure engine step in table tests: feed inputs at given times, collect the
+ * effects. Tests speak of pids, as the loop sees them; the harness maps each pid to the
+ * engine's instance id (the oldest startChild not yet started gets the next pid).
+ */
 import { initialState, step } from "../../src/engine/step.ts";
 import type { Effect, EngineInput, EngineSettings, EngineState } from "../../src/engine/types.ts";
 
@@ -12,20 +16,58 @@ export const SETTINGS: EngineSettings = {
   buildCommand: "go build -o bin/app .",
   execCommand: "bin/app",
   stopSignal: "SIGTERM",
+  restart: "on_failure",
+  swap: null,
 };
+
+type ByPid<T> = T extends { id: number } ? Omit<T, "id"> & { pid: number } : never;
+/** Instance inputs addressed by pid instead of instance id. */
+export type HarnessInput =
+  | EngineInput
+  | ByPid<Extract<EngineInput, { type: "childExited" | "health" | "drained" }>>;
 
 /** Drives step() with a fake time line; keeps every effect for assertions. */
 export function engine(settings: Partial<EngineSettings> = {}) {
   let state: EngineState = initialState({ ...SETTINGS, ...settings });
   let now = 0;
   let last: Effect[] = [];
+  const spawned: number[] = [];
+  const ids = new Map<number, number>();
+  const resolve = (input: HarnessInput): EngineInput => {
+    if (input.type === "childStarted") {
+      if ("id" in input && input.id > 0) return input;
+      const id = spawned.shift();
+      if (id === undefined)
+        throw new Error(`pid ${input.pid} started, but no startChild is pending`);
+      ids.set(input.pid, id);
+      return { type: "childStarted", id, pid: input.pid };
+    }
+    if (
+      (input.type === "childExited" || input.type === "health" || input.type === "drained") &&
+      "pid" in input
+    ) {
+      const { pid, ...rest } = input;
+      return { ...rest, id: api.idOf(pid) } as EngineInput;
+    }
+    return input as EngineInput;
+  };
   const api = {
-    send(input: EngineInput, at = now) {
+    send(input: HarnessInput, at = now) {
       now = at;
-      const result = step(state, { ...input, now } as Parameters<typeof step>[1]);
+      const result = step(state, { ...resolve(input), now } as Parameters<typeof step>[1]);
       state = result.state;
       last = result.effects;
+      for (const e of last) if (e.type === "startChild") spawned.push(e.id);
       return api;
+    },
+    /** The instance id the engine gave the process with this pid. */
+    idOf(pid: number): number {
+      const id = ids.get(pid);
+      if (id === undefined) throw new Error(`no instance has pid ${pid}`);
+      return id;
+    },
+    started(pid: number, at = now) {
+      return api.send({ type: "childStarted", id: 0, pid }, at);
     },
     get state() {
       return state;
@@ -49,7 +91,7 @@ export function engine(settings: Partial<EngineSettings> = {}) {
       api.send({ type: "start" });
       state = { ...state, build: state.build ? { ...state.build, fingerprint } : null };
       api.send(buildOk(state.buildSeq));
-      api.send({ type: "childStarted", pid });
+      api.started(pid);
       return api;
     },
   };
@@ -76,14 +118,33 @@ export const buildFail = (seq: number): EngineInput => ({
   durationMs: 10,
   tail: ["./main.go:3:1: syntax error: unexpected }"],
 });
-export const change = (fingerprint = "fp2", path = "main.go"): EngineInput => ({
+export const change = (
+  fingerprint = "fp2",
+  path = "main.go",
+  action?: "rebuild" | "restart",
+): EngineInput => ({
   type: "changes",
   changes: [{ path, kind: "modify" }],
   fingerprint,
+  ...(action ? { action } : {}),
 });
-export const exited = (pid: number, exitCode: number | null = 1): EngineInput => ({
-  type: "childExited",
+export const exited = (
+  pid: number,
+  exitCode: number | null = 1,
+  signal: string | null = null,
+): HarnessInput => ({ type: "childExited", pid, exitCode, signal });
+export const healthy = (pid: number, ms = 5): HarnessInput => ({
+  type: "health",
   pid,
-  exitCode,
-  signal: null,
+  ok: true,
+  attempts: 1,
+  ms,
+  status: 200,
+});
+export const unhealthy = (pid: number, error = "connection refused"): HarnessInput => ({
+  type: "health",
+  pid,
+  ok: false,
+  attempts: 10,
+  error,
 });

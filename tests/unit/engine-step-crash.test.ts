@@ -11,7 +11,7 @@ describe("engine step: crashes, health, commands, quitting", () => {
       "startChild",
       "emit:phase",
     ]);
-    e.send({ type: "childStarted", pid: 42 }, 410);
+    e.send({ type: "childStarted", id: 0, pid: 42 }, 410);
     expect(e.kinds).toContain("emit:reload.done");
     expect(e.event("reload.done")?.timing).toEqual({ build: 400, start: 10 });
     expect(e.state.phase).toBe("running");
@@ -28,7 +28,7 @@ describe("engine step: crashes, health, commands, quitting", () => {
       expect(e.state.phase).toBe("backoff");
       e.send({ type: "timer", name: "backoff" });
       expect(e.kinds).toContain("startChild");
-      e.send({ type: "childStarted", pid: ++pid });
+      e.send({ type: "childStarted", id: 0, pid: ++pid });
     }
     expect(delays).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 32000, 32000]);
   });
@@ -37,10 +37,13 @@ describe("engine step: crashes, health, commands, quitting", () => {
     const e = engine().running(100);
     e.send(exited(100), 100)
       .send({ type: "timer", name: "backoff" })
-      .send({ type: "childStarted", pid: 101 }, 1200);
+      .send({ type: "childStarted", id: 0, pid: 101 }, 1200);
     e.send(exited(101), 1300);
     expect(e.find("schedule")?.ms).toBe(2000);
-    e.send({ type: "timer", name: "backoff" }).send({ type: "childStarted", pid: 102 }, 4000);
+    e.send({ type: "timer", name: "backoff" }).send(
+      { type: "childStarted", id: 0, pid: 102 },
+      4000,
+    );
     e.send(exited(102), 4000 + 10_000);
     expect(e.find("schedule")?.ms).toBe(1000);
   });
@@ -53,7 +56,7 @@ describe("engine step: crashes, health, commands, quitting", () => {
       e.send(exited(pid), at);
       notices.push(...e.effects.filter((effect) => effect.type === "notify"));
       e.send({ type: "timer", name: "backoff" }).send(
-        { type: "childStarted", pid: ++pid },
+        { type: "childStarted", id: 0, pid: ++pid },
         at + 50,
       );
     }
@@ -82,7 +85,7 @@ describe("engine step: crashes, health, commands, quitting", () => {
 
   test("health: ok completes the reload; failure marks the server unhealthy and notifies", () => {
     const e = engine({ hasHealthCheck: true }).send({ type: "start" }).send(buildOk(1), 100);
-    e.send({ type: "childStarted", pid: 7 }, 120);
+    e.send({ type: "childStarted", id: 0, pid: 7 }, 120);
     expect(e.kinds).toContain("probeHealth");
     expect(e.state.phase).toBe("starting");
     e.send({ type: "health", pid: 7, ok: true, attempts: 2, ms: 30, status: 200 }, 150);
@@ -92,7 +95,7 @@ describe("engine step: crashes, health, commands, quitting", () => {
     const f = engine({ hasHealthCheck: true })
       .send({ type: "start" })
       .send(buildOk(1))
-      .send({ type: "childStarted", pid: 8 });
+      .send({ type: "childStarted", id: 0, pid: 8 });
     f.send({ type: "health", pid: 8, ok: false, attempts: 10, error: "connection refused" });
     expect(f.state.phase).toBe("unhealthy");
     expect(f.find("notify")?.kind).toBe("unhealthy");
@@ -102,7 +105,7 @@ describe("engine step: crashes, health, commands, quitting", () => {
     const e = engine({ hasHealthCheck: true })
       .send({ type: "start" })
       .send(buildOk(1))
-      .send({ type: "childStarted", pid: 8 });
+      .send({ type: "childStarted", id: 0, pid: 8 });
     e.send({ type: "health", pid: 8, ok: false, attempts: 10, error: "503" });
     e.send(exited(8));
     expect(e.kinds).toContain("cancelHealth");
@@ -114,14 +117,14 @@ describe("engine step: crashes, health, commands, quitting", () => {
     const e = engine({ hasHealthCheck: true })
       .send({ type: "start" })
       .send(buildOk(1))
-      .send({ type: "childStarted", pid: 8 });
+      .send({ type: "childStarted", id: 0, pid: 8 });
     e.send({ type: "health", pid: 8, ok: true, attempts: 1, ms: 5, status: 200 });
     e.send(change("b"))
       .send(buildFail(2))
       .send(change("c"))
       .send(buildOk(3))
       .send(exited(8, 0))
-      .send({ type: "childStarted", pid: 9 });
+      .send({ type: "childStarted", id: 0, pid: 9 });
     e.send({ type: "health", pid: 9, ok: true, attempts: 1, ms: 5, status: 200 });
     expect(e.find("notify")?.kind).toBe("recovered");
   });
@@ -153,9 +156,9 @@ describe("engine step: crashes, health, commands, quitting", () => {
     const e = engine().running(100, "fp");
     e.send({ type: "command", command: "rebuild" });
     expect(e.kinds).toContain("startBuild");
-    e.send(buildOk(2)).send(exited(100, 0)).send({ type: "childStarted", pid: 101 });
+    e.send(buildOk(2)).send(exited(100, 0)).send({ type: "childStarted", id: 0, pid: 101 });
     e.send({ type: "command", command: "restart" });
-    expect(e.find("stopChild")).toEqual({ type: "stopChild", pid: 101, reason: "restart" });
+    expect(e.find("stopChild")).toEqual({ type: "stopChild", id: e.idOf(101), reason: "restart" });
     e.send(exited(101, 0));
     expect(e.kinds).toContain("startChild");
     expect(e.kinds).not.toContain("startBuild");
@@ -166,7 +169,7 @@ describe("engine step: crashes, health, commands, quitting", () => {
     e.send({ type: "command", command: "stop" });
     e.send(exited(100, 0));
     expect(e.kinds).not.toContain("schedule");
-    expect(e.state.phase).toBe("idle");
+    expect(e.state.phase).toBe("stopped");
     e.send({ type: "command", command: "start" });
     expect(e.kinds).toContain("startChild");
   });

@@ -20,7 +20,7 @@ describe("engine step: builds, swaps, changes", () => {
     expect(e.kinds).not.toContain("stopChild");
     expect(e.state.phase).toBe("building");
     e.send(buildOk(2));
-    expect(e.find("stopChild")).toEqual({ type: "stopChild", pid: 100, reason: "swap" });
+    expect(e.find("stopChild")).toEqual({ type: "stopChild", id: e.idOf(100), reason: "swap" });
     expect(e.kinds).not.toContain("startChild");
     e.send(exited(100, 0));
     expect(e.event("process.exited")?.requested).toBe(true);
@@ -70,7 +70,7 @@ describe("engine step: builds, swaps, changes", () => {
   test("without a build command a change restarts exec", () => {
     const e = engine({ hasBuild: false })
       .send({ type: "start" })
-      .send({ type: "childStarted", pid: 5 });
+      .send({ type: "childStarted", id: 0, pid: 5 });
     e.send(change("x"));
     expect(e.find("stopChild")?.reason).toBe("swap");
     e.send(exited(5, 0));

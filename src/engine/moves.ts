@@ -1,0 +1,250 @@
+/**
+ * The engine's shared moves: start or cancel a build, start, stop, drain or promote an
+ * instance, route the proxy, schedule a backoff, finish a reload. The input handlers
+ * (on-*.ts) call these and never each other; this module calls nothing above it.
+ * Instances and the retiring list are replaced, never mutated: step() copies the state
+ * shallowly and the previous state must stay intact.
+ */
+import type { Draft, EngineState, Instance, StopReason } from "./types.ts";
+
+export function startBuild(d: Draft, reason: string, fingerprint: string | null, files: number) {
+  const s = d.s;
+  const seq = ++s.buildSeq;
+  s.build = { seq, reason, fingerprint, files, startedAt: d.now };
+  s.rebuildQueued = null;
+  s.exited = null;
+  s.reload = { seq, files, timing: {}, stageStart: d.now };
+  d.effects.push({
+    type: "emit",
+    event: { type: "build.started", seq, command: s.settings.buildCommand ?? "", reason },
+  });
+  d.effects.push({ type: "startBuild", seq });
+}
+
+export function cancelBuild(d: Draft, reason: string): void {
+  const build = d.s.build;
+  if (!build) return;
+  d.effects.push({ type: "cancelBuild", seq: build.seq });
+  d.effects.push({ type: "emit", event: { type: "build.cancelled", seq: build.seq, reason } });
+  d.s.build = null;
+}
+
+/**
+ * A change or a rebuild request: build when there is a build command; otherwise the
+ * "build" is the tree itself, and the server restarts on it.
+ */
+export function buildOrRestart(
+  d: Draft,
+  reason: string,
+  fingerprint: string | null,
+  files: number,
+): void {
+  const s = d.s;
+  if (s.settings.hasBuild) {
+    startBuild(d, reason, fingerprint, files);
+    return;
+  }
+  s.rebuildQueued = null;
+  s.built = { fingerprint, seq: ++s.buildSeq };
+  s.reload = { seq: s.buildSeq, files, timing: {}, stageStart: d.now };
+  s.crash.attempts = 0;
+  deploy(d, "swap");
+}
+
+/** A swap or a stop-first restart is under way: its exit starts the next instance. */
+export function swapPending(s: EngineState): boolean {
+  return s.retiring.some(
+    (i) => i.status === "stopping" && (i.stopReason === "swap" || i.stopReason === "restart"),
+  );
+}
+
+/**
+ * Run the newest build. With the proxy's overlap swap and a live active instance, start a
+ * candidate beside it; otherwise stop the active one first (its exit starts the next).
+ */
+export function deploy(d: Draft, reason: "swap" | "restart"): void {
+  const s = d.s;
+  s.exited = null;
+  if (s.settings.swap === "overlap" && s.active?.status === "running") {
+    if (s.candidate) stopInstance(d, s.candidate, "superseded");
+    s.candidate = spawn(d);
+    return;
+  }
+  if (s.candidate) stopInstance(d, s.candidate, "superseded");
+  if (s.active) {
+    stopInstance(d, s.active, reason);
+    return;
+  }
+  if (!swapPending(s)) s.active = spawn(d);
+}
+
+/** Start a new instance of the last good build (the caller puts it in its slot). */
+export function spawn(d: Draft): Instance {
+  const s = d.s;
+  const id = ++s.instanceSeq;
+  d.effects.push({
+    type: "emit",
+    event: { type: "process.starting", command: s.settings.execCommand },
+  });
+  d.effects.push({ type: "startChild", id });
+  return {
+    id,
+    status: "spawning",
+    pid: null,
+    startedAt: d.now,
+    fingerprint: s.built?.fingerprint ?? null,
+    health: "pending",
+    stopReason: null,
+    since: d.now,
+  };
+}
+
+/** Take an instance out of its slot into the retiring list, and ask it to stop. */
+export function stopInstance(d: Draft, instance: Instance, reason: StopReason): void {
+  const s = d.s;
+  detach(s, instance.id);
+  if (instance.status === "stopping") {
+    s.retiring = [...s.retiring, instance];
+    return;
+  }
+  const stopping: Instance = { ...instance, status: "stopping", stopReason: reason, since: d.now };
+  s.retiring = [...s.retiring, stopping];
+  if (s.routed === instance.id) route(d, null);
+  d.effects.push({ type: "cancelHealth", id: instance.id });
+  if (instance.pid !== null)
+    d.effects.push({
+      type: "emit",
+      event: { type: "process.stopping", pid: instance.pid, signal: s.settings.stopSignal },
+    });
+  d.effects.push({ type: "stopChild", id: instance.id, reason });
+}
+
+/** Stop everything that runs (quit, stop): the slots and the draining instances. */
+export function stopAll(d: Draft, reason: StopReason): void {
+  const s = d.s;
+  for (const instance of [s.candidate, s.active, ...s.retiring]) {
+    if (instance && instance.status !== "stopping") stopInstance(d, instance, reason);
+  }
+  route(d, null);
+}
+
+/**
+ * The candidate is ready: new requests go to it at once, the old active instance drains
+ * (it is stopped when drained), and the candidate becomes the active one.
+ */
+export function promote(d: Draft, candidate: Instance): void {
+  const s = d.s;
+  const old = s.active;
+  s.candidate = null;
+  s.active = candidate;
+  route(d, candidate.id);
+  if (old) {
+    detach(s, old.id);
+    if (old.status === "running" && old.pid !== null) {
+      s.retiring = [...s.retiring, { ...old, status: "draining", since: d.now }];
+      d.effects.push({ type: "cancelHealth", id: old.id });
+      d.effects.push({ type: "emit", event: { type: "process.draining", pid: old.pid } });
+      d.effects.push({ type: "drain", id: old.id });
+    } else stopInstance(d, old, "retire");
+  }
+}
+
+export function route(d: Draft, id: number | null): void {
+  const s = d.s;
+  if (s.settings.swap === null || s.routed === id) return;
+  s.routed = id;
+  d.effects.push({ type: "route", id });
+}
+
+/** Removes an instance from whichever slot holds it. */
+export function detach(s: EngineState, id: number): void {
+  if (s.active?.id === id) s.active = null;
+  if (s.candidate?.id === id) s.candidate = null;
+  if (s.retiring.some((i) => i.id === id)) s.retiring = s.retiring.filter((i) => i.id !== id);
+}
+
+export function findInstance(
+  s: EngineState,
+  id: number,
+): { instance: Instance; slot: "active" | "candidate" | "retiring" } | null {
+  if (s.active?.id === id) return { instance: s.active, slot: "active" };
+  if (s.candidate?.id === id) return { instance: s.candidate, slot: "candidate" };
+  const retiring = s.retiring.find((i) => i.id === id);
+  return retiring ? { instance: retiring, slot: "retiring" } : null;
+}
+
+/** Replaces an instance in its slot with an updated copy. */
+export function update(s: EngineState, next: Instance): void {
+  if (s.active?.id === next.id) s.active = next;
+  else if (s.candidate?.id === next.id) s.candidate = next;
+  else s.retiring = s.retiring.map((i) => (i.id === next.id ? next : i));
+}
+
+/** Quitting and nothing is left running: the engine is done. */
+export function exitIfDone(d: Draft): void {
+  const s = d.s;
+  if (s.quitting && !s.active && !s.candidate && s.retiring.length === 0)
+    d.effects.push({ type: "exit", code: 0 });
+}
+
+/**
+ * Emits the one-line summary of a reload once the new process is up (and healthy), and a
+ * recovery notice when it follows trouble. Without a health check only a fresh build counts
+ * as recovered: a restarted crasher may well crash again.
+ */
+export function finishReload(d: Draft, healthy: boolean): void {
+  const s = d.s;
+  const r = s.reload;
+  if (s.troubled && !s.lastBuildFailed && (healthy || r)) {
+    s.troubled = false;
+    const body = healthy ? "healthy again" : "running again";
+    d.effects.push({ type: "notify", kind: "recovered", title: "recovered", body });
+  }
+  if (!r) return;
+  d.effects.push({
+    type: "emit",
+    event: { type: "reload.done", seq: r.seq, files: r.files, timing: r.timing },
+  });
+  s.reload = null;
+}
+
+/** Marks the end of a reload stage: the time since the stage began goes to `stage`. */
+export function stageDone(d: Draft, stage: "build" | "stop" | "start" | "healthy"): void {
+  const r = d.s.reload;
+  if (!r) return;
+  d.s.reload = { ...r, timing: { ...r.timing, [stage]: d.now - r.stageStart }, stageStart: d.now };
+}
+
+export function scheduleBackoff(d: Draft): void {
+  const s = d.s;
+  const { backoffInitialMs, backoffMaxMs } = s.settings;
+  const exponent = Math.max(0, s.crash.attempts - 1);
+  const delayMs = Math.min(backoffMaxMs, backoffInitialMs * 2 ** Math.min(exponent, 30));
+  s.crash.backoffUntil = d.now + delayMs;
+  d.effects.push({ type: "schedule", name: "backoff", ms: delayMs });
+  d.effects.push({
+    type: "emit",
+    event: {
+      type: "crash.backoff",
+      attempt: s.crash.attempts,
+      delayMs,
+      exitCode: s.crash.exitCode,
+    },
+  });
+}
+
+export function cancelBackoff(d: Draft): void {
+  if (d.s.crash.backoffUntil === null) return;
+  d.s.crash.backoffUntil = null;
+  d.effects.push({ type: "cancelTimer", name: "backoff" });
+}
+
+/** Start the server again, building first when the last build failed or never ran. */
+export function startOrBuild(d: Draft, reason: string): void {
+  const s = d.s;
+  if (s.build || s.active || s.candidate) return;
+  if (!s.settings.hasBuild || (s.built && !s.lastBuildFailed)) {
+    s.exited = null;
+    if (!swapPending(s)) s.active = spawn(d);
+  } else startBuild(d, reason, null, 0);
+}

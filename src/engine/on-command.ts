@@ -1,0 +1,50 @@
+/** Commands from the keyboard and the dashboard: rebuild, restart, start, stop, quit. */
+import {
+  buildOrRestart,
+  cancelBackoff,
+  cancelBuild,
+  deploy,
+  exitIfDone,
+  startOrBuild,
+  stopAll,
+  stopInstance,
+} from "./moves.ts";
+import type { CommandKind, Draft } from "./types.ts";
+
+export function onCommand(d: Draft, command: CommandKind): void {
+  const s = d.s;
+  switch (command) {
+    case "rebuild":
+      s.halted = false;
+      cancelBackoff(d);
+      cancelBuild(d, "rebuild requested");
+      if (s.candidate) stopInstance(d, s.candidate, "superseded");
+      buildOrRestart(d, "rebuild requested", s.active?.fingerprint ?? null, 0);
+      return;
+    case "restart":
+      s.halted = false;
+      cancelBackoff(d);
+      if (s.active?.status === "running") deploy(d, "restart");
+      else if (!s.active && !s.candidate) startOrBuild(d, "start requested");
+      return;
+    case "start":
+      s.halted = false;
+      cancelBackoff(d);
+      startOrBuild(d, "start requested");
+      return;
+    case "stop":
+      s.halted = true;
+      s.exited = null;
+      cancelBackoff(d);
+      stopAll(d, "stop");
+      return;
+    case "quit":
+      s.quitting = true;
+      cancelBackoff(d);
+      if (s.build) d.effects.push({ type: "cancelBuild", seq: s.build.seq });
+      s.build = null;
+      stopAll(d, "quit");
+      exitIfDone(d);
+      return;
+  }
+}
