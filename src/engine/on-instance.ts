@@ -198,7 +198,10 @@ function swapFailed(d: Draft, reason: string): void {
   const s = d.s;
   s.troubled = true;
   s.reload = null;
-  d.effects.push({ type: "emit", event: { type: "swap.failed", reason } });
+  d.effects.push({
+    type: "emit",
+    event: { type: "swap.failed", reason, previousServing: s.active !== null },
+  });
   d.effects.push({
     type: "notify",
     kind: "build-failed",

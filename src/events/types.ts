@@ -85,7 +85,7 @@ export type Event = EventBase &
     /** Replaced behind the proxy: it finishes its requests and streams, then is stopped. */
     | { type: "process.draining"; pid: number }
     /** A new instance never became ready (it exited, or failed its probe); the old one serves on. */
-    | { type: "swap.failed"; reason: string }
+    | { type: "swap.failed"; reason: string; previousServing: boolean }
     | {
         type: "process.exited";
         pid: number;
