@@ -3,6 +3,8 @@
  * (0 clean quit, 1 runtime failure, 2 usage or configuration error). The only place that
  * decides an exit code.
  */
+// First: back to the user's directory when started by the npm entry (see the file).
+import "./launch-cwd.ts";
 import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
 import { useColor } from "./cli/color.ts";
 import { formatError } from "./cli/print-error.ts";

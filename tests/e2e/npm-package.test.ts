@@ -5,8 +5,16 @@
  * which must explain how to get Bun (exit 2), not print a stack trace.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
+import { SCHEMA_URL } from "../../src/config/template.ts";
 import { startHotreload } from "../helpers/hotreload-process.ts";
 import { runToEnd, waitAllDead } from "../helpers/run-processes.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
@@ -59,7 +67,7 @@ afterAll(() => work[Symbol.dispose]());
 describe.skipIf(!npm || !npx || !node)("npm package", () => {
   test("the tarball holds only the runtime: bin, src (no tests), schema, README, package.json", () => {
     const allowed =
-      /^(bin\/hotreload\.js|src\/.+\.(ts|js|css|html|svg)|schema\/hotreload\.schema\.json|README\.md|package\.json|LICENSE)$/;
+      /^(bin\/(hotreload|find-bun)\.js|src\/.+\.(ts|js|css|html|svg)|schema\/hotreload\.schema\.json|README\.md|package\.json|LICENSE)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(
       files.filter((f) => /\.test\.ts$|^(tests|scripts|docs|examples|dist)\//.test(f)),
@@ -71,6 +79,13 @@ describe.skipIf(!npm || !npx || !node)("npm package", () => {
       "schema/hotreload.schema.json",
     ])
       expect(files).toContain(needed);
+    // The $schema URL `hotreload init` writes names this package, this version, and a file
+    // the package holds, so unpkg serves it once the version is published.
+    const schemaUrl = new URL(SCHEMA_URL);
+    expect(schemaUrl.origin).toBe("https://unpkg.com");
+    const prefix = `/${pkg.name}@${pkg.version}/`;
+    expect(schemaUrl.pathname.startsWith(prefix)).toBe(true);
+    expect(files).toContain(schemaUrl.pathname.slice(prefix.length));
     // Every source file the CLI can import is in the package.
     const sources = [...new Bun.Glob("src/**/*").scanSync({ cwd: top })].filter(
       (f) => !f.endsWith(".test.ts"),
@@ -100,6 +115,34 @@ describe.skipIf(!npm || !npx || !node)("npm package", () => {
     hr.proc.kill("SIGINT");
     expect(await hr.exited).toBe(0);
     await waitAllDead([engine.pid, ...servers], 5000);
+  });
+
+  test("the project's .env and bunfig.toml preload reach neither hotreload nor the server", async () => {
+    // Bun loads both from its working directory; the entry must not start Bun in the project.
+    const app = join(project, "app-with-dotenv");
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, ".env"), "HOTRELOAD_TEST_LEAK=from-dotenv\n");
+    writeFileSync(join(app, "bunfig.toml"), 'preload = ["./preload.ts"]\n');
+    writeFileSync(
+      join(app, "preload.ts"),
+      'require("node:fs").writeFileSync(`${import.meta.dir}/preload-ran`, "");\nthrow new Error("the project preload ran in hotreload");\n',
+    );
+    writeFileSync(
+      join(app, "app.sh"),
+      'echo "leak=${HOTRELOAD_TEST_LEAK:-none}"; exec sleep 300\n',
+    );
+    using state = tempDir();
+    await using hr = startHotreload(["--exec", "sh app.sh", "--ext", ".sh", "--no-notifications"], {
+      cwd: app,
+      command: [node as string, join(project, "node_modules", ".bin", "hotreload")],
+      env: { XDG_STATE_HOME: state.path },
+    });
+    const started = await hr.waitFor("engine.started", undefined, 30_000);
+    expect(started.root).toBe(realpathSync(app));
+    const line = await hr.waitFor("log", (e) => e.line.startsWith("leak="), 30_000);
+    expect(line.line).toBe("leak=none");
+    expect(existsSync(join(app, "preload-ran"))).toBe(false);
+    expect(hr.stderr.join("\n")).not.toContain("preload ran");
   });
 
   test("npx hotreload without Bun on PATH explains how to get it, exit 2", async () => {
