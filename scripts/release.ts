@@ -33,6 +33,7 @@ export function readReleaseInput(top: string): { input: ReleaseInput } | { error
   return {
     input: {
       version: String(pkg.version),
+      packageName: String(pkg.name),
       repo,
       description: String(pkg.description ?? ""),
       license: String(pkg.license ?? "MIT"),

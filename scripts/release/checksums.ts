@@ -10,6 +10,8 @@ export interface Repo {
 
 export interface ReleaseInput {
   version: string;
+  /** The npm package name (package.json `name`), for the bunx and npm install lines. */
+  packageName: string;
   repo: Repo;
   description: string;
   license: string;

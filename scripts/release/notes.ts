@@ -52,8 +52,8 @@ rename it to \`hotreload.exe\` on your PATH.
 
 | Channel | Command |
 | --- | --- |
-| Bun | \`bunx hotreload@${version}\` |
-| npm (needs Bun on PATH) | \`npm i -g hotreload@${version}\` |
+| Bun | \`bunx ${input.packageName}@${version}\` |
+| npm (needs Bun on PATH) | \`npm i -g ${input.packageName}@${version}\` (the command is \`hotreload\`) |
 | Homebrew (macOS, Linux) | \`brew install ${tapName(input)}/hotreload\` |
 | scoop (Windows) | \`scoop bucket add hotreload ${bucketUrl(input)}\` then \`scoop install hotreload\` |
 | Docker | \`docker build -t hotreload ${repoUrl(input.repo)}.git#v${version}\` (see docs/DOCKER.md) |

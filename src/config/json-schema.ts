@@ -1,10 +1,11 @@
 /** The JSON Schema document for editors (yaml-language-server), derived from the schema. */
+import { PACKAGE_NAME } from "../version.ts";
 import { configSchema } from "./schema.ts";
 
 export function buildJsonSchema(): Record<string, unknown> {
   return {
     $schema: "http://json-schema.org/draft-07/schema#",
-    $id: "https://unpkg.com/hotreload/schema/hotreload.schema.json",
+    $id: `https://unpkg.com/${PACKAGE_NAME}/schema/hotreload.schema.json`,
     title: "hotreload configuration",
     ...configSchema.jsonSchema(),
   };

@@ -3,13 +3,14 @@
  * every other key commented out with its default and description, straight from the schema.
  */
 import { stringify } from "yaml";
-import { VERSION } from "../version.ts";
+import { PACKAGE_NAME, VERSION } from "../version.ts";
 import type { Detection } from "./detect.ts";
 import { formatDuration } from "./duration.ts";
 import { configSchema } from "./schema.ts";
 import type { SchemaNode } from "./schema-dsl.ts";
 
-export const SCHEMA_URL = `https://unpkg.com/hotreload@${VERSION}/schema/hotreload.schema.json`;
+/** The schema file of this very version, as unpkg serves it from the published npm package. */
+export const SCHEMA_URL = `https://unpkg.com/${PACKAGE_NAME}@${VERSION}/schema/hotreload.schema.json`;
 
 function shown(node: SchemaNode): unknown {
   if (node.typeName === "duration" && typeof node.default === "number")

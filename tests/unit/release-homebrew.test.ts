@@ -11,6 +11,7 @@ import { tempDir } from "../helpers/temp-dir.ts";
 
 const input: ReleaseInput = {
   version: "1.2.3",
+  packageName: "@hotreload/cli",
   repo: { owner: "hotreload-dev", name: "hotreload" },
   description: "Hot-reload engine for servers: watch, rebuild, swap.",
   license: "MIT",

@@ -86,6 +86,7 @@ function validate(value: unknown, rule: Rule, path = "$"): string[] {
 
 const input: ReleaseInput = {
   version: "1.2.3",
+  packageName: "@hotreload/cli",
   repo: { owner: "hotreload-dev", name: "hotreload" },
   description: "Hot-reload engine for servers.",
   license: "MIT",

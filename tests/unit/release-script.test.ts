@@ -28,6 +28,7 @@ function checkout(pkg: object, sums: string | null) {
 }
 
 const PKG = {
+  name: "@hotreload/cli",
   version: "1.2.3",
   description: "Hot-reload engine for servers.",
   license: "MIT",
@@ -37,6 +38,18 @@ const PKG = {
 test("the repository's package.json names a GitHub repository", () => {
   const pkg = JSON.parse(readFileSync(join(top, "package.json"), "utf8"));
   expect(pkg.repository.url).toMatch(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/);
+});
+
+test("package.json: a name npm accepts, the hotreload command, and its registry page fields", () => {
+  const pkg = JSON.parse(readFileSync(join(top, "package.json"), "utf8"));
+  // npm refuses new unscoped names that differ from an existing one only by punctuation
+  // (`hot-reload` exists); a scoped name is never compared that way.
+  expect(pkg.name).toMatch(/^@[a-z0-9-]+\/[a-z0-9-]+$/);
+  expect(Object.keys(pkg.bin)).toEqual(["hotreload"]);
+  expect(pkg.publishConfig).toEqual({ access: "public", provenance: true });
+  expect(pkg.keywords).toContain("hot-reload");
+  expect(pkg.homepage).toStartWith(pkg.repository.url);
+  expect(pkg.bugs.url).toBe(`${pkg.repository.url}/issues`);
 });
 
 test("writes formula, scoop manifest and notes from SHA256SUMS", () => {
@@ -71,8 +84,8 @@ test("notes: version, a checksum row per asset, an install command per channel",
   for (const command of [
     "sha256sum --check --ignore-missing SHA256SUMS",
     "shasum -a 256 --check --ignore-missing SHA256SUMS",
-    "bunx hotreload@1.2.3",
-    "npm i -g hotreload@1.2.3",
+    "bunx @hotreload/cli@1.2.3",
+    "npm i -g @hotreload/cli@1.2.3",
     "brew install hotreload-dev/tap/hotreload",
     "scoop install hotreload",
     "docker build -t hotreload",
