@@ -92,8 +92,9 @@ export default defineCommand({
       build: config.build,
       exec: config.exec ?? "",
     });
-    // PID 1 (a container without an init): reap orphaned zombies; inert otherwise.
-    const reaper = await startPid1Reaper({ log: logs.tag("run") });
+    // Subreaper (Linux): daemons the server or build double-forks re-parent to us, so
+    // every stop finds them; their zombies (and a PID 1's orphans) are reaped here.
+    const reaper = await startPid1Reaper({ log: logs.tag("run"), subreaper: true });
     const guard = await guardProcess({ root: config.root, log: logs.tag("run") });
     const notifier = createNotifier({
       enabled: config.notifications.enabled,

@@ -9,6 +9,11 @@
  * status. While active, the reaper wraps Bun.spawn to keep the set of pids it returned
  * (every spawn in hotreload goes through Bun.spawn or Bun.spawnSync, which waits before
  * returning); close() restores it. Linux only; elsewhere, or when not PID 1, it is inert.
+ *
+ * `subreaper: true` (Linux): hotreload also becomes a child subreaper
+ * (`prctl(PR_SET_CHILD_SUBREAPER)`), so a daemon that a server or build double-forks is
+ * re-parented to hotreload instead of init: it stays below us in the process tree, where
+ * the stop finds it, and its zombie is reaped here like a PID 1's orphans.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import type { Logger } from "../log.ts";
@@ -26,9 +31,12 @@ export interface Pid1ReaperOptions {
   /** Test seams; default process.pid, process.platform. */
   pid?: number;
   platform?: NodeJS.Platform;
+  /** Become a child subreaper too (Linux), and reap the orphans that brings. */
+  subreaper?: boolean;
 }
 
 const WNOHANG = 1;
+const PR_SET_CHILD_SUBREAPER = 36;
 const INERT: Pid1Reaper = { reapNow: () => [], close() {} };
 
 /** Zombies that are ours to reap: children of `self`, in state Z, not spawned by Bun. */
@@ -58,32 +66,51 @@ function scanProc(log: Logger): { pid: number; ppid: number; state: string }[] {
 }
 
 type WaitPid = (pid: number, status: null, options: number) => number;
+type Prctl = (option: number, arg2: number, arg3: number, arg4: number, arg5: number) => number;
 
-async function loadWaitpid(log: Logger): Promise<WaitPid | null> {
+async function loadLibc(log: Logger): Promise<{ waitpid: WaitPid; prctl: Prctl } | null> {
   const { dlopen, FFIType } = await import("bun:ffi");
   const names = ["libc.so.6", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1", "libc.so"];
+  const { i32, u64, ptr } = FFIType;
   for (const name of names) {
     try {
       const lib = dlopen(name, {
-        waitpid: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
+        waitpid: { args: [i32, ptr, i32], returns: i32 },
+        prctl: { args: [i32, u64, u64, u64, u64], returns: i32 },
       });
-      return lib.symbols.waitpid as unknown as WaitPid;
+      return {
+        waitpid: lib.symbols.waitpid as unknown as WaitPid,
+        prctl: lib.symbols.prctl as unknown as Prctl,
+      };
     } catch (error) {
       // Not this libc (glibc vs musl); try the next name.
-      log.debug(`pid1: dlopen ${name}: ${String(error)}`);
+      log.debug(`reaper: dlopen ${name}: ${String(error)}`);
     }
   }
-  log.warn("running as PID 1 but libc could not be loaded: orphaned zombies will pile up");
   return null;
 }
 
 export async function startPid1Reaper(opts: Pid1ReaperOptions): Promise<Pid1Reaper> {
   const self = opts.pid ?? process.pid;
-  if (self !== 1 || (opts.platform ?? process.platform) !== "linux") return INERT;
-  const waitpid = await loadWaitpid(opts.log);
-  if (!waitpid) return INERT;
+  if ((self !== 1 && !opts.subreaper) || (opts.platform ?? process.platform) !== "linux")
+    return INERT;
+  const libc = await loadLibc(opts.log);
+  if (!libc) {
+    if (self === 1)
+      opts.log.warn("running as PID 1 but libc could not be loaded: orphaned zombies will pile up");
+    else opts.log.debug("libc could not be loaded: not a subreaper; daemons re-parent to init");
+    return INERT;
+  }
+  const { waitpid } = libc;
   const { log } = opts;
-  log.debug("running as PID 1: reaping orphaned zombies");
+  if (self !== 1) {
+    // Only for ourselves: children inherit nothing of it (prctl(2)), and we undo nothing.
+    if (libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) !== 0) {
+      log.debug("prctl(PR_SET_CHILD_SUBREAPER) failed: daemons re-parent to init");
+      return INERT;
+    }
+    log.debug("child subreaper: daemonised descendants re-parent to hotreload");
+  } else log.debug("running as PID 1: reaping orphaned zombies");
 
   const spawned = new Set<number>();
   const originalSpawn = Bun.spawn;

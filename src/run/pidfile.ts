@@ -9,8 +9,8 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { rootKey } from "../config/dirs.ts";
 import type { Logger } from "../log.ts";
-import { groupMembers, procStat } from "./proc-info.ts";
-import { signalGroup, waitGroupGone } from "./process-group.ts";
+import { procStat } from "./proc-info.ts";
+import { killRunUntilGone, runMembers, signalRun } from "./run-members.ts";
 import type { Platform } from "./shell-command.ts";
 
 type Env = Record<string, string | undefined>;
@@ -21,7 +21,8 @@ export interface PidRecord {
   /** Epoch milliseconds. */
   startedAt: number;
   engine: { pid: number; start: string | null };
-  group: { pgid: number; start: string | null };
+  /** `tag`: the run's HOTRELOAD_RUN value, which finds its daemons in other sessions. */
+  group: { pgid: number; start: string | null; tag?: string | null };
 }
 
 /** $XDG_STATE_HOME/hotreload, ~/Library/Application Support/hotreload, %LOCALAPPDATA%\hotreload. */
@@ -124,21 +125,18 @@ export async function reapLeftovers(
   const leaderAlive = procStat(group.pgid, platform);
   const leaderReused =
     leaderAlive !== null && group.start !== null && leaderAlive.start !== group.start;
-  // Our groups come from setsid, so their session id equals the group id.
-  const members = leaderReused
-    ? []
-    : groupMembers(group.pgid, platform).filter((m) => platform !== "linux" || m.sid === m.pgid);
+  // A pid still used as a group or session id is never handed out again, so the group and
+  // session are ours unless the leader's pid now names a later process; the tag always is.
+  const run = { leader: leaderReused ? 0 : group.pgid, tag: group.tag ?? null };
+  const members = run.leader === 0 && run.tag === null ? [] : runMembers(run, platform);
   if (members.length === 0) {
     rmSync(path, { force: true });
     opts.log.debug(`pidfile ${path}: group ${group.pgid} already gone`);
     return { kind: "stale", pgid: group.pgid };
   }
   const pids = members.map((m) => m.pid);
-  signalGroup(group.pgid, "SIGTERM", opts.log);
-  if (!(await waitGroupGone(group.pgid, 1000))) {
-    signalGroup(group.pgid, "SIGKILL", opts.log);
-    await waitGroupGone(group.pgid, 2000);
-  }
+  signalRun(run, "SIGTERM", opts.log, members);
+  if (!(await runGone(run, 1000, platform))) await killRunUntilGone(run, 2000, opts.log, platform);
   rmSync(path, { force: true });
   return {
     kind: "reaped",
@@ -147,4 +145,17 @@ export async function reapLeftovers(
     pids,
     message: `reaped leftover server group ${group.pgid} from a previous run`,
   };
+}
+
+async function runGone(
+  run: { leader: number; tag: string | null },
+  timeoutMs: number,
+  platform: Platform,
+): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (runMembers(run, platform).length > 0) {
+    if (performance.now() >= deadline) return false;
+    await Bun.sleep(10); // polling interval of a deadline-bounded wait
+  }
+  return true;
 }

@@ -6,7 +6,14 @@ import { closeSync } from "node:fs";
 import type { Subprocess } from "bun";
 import { HotreloadFailure, hotreloadError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { groupMembers } from "./proc-info.ts";
+import {
+  killRunUntilGone,
+  newRunTag,
+  RUN_TAG_ENV,
+  type RunIdentity,
+  runTagOf,
+  signalRun,
+} from "./run-members.ts";
 import { type Platform, shellArgv, taskkillArgv } from "./shell-command.ts";
 import { stopOnWindows } from "./windows-stop.ts";
 
@@ -16,6 +23,8 @@ export interface SpawnedGroup {
   readonly proc: GroupProcess;
   /** pid of the group leader, which is also the process group id on POSIX. */
   readonly pid: number;
+  /** The leader and the HOTRELOAD_RUN tag every descendant inherits (see run-members.ts). */
+  readonly run: RunIdentity;
   /** Closes the engine's end of the lifeline (idempotent); the watcher then kills the group. */
   releaseLifeline(): void;
 }
@@ -33,11 +42,12 @@ export function spawnGroup(opts: SpawnGroupOptions): SpawnedGroup {
   const platform = opts.platform ?? process.platform;
   const windows = platform === "win32";
   const argv = shellArgv(opts.command, { platform, lifeline: !windows });
+  const tag = newRunTag();
   let proc: GroupProcess;
   try {
     proc = Bun.spawn(argv, {
       cwd: opts.cwd,
-      env: opts.env,
+      env: { ...opts.env, [RUN_TAG_ENV]: tag },
       // POSIX: setsid, so the child leads a new group and session. Windows: keep it attached.
       detached: !windows,
       windowsVerbatimArguments: windows,
@@ -59,6 +69,7 @@ export function spawnGroup(opts: SpawnGroupOptions): SpawnedGroup {
   return {
     proc,
     pid: proc.pid,
+    run: { leader: proc.pid, tag },
     releaseLifeline() {
       if (typeof lifeline !== "number") return;
       const fd = lifeline;
@@ -82,19 +93,6 @@ export function exitStatusOf(proc: GroupProcess): {
   return { exitCode: proc.exitCode, signal: signal == null ? null : String(signal) };
 }
 
-/** Sends a signal to every process in the group. False when the group no longer exists. */
-export function signalGroup(pgid: number, signal: string, log: Logger): boolean {
-  try {
-    process.kill(-pgid, signal as NodeJS.Signals);
-    return true;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ESRCH") return false;
-    log.warn(`could not send ${signal} to process group ${pgid}: ${String(error)}`);
-    return false;
-  }
-}
-
 /**
  * Last resort, synchronous (a second Ctrl-C): SIGKILL the whole group, or on Windows
  * `taskkill /T /F`, which ends the process tree.
@@ -105,7 +103,7 @@ export function killGroupNow(
   platform: Platform = process.platform,
 ): void {
   if (platform !== "win32") {
-    signalGroup(pid, "SIGKILL", log);
+    signalRun({ leader: pid, tag: runTagOf(pid) }, "SIGKILL", log);
     return;
   }
   // Synchronous, so bounded: a taskkill that hangs must not keep hotreload from exiting.
@@ -115,27 +113,6 @@ export function killGroupNow(
   });
   if (!result.success)
     log.warn(`taskkill /T /F of pid ${pid} failed (exit ${result.exitCode ?? "timeout"})`);
-}
-
-/** Polls until no living (non-zombie) process is left in the group, or the deadline. */
-export async function waitGroupGone(pgid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  // Right after a SIGKILL the group is usually gone within a millisecond: look again soon,
-  // then less and less often, so a swap does not wait out a fixed poll interval.
-  let pause = 1;
-  for (;;) {
-    let exists = true;
-    try {
-      process.kill(-pgid, 0);
-    } catch (error) {
-      // ESRCH: not even a zombie is left. EPERM would mean a foreign group: not ours.
-      exists = (error as NodeJS.ErrnoException).code !== "ESRCH";
-    }
-    if (!exists || groupMembers(pgid).length === 0) return true;
-    if (performance.now() >= deadline) return false;
-    await Bun.sleep(pause);
-    pause = Math.min(pause * 2, 15);
-  }
 }
 
 export interface TerminateOutcome {
@@ -159,7 +136,8 @@ export async function terminateGroup(
   }
   let forced = false;
   if (group.proc.exitCode === null && group.proc.signalCode === null) {
-    signalGroup(group.pid, opts.signal, opts.log);
+    // The whole run at once: a worker in its own group or session gets the same grace.
+    signalRun(group.run, opts.signal, opts.log);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = await Promise.race([
       group.proc.exited.then(() => false),
@@ -171,7 +149,7 @@ export async function terminateGroup(
     if (timedOut) {
       forced = true;
       opts.log.debug(`pid ${group.pid} ignored ${opts.signal} for ${opts.timeoutMs}ms: SIGKILL`);
-      signalGroup(group.pid, "SIGKILL", opts.log);
+      signalRun(group.run, "SIGKILL", opts.log);
       await group.proc.exited;
     }
   }
@@ -179,12 +157,14 @@ export async function terminateGroup(
   return { forced };
 }
 
-/** After the leader exited: kill what is left of its group and wait until it is gone. */
+/**
+ * After the leader exited: kill what is left of the run (its group, strays in other groups
+ * or sessions) and wait until it is gone.
+ */
 export async function reapGroup(group: SpawnedGroup, log: Logger): Promise<void> {
   if (process.platform !== "win32") {
-    signalGroup(group.pid, "SIGKILL", log);
-    if (!(await waitGroupGone(group.pid, 5000))) {
-      log.warn(`process group ${group.pid} still has members 5s after SIGKILL`);
+    if (!(await killRunUntilGone(group.run, 5000, log))) {
+      log.warn(`processes of run ${group.pid} still alive 5s after SIGKILL`);
     }
   }
   group.releaseLifeline();

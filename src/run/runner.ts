@@ -85,7 +85,7 @@ export function startProcess(opts: StartProcessOptions): RunningProcess {
         command: opts.command,
         startedAt,
         engine: { pid: process.pid, start: startToken(process.pid) },
-        group: { pgid: pid, start: startToken(pid) },
+        group: { pgid: pid, start: startToken(pid), tag: group.run.tag },
       });
     } catch (error) {
       // The server is already running and the lifeline still guards it; only the reaping

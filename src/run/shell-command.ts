@@ -76,6 +76,22 @@ function signalNumber(name: string): number {
   return (constants.signals as Record<string, number>)[`SIG${name}`] ?? 15;
 }
 
+/**
+ * `hr_sweep SIGNAL` signals every process of ours (Linux: /proc) whose environment carries
+ * this run's HOTRELOAD_RUN tag, except the watcher itself: the daemons that left the group
+ * and session, which `kill 0` cannot reach. Inert where there is no /proc or no tag.
+ */
+const SWEEP_FUNCTION = [
+  'hr_sweep() { [ -n "$HOTRELOAD_RUN" ] && [ -r /proc/self/stat ] || return 0',
+  "read -r hr_me _ </proc/self/stat",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: sh parameter expansion, not JS
+  "for hr_f in /proc/[0-9]*/environ; do hr_p=${hr_f#/proc/}; hr_p=${hr_p%/environ}",
+  '{ [ "$hr_p" = "$hr_me" ] || [ ! -O "$hr_f" ]; } && continue',
+  // Newlines around the tag, so only a whole HOTRELOAD_RUN=<tag> entry matches.
+  `case "\n$(tr '\\0' '\\n' <"$hr_f" 2>/dev/null)\n" in *"\nHOTRELOAD_RUN=$HOTRELOAD_RUN\n"*) kill -"$1" "$hr_p" 2>/dev/null;; esac`,
+  "done; }",
+].join("; ");
+
 /** The sh script: lifeline watcher, close fd 3, then exec (or run under traps) the command. */
 export function posixScript(command: string, options: { lifeline: boolean }): string {
   const parts: string[] = [];
@@ -83,10 +99,13 @@ export function posixScript(command: string, options: { lifeline: boolean }): st
     const ignore = TRAPPED_SIGNALS.join(" ");
     const watcher = [
       `trap '' ${ignore}`,
+      SWEEP_FUNCTION,
       "while read -r _; do :; done",
       "kill -TERM 0",
+      "hr_sweep TERM",
       "i=0",
       `while [ $i -lt ${LIFELINE_GRACE_STEPS} ] && kill -0 $$ 2>/dev/null; do sleep 0.05; i=$((i+1)); done`,
+      "hr_sweep KILL",
       "kill -KILL 0",
     ].join("; ");
     parts.push(`( ( ${watcher} ) <&${LIFELINE_FD} >/dev/null 2>&1 & )`, `exec ${LIFELINE_FD}<&-`);

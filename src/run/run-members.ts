@@ -1,0 +1,199 @@
+/**
+ * Every process a run (a build or a server) started, wherever it went: its process group,
+ * its session (a child that called `setpgid` or `set -m` stays in it), the descendants of
+ * those by parent links (a `setsid` child whose parent still lives), and on Linux every
+ * process that carries the run's tag in its environment (a double-forked daemon whose
+ * parent is gone; it was re-parented to hotreload as subreaper, or to init).
+ *
+ * The tag is a random `HOTRELOAD_RUN` value given to the run's environment at spawn, so a
+ * process that has it is ours whatever its pid, group or parent (no pid-reuse guard is
+ * needed for it). Linux reads /proc; other POSIX systems ask `ps` (group and parent links
+ * only: their environment is not readable there).
+ */
+import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import type { Logger } from "../log.ts";
+import { type ProcStat, parseProcStat, parsePsOutput } from "./proc-info.ts";
+import type { Platform } from "./shell-command.ts";
+
+export const RUN_TAG_ENV = "HOTRELOAD_RUN";
+
+export interface RunIdentity {
+  /** pid of the group leader: its group id and, from setsid, its session id. */
+  leader: number;
+  /** The run's HOTRELOAD_RUN value; null for records written before tags existed. */
+  tag: string | null;
+}
+
+export function newRunTag(): string {
+  return randomBytes(8).toString("hex");
+}
+
+/** The tag in a living process's environment (Linux), so a pid alone finds its run. */
+export function runTagOf(pid: number, platform: Platform = process.platform): string | null {
+  if (platform !== "linux") return null;
+  try {
+    const entry = readFileSync(`/proc/${pid}/environ`, "latin1")
+      .split("\0")
+      .find((pair) => pair.startsWith(`${RUN_TAG_ENV}=`));
+    return entry ? entry.slice(RUN_TAG_ENV.length + 1) : null;
+  } catch (error) {
+    // Gone (or not ours to read): the group and session still find its processes.
+    void error;
+    return null;
+  }
+}
+
+interface Snapshot {
+  stats: ProcStat[];
+  /** True when the environment of a pid carries the tag (Linux only; false elsewhere). */
+  tagged(pid: number, tag: string): boolean;
+}
+
+function linuxSnapshot(): Snapshot {
+  const stats: ProcStat[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = parseProcStat(readFileSync(`/proc/${entry}/stat`, "utf8"));
+      if (stat) stats.push(stat);
+    } catch (error) {
+      // ENOENT/ESRCH: the process exited between readdir and read; it is not a member.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "ESRCH") throw error;
+    }
+  }
+  return {
+    stats,
+    tagged(pid, tag) {
+      let environ: Buffer;
+      try {
+        environ = readFileSync(`/proc/${pid}/environ`);
+      } catch (error) {
+        // EACCES (another user's process: not ours) or gone: either way not a member.
+        void error;
+        return false;
+      }
+      const needle = `${RUN_TAG_ENV}=${tag}\0`;
+      const at = environ.indexOf(needle);
+      return at === 0 || (at > 0 && environ[at - 1] === 0);
+    },
+  };
+}
+
+function psSnapshot(): Snapshot {
+  const result = Bun.spawnSync(
+    ["ps", "-A", "-o", "pid=", "-o", "ppid=", "-o", "pgid=", "-o", "stat=", "-o", "lstart="],
+    { stdout: "pipe", stderr: "ignore", env: { ...process.env, LC_ALL: "C" } },
+  );
+  return { stats: parsePsOutput(result.stdout.toString()), tagged: () => false };
+}
+
+const living = (s: ProcStat) => s.state !== "Z" && s.state !== "X";
+
+/** Pure selection over a snapshot: the members of a run, without `self` (hotreload). */
+export function selectMembers(
+  run: RunIdentity,
+  snapshot: Snapshot,
+  self: number,
+  sessions: boolean,
+): ProcStat[] {
+  const byPid = new Map(snapshot.stats.map((s) => [s.pid, s]));
+  const members = new Set<number>();
+  for (const s of snapshot.stats) {
+    if (s.pid === self || s.pid <= 2) continue;
+    const inGroup = run.leader > 1 && (s.pgid === run.leader || (sessions && s.sid === run.leader));
+    if (inGroup) members.add(s.pid);
+    else if (run.tag !== null && living(s) && snapshot.tagged(s.pid, run.tag)) members.add(s.pid);
+  }
+  // Descendants by parent links (a setsid child whose parent, a member, still runs).
+  const children = new Map<number, number[]>();
+  for (const s of snapshot.stats) {
+    const list = children.get(s.ppid) ?? [];
+    list.push(s.pid);
+    children.set(s.ppid, list);
+  }
+  const queue = [...members];
+  while (queue.length > 0) {
+    const pid = queue.pop() as number;
+    for (const child of children.get(pid) ?? []) {
+      if (child === self || members.has(child)) continue;
+      members.add(child);
+      queue.push(child);
+    }
+  }
+  return [...members]
+    .map((pid) => byPid.get(pid))
+    .filter((s): s is ProcStat => s !== undefined && living(s));
+}
+
+/** Living members of the run right now (never hotreload itself). */
+export function runMembers(
+  run: RunIdentity,
+  platform: Platform = process.platform,
+  self: number = process.pid,
+): ProcStat[] {
+  const linux = platform === "linux";
+  return selectMembers(run, linux ? linuxSnapshot() : psSnapshot(), self, linux);
+}
+
+/**
+ * Sends a signal to the run: its group in one call, then each member outside the group
+ * (from `members`, or a fresh snapshot). Returns how many of those were signalled.
+ */
+export function signalRun(
+  run: RunIdentity,
+  signal: string,
+  log: Logger,
+  members: ProcStat[] = runMembers(run),
+): number {
+  // leader 0: a record whose leader pid was reused; only its tagged processes are ours.
+  if (run.leader > 1) signalGroupOf(run.leader, signal, log);
+  let strays = 0;
+  for (const member of members) {
+    if (member.pgid === run.leader || member.pid <= 1) continue;
+    try {
+      process.kill(member.pid, signal as NodeJS.Signals);
+      strays++;
+    } catch (error) {
+      // It exited since the snapshot (ESRCH): nothing left to signal.
+      log.debug(`${signal} to pid ${member.pid}: ${String(error)}`);
+    }
+  }
+  if (strays > 0)
+    log.debug(`${signal} to ${strays} process(es) of run ${run.leader} outside its group`);
+  return strays;
+}
+
+/**
+ * SIGKILLs the run until no living member is left, or the deadline. Right after a SIGKILL
+ * members are usually gone within a millisecond: look again soon, then less often.
+ */
+export async function killRunUntilGone(
+  run: RunIdentity,
+  timeoutMs: number,
+  log: Logger,
+  platform: Platform = process.platform,
+): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  let pause = 1;
+  for (;;) {
+    const members = runMembers(run, platform);
+    if (members.length === 0) return true;
+    if (performance.now() >= deadline) return false;
+    signalRun(run, "SIGKILL", log, members);
+    await Bun.sleep(pause);
+    pause = Math.min(pause * 2, 15);
+  }
+}
+
+function signalGroupOf(pgid: number, signal: string, log: Logger): void {
+  try {
+    process.kill(-pgid, signal as NodeJS.Signals);
+  } catch (error) {
+    // ESRCH: the group is gone; its strays (if any) are still signalled.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ESRCH")
+      log.warn(`could not send ${signal} to process group ${pgid}: ${String(error)}`);
+  }
+}
