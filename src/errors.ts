@@ -19,7 +19,8 @@ export type UsageErrorCode =
   | "flag.unknown"
   | "flag.invalid"
   | "init.exists"
-  | "dashboard.port-in-use";
+  | "dashboard.port-in-use"
+  | "proxy.port-in-use";
 
 /** Runtime failures happen while running (exit 1). */
 export type RuntimeErrorCode = "runtime.failure" | "runtime.spawn" | "runtime.io";

@@ -1,0 +1,221 @@
+/**
+ * The proxy stage: hotreload's public listener. It knows nothing of builds; the engine's
+ * loop drives it with three calls and reads one answer back.
+ *
+ *   const proxy = await createProxy({ host, port, allowedHosts, log, holdMax, holdTimeoutMs });
+ *   proxy.route({ id, port })   // new requests go to this instance, atomically
+ *   proxy.route(null)           // no instance can serve now
+ *   proxy.setStatus({ kind: "building", hold: true })   // what to say meanwhile
+ *   await proxy.drain(oldId, drainTimeoutMs)            // → { finished, cut, websockets }
+ *   await proxy.close()
+ *
+ * - route(target): every request that starts afterwards (and every held one, in arrival
+ *   order) goes to 127.0.0.1:target.port. Exchanges already running stay where they are.
+ * - setStatus(s): while no instance is routed, `s.hold` makes requests wait (at most
+ *   holdMax at once, each at most holdTimeoutMs); otherwise, or past those bounds, a
+ *   browser navigation gets the status page and anything else 503 + Retry-After + one
+ *   line. setStatus with hold false answers everything held at once. Before the first
+ *   setStatus the status is "starting" and requests are held.
+ * - drain(id, ms): resolves when every exchange still on instance `id` (responses and
+ *   streams included) has finished, or at `ms`, cutting the rest; then closes the
+ *   instance's websockets with 1012 and forgets it. Call it after route() moved away.
+ *
+ * The listener is Bun.serve: it is about twice as fast per request as node:http on Bun,
+ * answers `Expect: 100-continue` itself, streams both ways, and speaks websockets natively
+ * (bridged frame by frame to the instance). What it cannot do: see an absolute-form
+ * request line. Bun drops the authority of `GET http://other/ HTTP/1.1` and keeps the
+ * path, so such a request reaches our own instance like any other and never another host;
+ * CONNECT is refused with 400. See docs/PROXY.md.
+ */
+import type { Server } from "bun";
+import { type Clock, createSystemClock } from "../clock.ts";
+import { parseAllowedHosts } from "../dashboard/allowed-hosts.ts";
+import { allowedHosts, checkHost, hostForUrl } from "../dashboard/guards.ts";
+import { hotreloadError, type Result } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import type { ClientInfo } from "./forward-headers.ts";
+import { forwardHttp, type Target } from "./forward-http.ts";
+import { createHoldQueue, type HoldOutcome } from "./hold-queue.ts";
+import { createHotreloadPaths, HOTRELOAD_PREFIX, type StatusSnapshot } from "./hotreload-paths.ts";
+import { createInstanceTraffic, type DrainResult } from "./instance-traffic.ts";
+import { type NoServeCause, type ProxyStatus, statusAnswer } from "./serve-status.ts";
+import {
+  type BridgeData,
+  bridgeHandlers,
+  isWebSocketUpgrade,
+  openUpstream,
+} from "./websocket-bridge.ts";
+
+export type { Target } from "./forward-http.ts";
+export type { DrainResult } from "./instance-traffic.ts";
+export type { ProxyStatus, StatusKind } from "./serve-status.ts";
+
+export interface ProxyOptions {
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** `dashboard.allowed_hosts`-style extra names for /__hotreload/ and the status detail. */
+  allowedHosts: readonly string[];
+  log: Logger;
+  holdMax: number;
+  holdTimeoutMs: number;
+  /** Named on the status page and in 503 reasons (default "the app"). */
+  appName?: string;
+  clock?: Clock;
+}
+
+export interface AppProxy {
+  /** `http://host:port` of the public listener. */
+  readonly url: string;
+  readonly port: number;
+  /** New requests go to this instance (atomic switch). null: no instance can serve now. */
+  route(target: Target | null): void;
+  /** What to tell clients while nothing can serve, and whether to hold requests meanwhile. */
+  setStatus(status: ProxyStatus): void;
+  /** See the module header. */
+  drain(id: number, timeoutMs: number): Promise<DrainResult>;
+  /** Stops listening; held requests get 503, open connections are closed. */
+  close(): Promise<void>;
+}
+
+const bad = (status: number, line: string) =>
+  new Response(`hotreload proxy: ${line}\n`, {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+  });
+
+export async function createProxy(o: ProxyOptions): Promise<Result<AppProxy>> {
+  const parsedHosts = parseAllowedHosts(o.allowedHosts);
+  if (!parsedHosts.ok) return parsedHosts;
+  const extra = parsedHosts.value;
+  const app = o.appName ?? "the app";
+  const clock = o.clock ?? createSystemClock();
+  const traffic = createInstanceTraffic(clock);
+  const hold = createHoldQueue<Target>({ max: o.holdMax, timeoutMs: o.holdTimeoutMs, clock });
+  let target: Target | null = null;
+  let status: ProxyStatus = { kind: "starting", hold: true };
+  let version = 1;
+  let hosts = new Set<string>();
+  let server: Server<BridgeData> | null = null;
+  const snapshot = (): StatusSnapshot => ({ version, ready: target !== null, status });
+  const keepOpen = (req: Request) => server?.timeout(req, 0);
+  const paths = createHotreloadPaths({
+    hosts: () => hosts,
+    extraHosts: extra,
+    snapshot,
+    keepOpen,
+    log: o.log,
+  });
+
+  function changed() {
+    version++;
+    paths.publish(snapshot());
+  }
+
+  function nothingCanServe(req: Request, cause: NoServeCause): Response {
+    const showDetail = checkHost(req, hosts, extra).ok;
+    return statusAnswer(req, { status, version, app, cause, showDetail });
+  }
+
+  async function targetFor(
+    req: Request,
+  ): Promise<HoldOutcome<Target> | { ok: false; why: "not-held" }> {
+    if (target) return { ok: true, target };
+    if (!status.hold) return { ok: false, why: "not-held" };
+    return hold.wait(req.signal);
+  }
+
+  async function handle(req: Request, srv: Server<BridgeData>): Promise<Response | undefined> {
+    if (req.method === "CONNECT")
+      return bad(400, "CONNECT is not supported: this is not a forward proxy");
+    const path = req.url.slice(req.url.indexOf("/", req.url.indexOf("//") + 2));
+    if (path.startsWith(HOTRELOAD_PREFIX)) return paths.handle(req, path);
+    const chosen = await targetFor(req);
+    if (!chosen.ok) {
+      const cause: NoServeCause =
+        chosen.why === "full"
+          ? "hold-full"
+          : chosen.why === "timeout"
+            ? "hold-timeout"
+            : "not-held";
+      return nothingCanServe(req, cause);
+    }
+    const client: ClientInfo = { ip: srv.requestIP(req)?.address ?? "", proto: "http" };
+    if (isWebSocketUpgrade(req)) return upgrade(req, srv, chosen.target, client);
+    const exchange = traffic.begin(chosen.target.id);
+    return forwardHttp(req, chosen.target, {
+      client,
+      exchange,
+      log: o.log,
+      keepOpen: () => keepOpen(req),
+    });
+  }
+
+  async function upgrade(req: Request, srv: Server<BridgeData>, to: Target, client: ClientInfo) {
+    const opened = await openUpstream(req, to, client);
+    if (!opened.ok)
+      return bad(502, `websocket to instance ${to.id} (127.0.0.1:${to.port}): ${opened.reason}`);
+    const protocol = opened.data.upstream.protocol;
+    const headers = protocol ? { "Sec-WebSocket-Protocol": protocol } : undefined;
+    if (srv.upgrade(req, { data: opened.data, headers })) return undefined;
+    opened.data.upstream.close(1001, "client upgrade failed");
+    return bad(400, "websocket upgrade failed");
+  }
+
+  try {
+    server = Bun.serve<BridgeData>({
+      hostname: o.host,
+      port: o.port,
+      // Idle keep-alive connections; streamed answers lift it (server.timeout(req, 0)).
+      idleTimeout: 120,
+      // Bodies stream to the instance, which decides what is too large (Bun's default: 128 MB).
+      maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+      fetch: handle,
+      websocket: { ...bridgeHandlers(traffic, o.log), idleTimeout: 0, sendPings: false },
+      error(error) {
+        o.log.warn(`proxy: ${error.message}`);
+        return bad(502, error.message.split("\n")[0] ?? "internal error");
+      },
+    });
+  } catch (error) {
+    const code = (error as { code?: unknown })?.code;
+    const inUse = code === "EADDRINUSE" || /in use/i.test(String(error));
+    return {
+      ok: false,
+      error: hotreloadError(
+        inUse ? "proxy.port-in-use" : "runtime.io",
+        `The proxy cannot listen on ${hostForUrl(o.host)}:${o.port}: ${inUse ? "the port is in use" : String(error)}`,
+        inUse
+          ? "Pick another `proxy.port` (or `--proxy PORT`), or stop what listens there."
+          : undefined,
+      ),
+    };
+  }
+  const listening = server;
+  const port = listening.port ?? o.port;
+  hosts = allowedHosts(o.host, port);
+
+  return {
+    ok: true,
+    value: {
+      url: `http://${hostForUrl(o.host)}:${port}`,
+      port,
+      route(next) {
+        target = next;
+        changed();
+        if (next) hold.release(next);
+      },
+      setStatus(next) {
+        status = next;
+        changed();
+        if (!next.hold && target === null) hold.releaseWithoutRoute();
+      },
+      drain: (id, timeoutMs) => traffic.drain(id, timeoutMs),
+      async close() {
+        hold.releaseWithoutRoute();
+        paths.close();
+        await listening.stop(true);
+      },
+    },
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * The proxy stage against real upstreams: `await using proxy = await startProxy()` and
+ * `await using up = startUpstream("a", handler)` clean up after themselves. Raw-socket
+ * helpers send exactly the bytes a test names (hop-by-hop headers, absolute-form request
+ * lines) and wait for complete answers, never for a fixed time.
+ */
+import { connect, type Socket } from "node:net";
+import type { Server, WebSocketHandler } from "bun";
+import { silentLogger } from "../../src/log.ts";
+import { type AppProxy, createProxy, type ProxyOptions } from "../../src/proxy/proxy.ts";
+
+export type TestProxy = AppProxy & AsyncDisposable;
+
+export async function startProxy(overrides: Partial<ProxyOptions> = {}): Promise<TestProxy> {
+  const created = await createProxy({
+    host: "127.0.0.1",
+    port: 0,
+    allowedHosts: [],
+    log: silentLogger,
+    holdMax: 100,
+    holdTimeoutMs: 10_000,
+    ...overrides,
+  });
+  if (!created.ok) throw new Error(created.error.message);
+  const proxy = created.value;
+  return Object.assign(proxy, { [Symbol.asyncDispose]: () => proxy.close() });
+}
+
+export interface Upstream extends AsyncDisposable {
+  readonly server: Server<unknown>;
+  readonly port: number;
+  readonly target: { id: number; port: number };
+  /** Requests this upstream answered. */
+  readonly served: number;
+}
+
+let nextId = 1;
+
+/** A Bun.serve upstream; the default handler answers with its name. */
+export function startUpstream(
+  name: string,
+  fetch: (req: Request, server: Server<unknown>) => Response | Promise<Response> | undefined = () =>
+    new Response(name),
+  websocket?: WebSocketHandler<unknown>,
+): Upstream {
+  let served = 0;
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    idleTimeout: 0,
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    fetch(req, srv) {
+      served++;
+      return fetch(req, srv);
+    },
+    websocket: websocket ?? { message() {} },
+  } as Parameters<typeof Bun.serve>[0]) as Server<unknown>;
+  const port = server.port as number;
+  return {
+    server,
+    port,
+    target: { id: nextId++, port },
+    get served() {
+      return served;
+    },
+    [Symbol.asyncDispose]: () => server.stop(true),
+  };
+}
+
+/** One complete HTTP/1.1 response read off a raw socket. */
+export interface RawResponse {
+  status: number;
+  headers: Map<string, string>;
+  body: string;
+}
+
+/** A raw client connection: send bytes, read one response at a time (keep-alive). */
+export function rawConnection(port: number): Promise<RawClient> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: "127.0.0.1", port }, () => resolve(createRawClient(socket)));
+    socket.once("error", reject);
+  });
+}
+
+export interface RawClient extends Disposable {
+  send(text: string): void;
+  /** The next complete response (Content-Length framed or ended by close); skips 100s. */
+  response(deadlineMs?: number): Promise<RawResponse>;
+  /** Resolves once the bytes received so far contain `text`. */
+  received(text: string, deadlineMs?: number): Promise<void>;
+}
+
+function createRawClient(socket: Socket): RawClient {
+  let buffer = "";
+  let closed = false;
+  let wake: (() => void) | null = null;
+  socket.setEncoding("latin1");
+  socket.on("data", (chunk: string) => {
+    buffer += chunk;
+    wake?.();
+  });
+  socket.on("close", () => {
+    closed = true;
+    wake?.();
+  });
+  socket.on("error", () => {
+    closed = true;
+    wake?.();
+  });
+  function parse(): RawResponse | null {
+    const end = buffer.indexOf("\r\n\r\n");
+    if (end === -1) return null;
+    const [statusLine = "", ...lines] = buffer.slice(0, end).split("\r\n");
+    const headers = new Map<string, string>();
+    for (const line of lines) {
+      const colon = line.indexOf(":");
+      headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+    }
+    const status = Number(statusLine.split(" ")[1]);
+    const length = Number(headers.get("content-length") ?? Number.NaN);
+    const rest = buffer.slice(end + 4);
+    if (status === 100) {
+      buffer = rest;
+      return parse();
+    }
+    if (Number.isFinite(length)) {
+      if (rest.length < length) return null;
+      buffer = rest.slice(length);
+      return { status, headers, body: rest.slice(0, length) };
+    }
+    if (!closed) return null;
+    buffer = "";
+    return { status, headers, body: rest };
+  }
+  async function next<T>(found: () => T | null, what: string, deadlineMs: number): Promise<T> {
+    const deadline = Date.now() + deadlineMs;
+    for (;;) {
+      const value = found();
+      if (value !== null) return value;
+      if (closed)
+        throw new Error(`connection closed before ${what}; received: ${JSON.stringify(buffer)}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no ${what}; received: ${JSON.stringify(buffer)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+    }
+  }
+  return {
+    send: (text) => socket.write(text),
+    response: (deadlineMs = 5000) => next(parse, "complete response", deadlineMs),
+    received: (text, deadlineMs = 5000) =>
+      next(() => (buffer.includes(text) ? true : null), JSON.stringify(text), deadlineMs).then(
+        () => {},
+      ),
+    [Symbol.dispose]: () => socket.destroy(),
+  };
+}
+
+/** Resolves when `predicate` holds, checking on every turn of the event loop; fails at the deadline with `what`. */
+export async function until(
+  predicate: () => boolean,
+  what: string,
+  deadlineMs = 5000,
+): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
