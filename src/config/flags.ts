@@ -11,6 +11,7 @@ export interface FlagValues {
   root?: string;
   build?: string;
   exec?: string;
+  entry?: string;
   debounce?: string;
   ext?: string;
   exclude?: string[];
@@ -69,6 +70,14 @@ export const CONFIG_FLAGS: readonly FlagSpec[] = [
     type: "string",
     valueHint: "cmd",
     description: "Command that runs the server",
+  },
+  {
+    flag: "entry",
+    key: "entry",
+    path: ["entry"],
+    type: "string",
+    valueHint: "path",
+    description: "Which entry point to build and run when detection finds several (e.g. ./cmd/api)",
   },
   {
     flag: "debounce",

@@ -93,6 +93,13 @@ export const configSchema = object("hotreload configuration (.hotreload.yaml)", 
     defaultNote: "detected; required otherwise",
     example: "./bin/server",
   }),
+  entry: optionalString({
+    description:
+      "Which of several entry points detection builds and runs when the project has more than one (Go: `./cmd/api`; Cargo: a `[[bin]]` name). Ignored when `exec` is set.",
+    default: null,
+    defaultNote: "the only one; `hotreload init` lists them",
+    example: "./cmd/api",
+  }),
   debounce: durationOrAuto({
     description:
       "Quiet window after the last file event before a batch is processed. `auto`: 5ms for a few events (an editor save), 100ms once a batch looks like a burst (a checkout) or a file in it is missing or empty. A duration: that fixed window.",
@@ -111,7 +118,8 @@ export const configSchema = object("hotreload configuration (.hotreload.yaml)", 
     description:
       "File extensions that trigger a rebuild (with or without the dot). Empty: every file.",
     default: [],
-    defaultNote: "detected (Go: `.go`, `.mod`, `.sum`, …); every file otherwise",
+    defaultNote:
+      "detected (Go: `.go`, `.mod`, `.sum`, …); otherwise source and template files (not docs, styles or images)",
     example: [".go", ".tmpl"],
   }),
   watch: pathList({
@@ -124,6 +132,8 @@ export const configSchema = object("hotreload configuration (.hotreload.yaml)", 
   ignore_patterns: stringList({
     description: "Extra globs (picomatch, relative to root) that never trigger a rebuild.",
     default: [],
+    defaultNote:
+      "detected ones are added (Go: `**/*_test.go`, `**/testdata/**`; Python: `__pycache__`, virtualenvs)",
     example: ["**/*_test.go", "tmp/**"],
   }),
   follow_symlinks: boolean({
