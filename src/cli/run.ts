@@ -35,7 +35,7 @@ export default defineCommand({
     const loaded = loadConfig({ cwd: process.cwd(), flags: flagValues(args, rawArgs) });
     if (!loaded.ok)
       fail(loaded.error.code, loaded.error.message, loaded.error.hint, loaded.error.details);
-    const { config, detection, outputs } = loaded.value;
+    const { config, detection, outputs, warnings } = loaded.value;
 
     const color = useColor(args.color as boolean | undefined, process.stderr);
     const levelChoice = levelFromEnv(
@@ -81,8 +81,9 @@ export default defineCommand({
       logs
         .tag("config")
         .info(
-          `detected ${detection.label}: build \`${detection.build ?? "(none)"}\`, exec \`${detection.exec}\` — override with --build/--exec or \`hotreload init\``,
+          `detected ${detection.label}: build \`${config.build ?? "(none)"}\`, exec \`${config.exec}\` — override with --build/--exec or \`hotreload init\``,
         );
+    for (const warning of warnings) logs.tag("config").warn(warning);
 
     bus.emit({
       type: "engine.started",

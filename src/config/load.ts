@@ -6,7 +6,14 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { hotreloadError, type Result } from "../errors.ts";
-import { type Detection, detectProject } from "./detect.ts";
+import {
+  type Detection,
+  detectProject,
+  isPythonCommand,
+  PYTHON_ENV,
+  SOURCE_EXT,
+  staleOutputWarnings,
+} from "./detect/index.ts";
 import { projectCacheDir } from "./dirs.ts";
 import { type FlagValues, flagNameFor, flagsToRaw } from "./flags.ts";
 import { configSchema, type ResolvedConfig } from "./schema.ts";
@@ -27,6 +34,8 @@ export interface Loaded {
   detection: Detection | null;
   /** Absolute paths the watcher must ignore (build outputs of detected projects). */
   outputs: string[];
+  /** What the user must know at start: a guess that may be wrong, sources without a build. */
+  warnings: string[];
 }
 
 type Raw = Record<string, unknown>;
@@ -78,16 +87,28 @@ export function loadConfig(options: LoadOptions): Result<Loaded> {
   if (!rootResult.ok) return rootResult;
   const root = rootResult.value;
 
-  const needsDetection = [fileRaw.exec, flagRaw.value.exec].every((v) => v === undefined);
-  const detection = needsDetection ? detectProject(root) : null;
-  const detectedRaw: Raw = detection
-    ? { build: detection.build, exec: detection.exec, ext: detection.ext, env: detection.env }
-    : {};
+  // Detection always runs: an explicit exec (or build) replaces the commands, not the
+  // project's ext, ignores, env and watch paths.
+  // A blank exec (what `init` writes when it found nothing) is no command at all.
+  const explicitExec = [fileRaw.exec, flagRaw.value.exec].find(
+    (v) => v !== undefined && v !== null && !(typeof v === "string" && v.trim() === ""),
+  );
+  const entry = [flagRaw.value.entry, fileRaw.entry].find((v) => typeof v === "string");
+  const found = detectProject(root, typeof entry === "string" ? { entry } : {});
+  const detection = found && explicitExec === undefined ? found : null;
+  const pythonExec = typeof explicitExec === "string" && isPythonCommand(explicitExec);
+  const detectedRaw: Raw = {
+    ext: found ? found.ext : [...SOURCE_EXT],
+    env: { ...(pythonExec ? PYTHON_ENV : {}), ...found?.env },
+    ...(detection ? { build: detection.build, exec: detection.exec } : {}),
+  };
 
   // Paths from flags are relative to the current directory (as the shell completes them),
   // and add to the file's lists instead of replacing them.
   const { env_file: flagEnvFiles, watch: flagWatch, ...flagRest } = flagRaw.value;
-  const merged = deepMerge(deepMerge(detectedRaw, fileRaw), flagRest);
+  const { exec: fileExec, ...fileRest } = fileRaw;
+  const fileLayer = fileExec === explicitExec ? fileRaw : fileRest;
+  const merged = deepMerge(deepMerge(detectedRaw, fileLayer), flagRest);
   const checked = configSchema.check(merged, []);
   if (!checked.ok)
     return {
@@ -103,15 +124,24 @@ export function loadConfig(options: LoadOptions): Result<Loaded> {
       ...asPaths(flagEnvFiles).map((p) => resolve(cwd, p)),
     ],
     watch: unique([
-      ...detectedWatch(detection).map((p) => resolve(root, p)),
+      ...(found?.watch ?? []),
       ...checked.value.watch.map((p) => resolve(root, p)),
       ...asPaths(flagWatch).map((p) => resolve(cwd, p)),
     ]).filter((p) => p !== root),
     root,
     configFile: file.value?.path ?? null,
-    detected: detection?.label ?? null,
+    ignore_patterns: unique([...(found?.ignore ?? []), ...checked.value.ignore_patterns]),
+    detected: found ? (detection ? found.label : `${found.label}; commands from you`) : null,
   });
   if (config.exec === null && !options.allowMissingExec) {
+    if (found)
+      return fail(
+        "config.no-exec",
+        `Detected a ${found.label}, but ${found.warnings[0] ?? "found nothing to run: set `exec`"}`,
+        found.choices.length > 0
+          ? `Pick one: --entry ${found.choices[0]} (or \`entry:\` in .hotreload.yaml), or \`hotreload init\` to write a config that lists them.`
+          : 'Add `exec: …` (and usually `build: …`) to .hotreload.yaml, or pass --exec "…".',
+      );
     return fail(
       "config.no-exec",
       "No `exec` command is configured, and the project kind could not be detected",
@@ -141,9 +171,13 @@ export function loadConfig(options: LoadOptions): Result<Loaded> {
       "Give the whole URL, e.g. `http://localhost:8080/health`, or turn on the proxy (`proxy.enabled: true`).",
     );
   }
-  const outputs = detection ? [...detection.outputs] : [];
+  const outputs = found ? [...found.outputs] : [];
   if (!detection && config.exec !== null) outputs.push(projectCacheDir(root));
-  return { ok: true, value: { config, detection, outputs } };
+  const warnings = [
+    ...(found?.warnings ?? []),
+    ...(detection ? [] : staleOutputWarnings(root, config)),
+  ];
+  return { ok: true, value: { config, detection, outputs, warnings } };
 }
 
 /** Every extra watch directory exists and is a directory; the error names who asked for it. */
@@ -181,12 +215,6 @@ function checkWatchDirs(
 
 function asPaths(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-}
-
-/** Directories project detection wants watched too (local packages the project uses). */
-function detectedWatch(detection: Detection | null): readonly string[] {
-  const watch = (detection as { watch?: unknown } | null)?.watch;
-  return asPaths(watch);
 }
 
 function unique(paths: string[]): string[] {

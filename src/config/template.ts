@@ -4,7 +4,7 @@
  */
 import { stringify } from "yaml";
 import { PACKAGE_NAME, VERSION } from "../version.ts";
-import type { Detection } from "./detect.ts";
+import type { Detection } from "./detect/index.ts";
 import { formatDuration } from "./duration.ts";
 import { configSchema } from "./schema.ts";
 import type { SchemaNode } from "./schema-dsl.ts";
@@ -47,14 +47,24 @@ export function renderInitFile(detection: Detection | null): string {
   const set: Record<string, unknown> = {};
   if (detection) {
     lines.push(`# Detected: ${detection.label}`);
+    if (detection.choices.length > 1)
+      lines.push(
+        `# Several entry points: ${detection.choices.join(", ")}. This file runs the first; to run another, change it in build/exec.`,
+      );
+    for (const warning of detection.warnings) lines.push(`# Note: ${warning}`);
+    if (detection.ignore.length > 0)
+      lines.push(`# Also never triggering for this project: ${detection.ignore.join(", ")}`);
     if (detection.build) set.build = detection.build;
-    set.exec = detection.exec;
+    set.exec = detection.exec ?? "";
     set.ext = detection.ext;
     if (Object.keys(detection.env).length > 0) set.env = detection.env;
   } else {
-    lines.push("# No known project kind found: fill in the commands.");
+    lines.push(
+      "# No known project kind found (no go.mod, package.json, Cargo.toml, pyproject.toml, requirements.txt",
+      "# or main.py/app.py). Fill in `exec`, the command that starts your server, and `build` if it needs one.",
+    );
     set.build = "";
-    set.exec = "./bin/server";
+    set.exec = "";
   }
   lines.push(stringify(set, { lineWidth: 0 }).trimEnd(), "");
   for (const [key, node] of Object.entries(configSchema.shape)) {

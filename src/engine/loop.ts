@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { startBuild as spawnBuild } from "../build/builder.ts";
 import type { Clock, TimerHandle } from "../clock.ts";
-import { CACHE_DIR_VARIABLE } from "../config/detect.ts";
+import { CACHE_DIR_VARIABLE } from "../config/detect/index.ts";
 import { projectCacheDir } from "../config/dirs.ts";
 import type { ResolvedConfig } from "../config/schema.ts";
 import type { EventBus } from "../events/bus.ts";

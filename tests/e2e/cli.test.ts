@@ -145,6 +145,29 @@ describe("hotreload CLI", () => {
     );
   });
 
+  test("init with nothing detected says so and leaves exec empty; run then says what to add", async () => {
+    using dir = tempDir();
+    dir.write("README.md", "# nothing to run\n");
+    expect((await cli(["init"], dir.path)).code).toBe(0);
+    const text = readFileSync(join(dir.path, ".hotreload.yaml"), "utf8");
+    expect(text).toContain("# No known project kind found");
+    expect(text).toMatch(/^exec: ""$/m);
+    expect(text).not.toContain("./bin/server\n");
+    expectUsageError(await cli(["check"], dir.path), "No `exec` command is configured");
+  });
+
+  test("init with several Go main packages runs the first and lists them all", async () => {
+    using dir = tempDir();
+    dir.write("go.mod", "module example.com/m\n");
+    dir.write("cmd/api/main.go", "package main\n");
+    dir.write("cmd/worker/main.go", "package main\n");
+    const result = await cli(["init"], dir.path);
+    expect(result.stdout).toContain("entry points: ./cmd/api, ./cmd/worker");
+    const text = readFileSync(join(dir.path, ".hotreload.yaml"), "utf8");
+    expect(text).toContain("# Several entry points: ./cmd/api, ./cmd/worker.");
+    expect(text).toMatch(/^build: go build -o .*api" \.\/cmd\/api$/m);
+  });
+
   test("init detects Bun, Node, Cargo and Python projects", async () => {
     const cases: [string, Record<string, string>, RegExp][] = [
       [

@@ -40,6 +40,7 @@ const PRECEDENCE: Record<
 > = {
   build: { file: "make a", flag: "make b", fileResolved: "make a", flagResolved: "make b" },
   exec: { file: "./a", flag: "./b", fileResolved: "./a", flagResolved: "./b" },
+  entry: { file: "./cmd/a", flag: "./cmd/b", fileResolved: "./cmd/a", flagResolved: "./cmd/b" },
   debounce: { file: "300ms", flag: "1s", fileResolved: 300, flagResolved: 1000 },
   ext: { file: [".go"], flag: "ts,.js", fileResolved: [".go"], flagResolved: [".ts", ".js"] },
   exclude: {
@@ -274,14 +275,42 @@ describe("zero configuration", () => {
     expect(config.exec).toMatch(/target\/debug\/svc$/);
   });
 
-  test("an explicit exec in the file turns detection off", () => {
+  test("an explicit exec replaces the commands, not the detected ext, ignores and env", () => {
     using dir = tempDir();
     dir.write("go.mod", "module m\n");
-    dir.write(".hotreload.yaml", "exec: ./mine\n");
+    dir.write(".hotreload.yaml", "exec: ./mine\nignore_patterns: [tmp/**]\n");
     const config = ok(dir.path);
     expect(config.exec).toBe("./mine");
-    expect(config.detected).toBeNull();
     expect(config.build).toBeNull();
+    expect(config.detected).toBe("Go module m; commands from you");
+    expect(config.ext).toContain(".go");
+    expect(config.ignore_patterns).toEqual(["**/*_test.go", "**/testdata/**", "tmp/**"]);
+  });
+
+  test("--exec of a Python server gets PYTHONUNBUFFERED even where nothing is detected", () => {
+    using dir = tempDir();
+    expect(ok(dir.path, { exec: "python3 -m http.server" }).env).toEqual({ PYTHONUNBUFFERED: "1" });
+    expect(ok(dir.path, { exec: "./server" }).env).toEqual({});
+  });
+
+  test("nothing detected: source-like files trigger, not README or CSS", () => {
+    using dir = tempDir();
+    const { ext } = ok(dir.path, { exec: "./server" });
+    expect(ext).toContain(".rb");
+    expect(ext).not.toContain(".md");
+    expect(ext).not.toContain(".css");
+  });
+
+  test("several main packages: the error lists them and names --entry; --entry picks", () => {
+    using dir = tempDir();
+    dir.write("go.mod", "module m\n");
+    dir.write("cmd/a/main.go", "package main\n");
+    dir.write("cmd/b/main.go", "package main\n");
+    const error = err(dir.path, {});
+    expect(error.code).toBe("config.no-exec");
+    expect(error.message).toContain("./cmd/a, ./cmd/b");
+    expect(error.hint).toContain("--entry ./cmd/a");
+    expect(ok(dir.path, { entry: "./cmd/b" }).build).toMatch(/ \.\/cmd\/b$/);
   });
 });
 

@@ -17,7 +17,8 @@ export function directiveArgs(text: string, name: string): string[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
     if (line === `${name} (`) {
-      for (i++; i < lines.length && lines[i] !== ")"; i++) if (lines[i]) out.push(lines[i] as string);
+      for (i++; i < lines.length && lines[i] !== ")"; i++)
+        if (lines[i]) out.push(lines[i] as string);
     } else if (line.startsWith(`${name} `) || line.startsWith(`${name}\t`)) {
       out.push(line.slice(name.length).trim());
     }
@@ -26,7 +27,11 @@ export function directiveArgs(text: string, name: string): string[] {
 }
 
 const isLocalPath = (path: string) =>
-  path.startsWith("./") || path.startsWith("../") || isAbsolute(path) || path === "." || path === "..";
+  path.startsWith("./") ||
+  path.startsWith("../") ||
+  isAbsolute(path) ||
+  path === "." ||
+  path === "..";
 
 /** Local directories `replace` points at, absolute. */
 export function localReplaceDirs(goMod: string, dir: string): string[] {
@@ -57,7 +62,8 @@ function hasMainPackage(ctx: DetectContext, dir: string): boolean {
 
 /** Main packages under `dir` (relative to the root, `./`-prefixed): its own, else cmd/*. */
 function mainPackages(ctx: DetectContext, dir: string): string[] {
-  const rel = (path: string) => `./${relative(ctx.root, path).split("\\").join("/")}`.replace(/\/$/, "");
+  const rel = (path: string) =>
+    `./${relative(ctx.root, path).split("\\").join("/")}`.replace(/\/$/, "");
   if (hasMainPackage(ctx, dir)) return [rel(dir) === "./" ? "." : rel(dir)];
   const cmd = join(dir, "cmd");
   return ctx
@@ -67,7 +73,9 @@ function mainPackages(ctx: DetectContext, dir: string): string[] {
 }
 
 const normalizeEntry = (entry: string) =>
-  entry === "." || entry.startsWith("./") || isAbsolute(entry) ? entry.replace(/\/$/, "") : `./${entry.replace(/\/$/, "")}`;
+  entry === "." || entry.startsWith("./") || isAbsolute(entry)
+    ? entry.replace(/\/$/, "")
+    : `./${entry.replace(/\/$/, "")}`;
 
 export function detectGo(ctx: DetectContext): Detection | null {
   // A go.work in the root without a go.mod: the workspace is the project (a go.mod in a
@@ -78,17 +86,26 @@ export function detectGo(ctx: DetectContext): Detection | null {
   if (goModPath === null && goWorkPath === null) return null;
   const goMod = goModPath ? (ctx.read(goModPath) ?? "") : null;
   const goWork = goWorkPath ? (ctx.read(goWorkPath) ?? "") : null;
-  const useDirs = goWork !== null && goWorkPath ? workspaceUseDirs(goWork, dirname(goWorkPath)) : [];
+  const useDirs =
+    goWork !== null && goWorkPath ? workspaceUseDirs(goWork, dirname(goWorkPath)) : [];
 
   const candidates = workspaceHere
-    ? [...new Set(useDirs.filter((d) => d.startsWith(ctx.root)).flatMap((d) => mainPackages(ctx, d)))]
+    ? [
+        ...new Set(
+          useDirs.filter((d) => d.startsWith(ctx.root)).flatMap((d) => mainPackages(ctx, d)),
+        ),
+      ]
     : mainPackages(ctx, ctx.root);
 
   const module = goMod !== null ? (/^module\s+(\S+)/m.exec(goMod)?.[1] ?? "module") : null;
-  const label = workspaceHere || module === null ? `Go workspace (${useDirs.length} modules)` : `Go module ${module}`;
+  const label =
+    workspaceHere || module === null
+      ? `Go workspace (${useDirs.length} modules)`
+      : `Go module ${module}`;
 
   const watch = new Set<string>();
-  const outside = (dir: string) => dir !== ctx.root && !dir.startsWith(`${ctx.root}/`) && !dir.startsWith(`${ctx.root}\\`);
+  const outside = (dir: string) =>
+    dir !== ctx.root && !dir.startsWith(`${ctx.root}/`) && !dir.startsWith(`${ctx.root}\\`);
   if (goModPath && goMod !== null) {
     const moduleDir = dirname(goModPath);
     if (moduleDir !== ctx.root) watch.add(moduleDir);
@@ -97,7 +114,7 @@ export function detectGo(ctx: DetectContext): Detection | null {
   for (const dir of useDirs) watch.add(dir);
   if (goWork !== null && goWorkPath)
     for (const dir of localReplaceDirs(goWork, dirname(goWorkPath))) watch.add(dir);
-  const extra = [...watch].filter(outside);
+  const extra = [...watch].filter((dir) => outside(dir) && ctx.isDir(dir));
 
   const base = emptyDetection({
     kind: "go",
@@ -108,7 +125,12 @@ export function detectGo(ctx: DetectContext): Detection | null {
     outputs: ctx.portable ? [] : [ctx.cacheDir],
     watch: extra,
   });
-  const picked = ctx.entry !== null ? normalizeEntry(ctx.entry) : candidates.length <= 1 ? (candidates[0] ?? ".") : null;
+  const picked =
+    ctx.entry !== null
+      ? normalizeEntry(ctx.entry)
+      : candidates.length <= 1
+        ? (candidates[0] ?? ".")
+        : null;
   if (picked === null)
     return {
       ...base,

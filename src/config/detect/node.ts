@@ -6,8 +6,14 @@
  * `tsc -p`), so a ✓ never hides stale code; when no build can be found, it says so.
  */
 import { join, relative } from "node:path";
-import { parseJsonc, type PackageJson, resolveBin, runScriptCommand } from "./package-json.ts";
-import { FRAMEWORK_DEV, type ParsedScript, parseServer, scriptReference, shellWords } from "./package-scripts.ts";
+import { type PackageJson, parseJsonc, resolveBin, runScriptCommand } from "./package-json.ts";
+import {
+  FRAMEWORK_DEV,
+  type ParsedScript,
+  parseServer,
+  scriptReference,
+  shellWords,
+} from "./package-scripts.ts";
 import type { DetectContext, Detection } from "./types.ts";
 import { workspaceDependencyDirs } from "./workspaces.ts";
 
@@ -25,19 +31,42 @@ type Server = Omit<ParsedScript, "build">;
 const norm = (path: string) => path.replace(/^\.\//, "").replace(/\/$/, "");
 const under = (file: string, dir: string) => norm(file).startsWith(`${norm(dir)}/`);
 
-export function detectPackage(ctx: DetectContext, pkg: PackageJson, runtime: JsRuntime): Detection {
-  const scripts = Object.fromEntries(
-    Object.entries(pkg.scripts ?? {}).filter((e): e is [string, string] => typeof e[1] === "string"),
-  );
+interface TsLayout {
+  tsconfig: boolean;
+  outDir: string | null;
+  rootDir: string | null;
+}
+
+function tsLayout(ctx: DetectContext): TsLayout {
   const tsconfig = parseJsonc(ctx.read("tsconfig.json")) as {
     compilerOptions?: { outDir?: unknown; rootDir?: unknown };
   } | null;
-  const outDir = typeof tsconfig?.compilerOptions?.outDir === "string" ? norm(tsconfig.compilerOptions.outDir) : null;
-  const rootDir = typeof tsconfig?.compilerOptions?.rootDir === "string" ? norm(tsconfig.compilerOptions.rootDir) : null;
+  const option = (value: unknown) => (typeof value === "string" ? norm(value) : null);
+  return {
+    tsconfig: tsconfig !== null,
+    outDir: option(tsconfig?.compilerOptions?.outDir),
+    rootDir: option(tsconfig?.compilerOptions?.rootDir),
+  };
+}
+
+/** Directories a TypeScript build writes to: tsconfig's outDir, else the usual names. */
+export function compiledOutputDirs(ctx: DetectContext, hasBuildScript = false): string[] {
+  const { tsconfig, outDir } = tsLayout(ctx);
+  return outDir ? [outDir] : tsconfig || hasBuildScript ? ["dist", "build", "out"] : [];
+}
+
+export function detectPackage(ctx: DetectContext, pkg: PackageJson, runtime: JsRuntime): Detection {
+  const scripts = Object.fromEntries(
+    Object.entries(pkg.scripts ?? {}).filter(
+      (e): e is [string, string] => typeof e[1] === "string",
+    ),
+  );
+  const { tsconfig, outDir, rootDir } = tsLayout(ctx);
   const runScript = (name: string) => runScriptCommand(runtime, name);
   const bin = (word: string) => resolveBin(ctx, word);
-  const compiledDirs = outDir ? [outDir] : tsconfig || scripts.build ? ["dist", "build", "out"] : [];
-  const compiled = (file: string | null) => file !== null && compiledDirs.some((d) => under(file, d));
+  const compiledDirs = compiledOutputDirs(ctx, scripts.build !== undefined);
+  const compiled = (file: string | null) =>
+    file !== null && compiledDirs.some((d) => under(file, d));
   const projectBuild = scripts.build
     ? runScript("build")
     : tsconfig
@@ -71,16 +100,27 @@ export function detectPackage(ctx: DetectContext, pkg: PackageJson, runtime: JsR
     if (server.runner === "") return server.file;
     if (server.runner === "node" || server.runner === "bun") return `${server.runner} ${words}`;
     const local = bin(server.runner);
-    if (local === null && !FRAMEWORK_DEV.has(server.runner) && server.runner !== "tsx" && server.runner !== "ts-node")
+    if (
+      local === null &&
+      !FRAMEWORK_DEV.has(server.runner) &&
+      server.runner !== "tsx" &&
+      server.runner !== "ts-node"
+    )
       return null;
     return `${local ?? server.runner} ${words}`.trim();
   };
 
   /** A script's server, following `npm run x` references, with the commands before it. */
-  const resolveScript = (scriptName: string, depth = 0): { build: string[]; server: Server } | null => {
+  const resolveScript = (
+    scriptName: string,
+    depth = 0,
+  ): { build: string[]; server: Server } | null => {
     const text = scripts[scriptName];
     if (text === undefined || depth > 3) return null;
-    const parts = text.split("&&").map((p) => p.trim()).filter(Boolean);
+    const parts = text
+      .split("&&")
+      .map((p) => p.trim())
+      .filter(Boolean);
     const last = parts.pop();
     if (last === undefined) return null;
     const build = parts.map((part) => {
@@ -103,7 +143,8 @@ export function detectPackage(ctx: DetectContext, pkg: PackageJson, runtime: JsR
     const found = resolveScript(scriptName);
     const exec = found ? execOf(found.server) : null;
     if (!found || exec === null) continue;
-    if (found.build.length > 0) return result(`${scriptName} script, split`, found.build.join(" && "), exec);
+    if (found.build.length > 0)
+      return result(`${scriptName} script, split`, found.build.join(" && "), exec);
     if (!compiled(found.server.file)) return result(`${scriptName} script`, null, exec);
     if (projectBuild) return result(`${scriptName} script, built first`, projectBuild, exec);
     warnings.push(
@@ -114,11 +155,14 @@ export function detectPackage(ctx: DetectContext, pkg: PackageJson, runtime: JsR
 
   for (const field of [pkg.module, pkg.main]) {
     if (typeof field !== "string") continue;
-    if (compiled(field) && projectBuild) return result("main, built first", projectBuild, `${runtime} ${ctx.quote(field)}`);
+    if (compiled(field) && projectBuild)
+      return result("main, built first", projectBuild, `${runtime} ${ctx.quote(field)}`);
     if (ctx.isFile(field)) return result("main", null, `${runtime} ${ctx.quote(field)}`);
   }
 
-  const topLevelTs = ctx.list(".").filter((f) => /\.(ts|tsx)$/.test(f) && !f.endsWith(".d.ts") && !/\.config\./.test(f));
+  const topLevelTs = ctx
+    .list(".")
+    .filter((f) => /\.(ts|tsx)$/.test(f) && !f.endsWith(".d.ts") && !/\.config\./.test(f));
   const guess =
     GUESSES.find((f) => ctx.isFile(f)) ??
     (runtime === "bun" && topLevelTs.length === 1 ? (topLevelTs[0] as string) : null);
@@ -132,7 +176,11 @@ export function detectPackage(ctx: DetectContext, pkg: PackageJson, runtime: JsR
     if (outDir && projectBuild) {
       const source = rootDir ?? (under(guess, "src") ? "src" : ".");
       const out = join(outDir, relative(source, guess)).replace(/\.([cm]?)ts$/, ".$1js");
-      return result(`${guess}, built first`, projectBuild, `node ${ctx.quote(out.split("\\").join("/"))}`);
+      return result(
+        `${guess}, built first`,
+        projectBuild,
+        `node ${ctx.quote(out.split("\\").join("/"))}`,
+      );
     }
     const tsx = bin("tsx");
     if (tsx) return result(guess, null, `${tsx} ${ctx.quote(guess)}`);

@@ -21,7 +21,16 @@ export function shellWords(command: string): string[] {
 }
 
 const WATCH_FLAGS = /^--(watch|hot|watch-path(=.*)?|watch-preserve-output|no-clear-screen)$/;
-const NODEMON_VALUE_FLAGS = new Set(["-e", "--ext", "-w", "--watch", "-i", "--ignore", "-d", "--delay"]);
+const NODEMON_VALUE_FLAGS = new Set([
+  "-e",
+  "--ext",
+  "-w",
+  "--watch",
+  "-i",
+  "--ignore",
+  "-d",
+  "--delay",
+]);
 
 /** `npm run x`, `npm start`, `bun run x`, `yarn x`, `pnpm x`: the name of the script it runs. */
 export function scriptReference(words: string[]): string | null {
@@ -52,7 +61,9 @@ export function parseServer(command: string): Omit<ParsedScript, "build"> | null
     case "ts-node":
     case "ts-node-dev":
     case "bun": {
-      let args = rest.filter((w) => !WATCH_FLAGS.test(w) && w !== "--respawn" && w !== "--transpile-only");
+      let args = rest.filter(
+        (w) => !WATCH_FLAGS.test(w) && w !== "--respawn" && w !== "--transpile-only",
+      );
       if ((tool === "tsx" && args[0] === "watch") || (tool === "bun" && args[0] === "run"))
         args = args.slice(1).filter((w) => !WATCH_FLAGS.test(w));
       const { file } = fileIn(args);
@@ -71,14 +82,18 @@ export function parseServer(command: string): Omit<ParsedScript, "build"> | null
       return file === null ? null : { runner: "node", file, args };
     }
     default:
-      if (tool.startsWith("./") || tool.startsWith("bin/")) return { runner: "", file: tool, args: rest };
+      if (tool.startsWith("./") || tool.startsWith("bin/"))
+        return { runner: "", file: tool, args: rest };
       return { runner: tool, file: null, args: rest };
   }
 }
 
 /** A whole script: `a && b && server` → build [a, b], server. */
 export function parseScript(script: string): ParsedScript | null {
-  const parts = script.split("&&").map((p) => p.trim()).filter(Boolean);
+  const parts = script
+    .split("&&")
+    .map((p) => p.trim())
+    .filter(Boolean);
   const last = parts.pop();
   if (last === undefined) return null;
   const server = parseServer(last);

@@ -20,7 +20,11 @@ export const PYTHON_ENV = { PYTHONUNBUFFERED: "1" };
 export function isPythonCommand(command: string): boolean {
   const words = command.trim().split(/\s+/);
   const first = words.find((w) => !/^\w+=/.test(w) && w !== "exec" && w !== "env") ?? "";
-  const name = first.replace(/^["']|["']$/g, "").split(/[\\/]/).at(-1) ?? "";
+  const name =
+    first
+      .replace(/^["']|["']$/g, "")
+      .split(/[\\/]/)
+      .at(-1) ?? "";
   return /^(python[\d.]*(\.exe)?|py|uvicorn|gunicorn|hypercorn|daphne|flask|granian)$/.test(name);
 }
 

@@ -13,7 +13,9 @@ function workspacePatterns(ctx: DetectContext, dir: string): string[] | null {
   const field = pkg?.workspaces;
   const list = Array.isArray(field)
     ? field
-    : typeof field === "object" && field !== null && Array.isArray((field as { packages?: unknown }).packages)
+    : typeof field === "object" &&
+        field !== null &&
+        Array.isArray((field as { packages?: unknown }).packages)
       ? (field as { packages: unknown[] }).packages
       : null;
   if (list) return list.filter((p): p is string => typeof p === "string");
@@ -23,11 +25,18 @@ function workspacePatterns(ctx: DetectContext, dir: string): string[] | null {
 }
 
 /** Directories of the workspace's packages: `packages/*` and exact paths (no deeper globs). */
-function workspacePackages(ctx: DetectContext, rootDir: string, patterns: string[]): Map<string, string> {
+function workspacePackages(
+  ctx: DetectContext,
+  rootDir: string,
+  patterns: string[],
+): Map<string, string> {
   const byName = new Map<string, string>();
   for (const pattern of patterns.filter((p) => !p.startsWith("!"))) {
     const clean = pattern.replace(/\/\*\*?$/, "");
-    const dirs = clean === pattern ? [join(rootDir, pattern)] : ctx.list(join(rootDir, clean)).map((n) => join(rootDir, clean, n));
+    const dirs =
+      clean === pattern
+        ? [join(rootDir, pattern)]
+        : ctx.list(join(rootDir, clean)).map((n) => join(rootDir, clean, n));
     for (const dir of dirs) {
       const name = readPackage(ctx, dir)?.name;
       if (typeof name === "string") byName.set(name, dir);
@@ -58,6 +67,7 @@ export function workspaceDependencyDirs(ctx: DetectContext, pkg: PackageJson): s
     }
     if (dirname(dir) === dir) break;
   }
-  const inside = (d: string) => d === ctx.root || d.startsWith(`${ctx.root}/`) || d.startsWith(`${ctx.root}\\`);
-  return [...dirs].filter((d) => !inside(d)).sort();
+  const inside = (d: string) =>
+    d === ctx.root || d.startsWith(`${ctx.root}/`) || d.startsWith(`${ctx.root}\\`);
+  return [...dirs].filter((d) => !inside(d) && ctx.isDir(d)).sort();
 }
