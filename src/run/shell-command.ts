@@ -84,11 +84,12 @@ function signalNumber(name: string): number {
 const SWEEP_FUNCTION = [
   'hr_sweep() { [ -n "$HOTRELOAD_RUN" ] && [ -r /proc/self/stat ] || return 0',
   "read -r hr_me _ </proc/self/stat",
+  // One grep over every environ (no fork per process); unreadable ones (not ours) skipped.
   // biome-ignore lint/suspicious/noTemplateCurlyInString: sh parameter expansion, not JS
-  "for hr_f in /proc/[0-9]*/environ; do hr_p=${hr_f#/proc/}; hr_p=${hr_p%/environ}",
-  '{ [ "$hr_p" = "$hr_me" ] || [ ! -O "$hr_f" ]; } && continue',
-  // Newlines around the tag, so only a whole HOTRELOAD_RUN=<tag> entry matches.
-  `case "\n$(tr '\\0' '\\n' <"$hr_f" 2>/dev/null)\n" in *"\nHOTRELOAD_RUN=$HOTRELOAD_RUN\n"*) kill -"$1" "$hr_p" 2>/dev/null;; esac`,
+  'for hr_f in $(grep -lsaF "HOTRELOAD_RUN=$HOTRELOAD_RUN" /proc/[0-9]*/environ); do hr_p=${hr_f#/proc/}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: sh parameter expansion, not JS
+  "hr_p=${hr_p%/environ}",
+  '[ "$hr_p" = "$hr_me" ] || kill -"$1" "$hr_p" 2>/dev/null',
   "done; }",
 ].join("; ");
 
