@@ -8,8 +8,17 @@ export interface HandlerOptions {
   crash: () => void;
 }
 
-/** Serves /, /health and /crash; everything else is a 404. */
-export function createHandler(options: HandlerOptions): (request: Request) => Response {
+const SLOW_MAX_MS = 60_000;
+const EVENTS_EVERY_MS = 100;
+
+/**
+ * Serves /, /health, /crash, /slow?ms=N (answers after N ms: an in-flight request across a
+ * swap) and /events (server-sent events naming the version every 100 ms: a stream across
+ * a swap); everything else is a 404. /ws (a websocket echo) is upgraded in server.ts.
+ */
+export function createHandler(
+  options: HandlerOptions,
+): (request: Request) => Response | Promise<Response> {
   return (request) => {
     const { pathname } = new URL(request.url);
     if (pathname === "/") {
@@ -31,6 +40,39 @@ export function createHandler(options: HandlerOptions): (request: Request) => Re
         headers: { "content-type": "text/plain; charset=utf-8", connection: "close" },
       });
     }
+    if (pathname === "/slow") {
+      const asked = Number(new URL(request.url).searchParams.get("ms"));
+      const ms = Number.isInteger(asked) && asked >= 0 && asked <= SLOW_MAX_MS ? asked : 1000;
+      return Bun.sleep(ms).then(
+        () =>
+          new Response(`slow answer after ${ms} ms - version ${version}\n`, {
+            headers: { "content-type": "text/plain; charset=utf-8" },
+          }),
+      );
+    }
+    if (pathname === "/events") return eventStream(request.signal);
     return new Response("404 page not found\n", { status: 404 });
   };
+}
+
+function eventStream(signal: AbortSignal): Response {
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const body = new ReadableStream<string>({
+    start(controller) {
+      let tick = 0;
+      const send = () => controller.enqueue(`data: version ${version} tick ${tick++}\n\n`);
+      send();
+      timer = setInterval(send, EVENTS_EVERY_MS);
+      signal.addEventListener("abort", () => {
+        clearInterval(timer);
+        controller.close();
+      });
+    },
+    cancel() {
+      clearInterval(timer);
+    },
+  });
+  return new Response(body, {
+    headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
+  });
 }

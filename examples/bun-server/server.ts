@@ -4,7 +4,7 @@
  *   PORT  port to listen on (default 8081; 0 picks a free one, printed when ready)
  *   HOST  interface to bind (default 127.0.0.1)
  */
-import { createHandler } from "./handler.ts";
+import { createHandler, version } from "./handler.ts";
 
 const SHUTDOWN_TIMEOUT_MS = 5000;
 /** /crash exits once its response has gone out, or after this long at the latest. */
@@ -28,12 +28,25 @@ const handle = createHandler({ startedAt, crash });
 const server = Bun.serve({
   hostname,
   port,
-  fetch(request) {
+  // Streams (/events) and slow answers (/slow) outlive Bun's default 10 s idle timeout.
+  idleTimeout: 0,
+  async fetch(request, server) {
     const begin = performance.now();
-    const response = handle(request);
+    const { pathname } = new URL(request.url);
+    // /ws: a websocket echo that greets with the version (a socket across a swap).
+    if (pathname === "/ws" && server.upgrade(request)) return undefined;
+    const response = await handle(request);
     const ms = (performance.now() - begin).toFixed(3);
-    console.log(`${request.method} ${new URL(request.url).pathname} ${response.status} ${ms}ms`);
+    console.log(`${request.method} ${pathname} ${response.status} ${ms}ms`);
     return response;
+  },
+  websocket: {
+    open(ws) {
+      ws.send(`hello from version ${version}`);
+    },
+    message(ws, message) {
+      ws.send(message);
+    },
   },
 });
 

@@ -20,8 +20,11 @@ type health struct {
 	Pid      int    `json:"pid"`
 }
 
-// newHandler serves /, /health and /crash. crash is called after the /crash response has
-// been flushed, so the client sees the answer before the process goes away.
+// newHandler serves /, /health, /crash, /slow and /events. crash is called after the
+// /crash response has been flushed, so the client sees the answer before the process goes
+// away. /slow?ms=N answers after N milliseconds (an in-flight request across a swap);
+// /events is a server-sent event stream that names the version every 100 ms (a stream
+// across a swap).
 func newHandler(started time.Time, crash func()) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -52,6 +55,39 @@ func newHandler(started time.Time, crash func()) http.Handler {
 			f.Flush()
 		}
 		crash()
+	})
+	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
+		ms, err := strconv.Atoi(r.URL.Query().Get("ms"))
+		if err != nil || ms < 0 || ms > 60000 {
+			ms = 1000
+		}
+		select {
+		case <-time.After(time.Duration(ms) * time.Millisecond):
+		case <-r.Context().Done():
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintf(w, "slow answer after %d ms - version %s\n", ms, version)
+	})
+	mux.HandleFunc("/events", func(w http.ResponseWriter, r *http.Request) {
+		flusher, ok := w.(http.Flusher)
+		if !ok {
+			http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.Header().Set("Cache-Control", "no-cache")
+		ticker := time.NewTicker(100 * time.Millisecond)
+		defer ticker.Stop()
+		for tick := 0; ; tick++ {
+			fmt.Fprintf(w, "data: version %s tick %d\n\n", version, tick)
+			flusher.Flush()
+			select {
+			case <-ticker.C:
+			case <-r.Context().Done():
+				return
+			}
+		}
 	})
 	return mux
 }

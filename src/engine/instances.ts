@@ -25,7 +25,7 @@ export interface InstanceProxyOptions {
   /** The variable that tells an instance its port (proxy.app_port_env). */
   portEnv: string;
   /** A free loopback port for a new instance. */
-  pickPort(): number;
+  pickPort(): Promise<number>;
   /** Readiness without a health check: resolves when the port accepts a connection. */
   waitForPort(
     port: number,
@@ -59,8 +59,28 @@ export function createInstances(options: InstanceOptions) {
   const running = new Map<number, Running>();
   const probes = new Map<number, AbortController>();
 
+  /** Instances whose port is being picked; a stop before the spawn cancels it. */
+  const picking = new Map<number, { stopped: boolean }>();
+
   const start = (id: number) => {
-    const port = proxy ? proxy.pickPort() : null;
+    if (!proxy) return spawnOn(id, null);
+    const pick = { stopped: false };
+    picking.set(id, pick);
+    proxy.pickPort().then(
+      (port) => {
+        picking.delete(id);
+        if (pick.stopped) send({ type: "childExited", id, exitCode: null, signal: null });
+        else spawnOn(id, port);
+      },
+      (error) => {
+        picking.delete(id);
+        log.error(`no free port for the server: ${String(error)}`);
+        send({ type: "childExited", id, exitCode: null, signal: null });
+      },
+    );
+  };
+
+  const spawnOn = (id: number, port: number | null) => {
     const exec = config.exec ?? "";
     const command = port === null ? exec : exec.replaceAll("{port}", String(port));
     const env =
@@ -143,6 +163,8 @@ export function createInstances(options: InstanceOptions) {
   return {
     start,
     stop(id: number) {
+      const pick = picking.get(id);
+      if (pick) pick.stopped = true;
       void running.get(id)?.stop();
     },
     probe,

@@ -69,6 +69,30 @@ function serverContract(name: string, command: () => string[], cwd: string, vers
     expect(await server.waitForExit()).toBe(1);
   });
 
+  test(`${name}: /slow answers after the time asked, /events streams the version`, async () => {
+    await using server = start();
+    const base = await started(server);
+    const begin = performance.now();
+    const slow = await fetch(`${base}/slow?ms=150`);
+    expect(await slow.text()).toBe(`slow answer after 150 ms - version ${version()}\n`);
+    expect(performance.now() - begin).toBeGreaterThanOrEqual(140);
+
+    const controller = new AbortController();
+    const events = await fetch(`${base}/events`, { signal: controller.signal });
+    expect(events.headers.get("content-type")).toContain("text/event-stream");
+    const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+    let text = "";
+    while (!text.includes("tick 1\n\n")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    controller.abort();
+    expect(text).toStartWith(
+      `data: version ${version()} tick 0\n\ndata: version ${version()} tick 1\n\n`,
+    );
+  });
+
   test(`${name}: SIGINT also shuts down gracefully`, async () => {
     await using server = start();
     await started(server);
@@ -153,4 +177,38 @@ describe("examples/bun-server", () => {
     BUN_DIR,
     () => version,
   );
+});
+
+test("examples/bun-server: /ws greets with the version and echoes text and binary", async () => {
+  const version = await versionIn(
+    join(BUN_DIR, "handler.ts"),
+    /^export const version = "([^"]+)";$/m,
+  );
+  await using server = startServer([process.execPath, "server.ts"], {
+    cwd: BUN_DIR,
+    env: { PORT: "0" },
+  });
+  const base = await started(server);
+  const ws = new WebSocket(`${base.replace("http", "ws")}/ws`);
+  ws.binaryType = "arraybuffer";
+  const received: unknown[] = [];
+  const next = () =>
+    new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no message; got ${received.length}`)), 5000);
+      ws.addEventListener(
+        "message",
+        (m) => {
+          clearTimeout(timer);
+          received.push(m.data);
+          resolve(m.data);
+        },
+        { once: true },
+      );
+    });
+  expect(await next()).toBe(`hello from version ${version}`);
+  ws.send("ping");
+  expect(await next()).toBe("ping");
+  ws.send(new Uint8Array([1, 2, 3]));
+  expect([...new Uint8Array((await next()) as ArrayBuffer)]).toEqual([1, 2, 3]);
+  ws.close(1000);
 });
