@@ -24,7 +24,7 @@ const EXAMPLES = `EXAMPLES
   hotreload                              Zero config: detect the project (Go, Bun, Node, Cargo) and run it
   hotreload --build "go build -o ./bin/server ." --exec ./bin/server --exclude "bin/**"
   hotreload --exec "bun server.ts" --ext .ts --health-url http://localhost:8080/health
-  hotreload --dashboard                  Also serve the live dashboard on http://127.0.0.1:3000
+  hotreload --dashboard                  Also serve the live dashboard on http://127.0.0.1:7357
   hotreload --json | jq .type            Machine-readable events (NDJSON)
   hotreload init                         Write a commented .hotreload.yaml for this project
   hotreload check --json                 Validate the configuration and print it resolved

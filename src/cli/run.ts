@@ -19,6 +19,8 @@ import { startPid1Reaper } from "../run/pid1-reaper.ts";
 import { VERSION } from "../version.ts";
 import { createWatchSet } from "../watch/index.ts";
 import { useColor } from "./color.ts";
+import { openDashboard } from "./dashboard-start.ts";
+import { likelyAppPorts, reportPortClashes } from "./port-clash.ts";
 import { guardProcess } from "./process-guard.ts";
 import { configArgs, flagValues, outputArgs } from "./shared-args.ts";
 import { bindTerminalKeys } from "./terminal-keys.ts";
@@ -129,33 +131,22 @@ export default defineCommand({
       },
     });
 
-    let dashboard: { close(): Promise<void> } | null = null;
+    let dashboard: { close(): Promise<void>; port: number } | null = null;
     if (config.dashboard.enabled) {
-      // Loaded only when wanted: the server and its embedded page cost memory otherwise.
-      const { startDashboard } = await import("../dashboard/server.ts");
-      const { tokenFilePath } = await import("../dashboard/token-handover.ts");
-      const started = await startDashboard({
-        host: config.dashboard.host,
-        port: config.dashboard.port,
-        allowedHosts: config.dashboard.allowed_hosts,
+      const started = await openDashboard({
+        config,
         bus,
-        config: {
-          root: config.root,
-          build: config.build,
-          exec: config.exec,
-          debounce: config.debounce,
-          ext: config.ext,
-          health: config.health_check.url,
-        },
+        log: logs.tag("dashboard"),
         onCommand: (command) => {
           // Said in the terminal (and the dashboard's log) before the engine acts on it.
           bus.emit({ type: "command.requested", command, source: "dashboard" });
           loop.send({ type: "command", command });
         },
-        log: logs.tag("dashboard"),
-        handover: { file: tokenFilePath(config.root) },
       });
       if (!started.ok) {
+        // Nothing may keep the process alive past the error: stdin's listener would.
+        process.stdin.off("data", forwardStdin);
+        process.stdin.pause();
         await stream.close();
         guard.dispose();
         fail(started.error.code, started.error.message, started.error.hint);
@@ -164,11 +155,24 @@ export default defineCommand({
       logs.tag("dashboard").info(started.value.url);
       if (args.open) openInBrowser(started.value.url);
     }
+    const stopPortReports = reportPortClashes({
+      bus,
+      own: () => ({
+        pid: process.pid,
+        root: config.root,
+        ports: {
+          dashboard: dashboard?.port ?? null,
+          proxy: config.proxy.enabled ? config.proxy.port : null,
+        },
+      }),
+      likelyPorts: () => likelyAppPorts(config.env, config.health_check.url),
+    });
 
     const keys = interactive ? bindTerminalKeys({ loop, color, log: logs.tag("run") }) : null;
     const finished = (async () => {
       const code = await loop.exited;
       keys?.close();
+      stopPortReports();
       process.stdin.off("data", forwardStdin);
       process.stdin.pause();
       await Promise.all([stream.close(), dashboard?.close()]);

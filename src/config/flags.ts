@@ -132,7 +132,7 @@ export const CONFIG_FLAGS: readonly FlagSpec[] = [
     path: ["dashboard", "port"],
     type: "string",
     valueHint: "port",
-    description: "Dashboard port (default 3000)",
+    description: "Dashboard port (default 7357, or the next free one)",
   },
   {
     flag: "dashboard-host",

@@ -24,6 +24,12 @@ import { object } from "./schema-object.ts";
 
 export const DEFAULT_POLL_INTERVAL_MS = 500;
 
+/**
+ * Not a port any common dev server, framework or database defaults to (3000-3003, 4000,
+ * 4200, 4321, 5000, 5173, 5432, 6006, 6379, 8000, 8080, 8787, 8888, 9000, 9229…).
+ */
+export const DEFAULT_DASHBOARD_PORT = 7357;
+
 export const STOP_SIGNALS = [
   "SIGTERM",
   "SIGINT",
@@ -286,7 +292,12 @@ export const configSchema = object("hotreload configuration (.hotreload.yaml)", 
   ),
   dashboard: object("Live local web dashboard.", {
     enabled: boolean({ description: "Serve the dashboard.", default: false }),
-    port: integer({ description: "Dashboard port.", default: 3000, min: 1, max: 65_535 }),
+    port: integer({
+      description: `Dashboard port. The default, ${DEFAULT_DASHBOARD_PORT}, is clear of the usual app ports (3000, 5173, 8080…); when it is taken the next free one is used and printed. A port you set is used as it is.`,
+      default: DEFAULT_DASHBOARD_PORT,
+      min: 1,
+      max: 65_535,
+    }),
     host: string({
       description: "Interface to bind; anything but loopback exposes it to your network.",
       default: "127.0.0.1",

@@ -68,9 +68,10 @@ describe("schema artefacts", () => {
       interval: 500,
       max_retries: 10,
     });
+    // The dashboard moved off the original's 3000, the default port of most app frameworks.
     expect(d.dashboard).toEqual({
       enabled: false,
-      port: 3000,
+      port: 7357,
       host: "127.0.0.1",
       allowed_hosts: [],
     });
