@@ -91,11 +91,15 @@ export async function forwardHttp(
   }
   ctx.keepOpen();
   req.signal.addEventListener("abort", onClientGone, { once: true });
-  return new Response(trackedBody(body, exchange), init);
+  return new Response(trackedBody(body, exchange, ctx.log), init);
 }
 
 /** The instance's body, passed on chunk by chunk as it comes; ends the exchange with it. */
-function trackedBody(body: ReadableStream<Uint8Array>, exchange: Exchange): ReadableStream {
+function trackedBody(
+  body: ReadableStream<Uint8Array>,
+  exchange: Exchange,
+  log: Logger,
+): ReadableStream {
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>(
     {
@@ -108,9 +112,11 @@ function trackedBody(body: ReadableStream<Uint8Array>, exchange: Exchange): Read
           } else controller.enqueue(chunk.value);
         } catch (error) {
           // The instance went away mid-answer (or a drain cut it): the client sees the
-          // connection end early, as it would without the proxy.
+          // connection end early, as it would without the proxy. Erroring with no value:
+          // Bun prints any error value a response stream fails with on stderr.
+          log.debug(`proxy: response cut: ${reasonOf(error)}`);
           exchange.end();
-          controller.error(error);
+          controller.error();
         }
       },
       cancel(reason) {

@@ -16,6 +16,8 @@ export interface StatusSnapshot {
   version: number;
   /** An instance is routed: requests are served. */
   ready: boolean;
+  /** Requests waiting for an instance right now. */
+  held: number;
   status: ProxyStatus;
 }
 
@@ -41,6 +43,7 @@ function wire(s: StatusSnapshot) {
   return {
     version: s.version,
     ready: s.ready,
+    held: s.held,
     kind: s.status.kind,
     retryInMs: s.status.retryInMs ?? null,
   };

@@ -97,7 +97,12 @@ export async function createProxy(o: ProxyOptions): Promise<Result<AppProxy>> {
   let version = 1;
   let hosts = new Set<string>();
   let server: Server<BridgeData> | null = null;
-  const snapshot = (): StatusSnapshot => ({ version, ready: target !== null, status });
+  const snapshot = (): StatusSnapshot => ({
+    version,
+    ready: target !== null,
+    held: hold.size,
+    status,
+  });
   const keepOpen = (req: Request) => server?.timeout(req, 0);
   const paths = createHotreloadPaths({
     hosts: () => hosts,

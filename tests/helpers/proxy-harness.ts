@@ -164,7 +164,7 @@ function createRawClient(socket: Socket): RawClient {
 
 /** Resolves when `predicate` holds, checking on every turn of the event loop; fails at the deadline with `what`. */
 export async function until(
-  predicate: () => boolean,
+  predicate: () => boolean | Promise<boolean>,
   what: string,
   deadlineMs = 5000,
 ): Promise<void> {
