@@ -2,6 +2,14 @@
  * Time as a dependency. Pure decisions (debounce, backoff, the engine) take a Clock so unit
  * tests drive them with a fake one; real code uses systemClock.
  */
+/** Bun and Node timers take at most 2^31−1 ms; a longer delay wraps to 1 ms. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** A delay no timer wraps around: clamped to [0, MAX_TIMER_MS]. */
+export function timerDelay(ms: number): number {
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_TIMER_MS) : MAX_TIMER_MS;
+}
+
 export interface TimerHandle {
   readonly id: number;
 }
@@ -30,7 +38,8 @@ export function createSystemClock(): Clock {
         const immediate = setImmediate(fire);
         timers.set(id, { cancel: () => clearImmediate(immediate) });
       } else {
-        const timer = setTimeout(fire, ms);
+        // Backstop for the schema's bounds: a longer delay would wrap to 1 ms (and warn).
+        const timer = setTimeout(fire, timerDelay(ms));
         timers.set(id, { cancel: () => clearTimeout(timer) });
       }
       return { id };

@@ -22,9 +22,17 @@ export function parseDuration(input: unknown): number | null {
   return Math.round(total);
 }
 
+/**
+ * The longest duration any key accepts unless it says less: 500h, just under the 2^31−1 ms
+ * that Bun and Node timers take (a longer delay wraps to 1 ms: a stop timeout of `1000h`
+ * would kill at once).
+ */
+export const MAX_DURATION_MS = 500 * 3_600_000;
+
 /** The shortest exact text for a duration, for printing resolved configuration. */
 export function formatDuration(ms: number): string {
   if (ms === 0) return "0ms";
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;

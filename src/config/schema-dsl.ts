@@ -3,7 +3,7 @@
  * value, and how to describe itself as JSON Schema and as documentation. The configuration
  * schema is written once with it (schema.ts) and everything else is derived.
  */
-import { parseDuration } from "./duration.ts";
+import { formatDuration, MAX_DURATION_MS, parseDuration } from "./duration.ts";
 
 export interface Problem {
   /** Key path, e.g. ["health_check", "timeout"]. */
@@ -155,7 +155,18 @@ export function integer(options: LeafOptions<number> & { min: number; max: numbe
 
 const DURATION_PATTERN = "^\\s*(\\d+(\\.\\d+)?(ms|s|m|h))+\\s*$|^\\s*\\d+(\\.\\d+)?\\s*$";
 
+/** "a duration from 1ms to 10m": the range a duration key accepts, in the user's units. */
+export function durationRange(min: number, max: number): string {
+  return `a duration from ${formatDuration(min)} to ${formatDuration(max)}`;
+}
+
+/**
+ * A duration in milliseconds, within [min, max]; max defaults to MAX_DURATION_MS so no
+ * value can overflow a timer.
+ */
 export function duration(options: LeafOptions<number> & { min?: number; max?: number }) {
+  const min = options.min ?? 0;
+  const max = Math.min(options.max ?? MAX_DURATION_MS, MAX_DURATION_MS);
   return leaf<number>(
     "duration",
     options,
@@ -168,16 +179,13 @@ export function duration(options: LeafOptions<number> & { min?: number; max?: nu
           raw,
           "Write a number with a unit (ms, s, m, h), e.g. `300ms`, `5s`, `1m`; a bare number is milliseconds.",
         );
-      if (options.min !== undefined && ms < options.min)
-        return expected(path, `a duration of at least ${options.min}ms`, raw);
-      if (options.max !== undefined && ms > options.max)
-        return expected(path, `a duration of at most ${options.max}ms`, raw);
+      if (ms < min || ms > max) return expected(path, durationRange(min, max), raw);
       return { ok: true, value: ms };
     },
     {
       anyOf: [
         { type: "string", pattern: DURATION_PATTERN },
-        { type: "number", minimum: options.min ?? 0 },
+        { type: "number", minimum: min, maximum: max },
       ],
     },
   );
@@ -274,7 +282,9 @@ export function stringMap(options: LeafOptions<Readonly<Record<string, string>>>
  * Polling: `false` (native events), `true` (poll at the default interval) or an interval.
  * Resolved to `false` or the interval in milliseconds.
  */
-export function pollSetting(options: LeafOptions<false | number> & { interval: number }) {
+export function pollSetting(
+  options: LeafOptions<false | number> & { interval: number; min: number; max: number },
+) {
   return leaf<false | number>(
     "boolean | duration",
     options,
@@ -282,15 +292,19 @@ export function pollSetting(options: LeafOptions<false | number> & { interval: n
       if (raw === false || raw === null || raw === undefined) return { ok: true, value: false };
       if (raw === true) return { ok: true, value: options.interval };
       const ms = parseDuration(raw);
-      if (ms === null || ms < 10)
-        return expected(path, "`true`, `false` or an interval like `500ms`", raw);
+      if (ms === null || ms < options.min || ms > options.max)
+        return expected(
+          path,
+          `\`true\`, \`false\` or an interval from ${formatDuration(options.min)} to ${formatDuration(options.max)}`,
+          raw,
+        );
       return { ok: true, value: ms };
     },
     {
       anyOf: [
         { type: "boolean" },
         { type: "string", pattern: DURATION_PATTERN },
-        { type: "number" },
+        { type: "number", minimum: options.min, maximum: options.max },
       ],
     },
   );
@@ -307,14 +321,18 @@ export function durationOrAuto(options: LeafOptions<"auto" | number> & { max: nu
       if (ms === null || ms > options.max)
         return expected(
           path,
-          `\`auto\` or a duration of at most ${options.max}ms`,
+          `\`auto\` or ${durationRange(0, options.max)}`,
           raw,
           "Write `auto`, or a number with a unit, e.g. `300ms`; `0` acts on every event at once.",
         );
       return { ok: true, value: ms };
     },
     {
-      anyOf: [{ const: "auto" }, { type: "string", pattern: DURATION_PATTERN }, { type: "number" }],
+      anyOf: [
+        { const: "auto" },
+        { type: "string", pattern: DURATION_PATTERN },
+        { type: "number", minimum: 0, maximum: options.max },
+      ],
     },
   );
 }

@@ -151,6 +151,9 @@ export const configSchema = object("hotreload configuration (.hotreload.yaml)", 
       "Poll with stat instead of native events: `true` or an interval. Chosen automatically on mounts that deliver no events.",
     default: false,
     interval: DEFAULT_POLL_INTERVAL_MS,
+    // A poll every minute is no longer watching; above the timer limit it would spin.
+    min: 10,
+    max: 60_000,
     example: "500ms",
   }),
   on_busy: oneOf(["restart", "queue"] as const, {
@@ -194,8 +197,18 @@ export const configSchema = object("hotreload configuration (.hotreload.yaml)", 
       default: null,
       example: "http://localhost:8080/health",
     }),
-    timeout: duration({ description: "Timeout of one probe.", default: 5000, min: 1 }),
-    interval: duration({ description: "Wait between probes.", default: 500, min: 1 }),
+    timeout: duration({
+      description: "Timeout of one probe.",
+      default: 5000,
+      min: 1,
+      max: 600_000,
+    }),
+    interval: duration({
+      description: "Wait between probes.",
+      default: 500,
+      min: 1,
+      max: 600_000,
+    }),
     max_retries: integer({
       description: "Probes before the server is reported unhealthy.",
       default: 10,
@@ -211,11 +224,23 @@ export const configSchema = object("hotreload configuration (.hotreload.yaml)", 
     timeout: duration({
       description: "Wait after the signal before SIGKILL of the whole group.",
       default: 5000,
+      max: 3_600_000,
     }),
   }),
   crash: object("Crash-loop protection: exponential backoff between restarts.", {
-    backoff_initial: duration({ description: "First wait after a crash.", default: 1000 }),
-    backoff_max: duration({ description: "Longest wait between restarts.", default: 32_000 }),
+    // Below 100ms a crash loop restarts faster than anyone can read it (`0` would spin).
+    backoff_initial: duration({
+      description: "First wait after a crash.",
+      default: 1000,
+      min: 100,
+      max: 3_600_000,
+    }),
+    backoff_max: duration({
+      description: "Longest wait between restarts.",
+      default: 32_000,
+      min: 100,
+      max: 3_600_000,
+    }),
     reset_after: duration({
       description: "A server that stays up this long resets the crash count.",
       default: 10_000,

@@ -4,6 +4,7 @@
  */
 import { closeSync } from "node:fs";
 import type { Subprocess } from "bun";
+import { timerDelay } from "../clock.ts";
 import { HotreloadFailure, hotreloadError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import {
@@ -142,7 +143,7 @@ export async function terminateGroup(
     const timedOut = await Promise.race([
       group.proc.exited.then(() => false),
       new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), opts.timeoutMs);
+        timer = setTimeout(() => resolve(true), timerDelay(opts.timeoutMs));
       }),
     ]);
     clearTimeout(timer);

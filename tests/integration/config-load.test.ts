@@ -207,7 +207,7 @@ describe("bad input names the place, what was expected and a hint", () => {
   test("a bad duration flag names the flag", () => {
     using dir = tempDir();
     expect(err(dir.path, { exec: "x", debounce: "soon" }).message).toBe(
-      '--debounce: Expected `--debounce` to be `auto` or a duration of at most 60000ms, got "soon"',
+      '--debounce: Expected `--debounce` to be `auto` or a duration from 0ms to 1m, got "soon"',
     );
   });
 
