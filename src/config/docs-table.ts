@@ -12,6 +12,7 @@ export const TABLE_END = "<!-- keys:end -->";
 
 function defaultText(node: SchemaNode): string {
   if (node.defaultNote) return node.defaultNote;
+  if (node.required) return "required";
   const value = node.default;
   if (value === null) return "none";
   if (node.typeName === "duration" && typeof value === "number")
@@ -32,12 +33,14 @@ function rows(shape: Record<string, SchemaNode>, prefix: string): string[] {
   return Object.entries(shape).flatMap(([key, node]) => {
     const path = `${prefix}${key}`;
     if (node.kind === "object") return rows(node.shape, `${path}.`);
-    const type = node.typeName.replace(/\|/g, "\\|");
-    return [
-      `| \`${path}\` | ${type} | ${defaultText(node)} | ${node.description.replace(/\|/g, "\\|")} | ${exampleText(node)} |`,
-    ];
+    const row = `| \`${path}\` | ${cell(node.typeName)} | ${defaultText(node)} | ${cell(node.description)} | ${exampleText(node)} |`;
+    // A list of mappings: its own row, then one row per key of an entry (`rules[].match`).
+    if (node.kind === "list") return [row, ...rows(node.item.shape, `${path}[].`)];
+    return [row];
   });
 }
+
+const cell = (text: string) => text.replace(/\|/g, "\\|");
 
 export function keyTable(): string {
   return [

@@ -25,6 +25,8 @@ interface NodeBase<T> {
   jsonSchema(): Record<string, unknown>;
   /** A short type name for docs: "duration", "string[]". */
   readonly typeName: string;
+  /** The key must be given (in a mapping); it has no default. */
+  readonly required?: boolean;
 }
 
 export interface LeafNode<T> extends NodeBase<T> {
@@ -36,7 +38,13 @@ export interface ObjectNode<S extends Shape> extends NodeBase<Infer<S>> {
   readonly shape: S;
 }
 
-export type SchemaNode = LeafNode<unknown> | ObjectNode<Shape>;
+/** An ordered list of mappings, each checked by `item` (key paths like `rules.2.action`). */
+export interface ListNode<S extends Shape> extends NodeBase<readonly Infer<S>[]> {
+  readonly kind: "list";
+  readonly item: ObjectNode<S>;
+}
+
+export type SchemaNode = LeafNode<unknown> | ObjectNode<Shape> | ListNode<Shape>;
 export type Shape = { readonly [key: string]: SchemaNode };
 export type Infer<S extends Shape> = {
   readonly [K in keyof S]: S[K] extends NodeBase<infer T> ? T : never;
@@ -65,14 +73,15 @@ export function expected<T>(path: string[], what: string, raw: unknown, hint?: s
   };
 }
 
-interface LeafOptions<T> {
+export interface LeafOptions<T> {
   description: string;
   default: T;
   example?: unknown;
   defaultNote?: string;
+  required?: boolean;
 }
 
-function leaf<T>(
+export function leaf<T>(
   typeName: string,
   options: LeafOptions<T>,
   check: (raw: unknown, path: string[]) => Check<T>,
@@ -85,6 +94,7 @@ function leaf<T>(
     default: options.default,
     example: options.example,
     defaultNote: options.defaultNote,
+    required: options.required,
     check,
     jsonSchema: () => ({
       ...jsonSchema,

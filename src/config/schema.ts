@@ -3,6 +3,7 @@
  * (schema/hotreload.schema.json) and the key table of docs/CONFIGURATION.md all come from it.
  */
 import { parseAllowedHost } from "../dashboard/allowed-hosts.ts";
+import { commandSpec, globList, MAX_HOOK_TIMEOUT_MS } from "./schema-commands.ts";
 import {
   boolean,
   type Check,
@@ -20,7 +21,7 @@ import {
   stringList,
   stringMap,
 } from "./schema-dsl.ts";
-import { object } from "./schema-object.ts";
+import { list, object } from "./schema-object.ts";
 
 export const DEFAULT_POLL_INTERVAL_MS = 500;
 
@@ -161,6 +162,70 @@ export const configSchema = object("hotreload configuration (.hotreload.yaml)", 
       "A change during a build: `restart` cancels it and builds again; `queue` lets it finish, then builds again.",
     default: "restart",
   }),
+  rules: list(
+    object("a rule: what a change to the files it matches triggers", {
+      match: globList({
+        description:
+          "Glob or list of globs (picomatch, relative to root; a pattern without `/` matches the file name at any depth). Matching files are watched whatever `ext` says.",
+        default: [],
+        required: true,
+        example: ["views/**/*.hbs"],
+      }),
+      action: oneOf(["rebuild", "restart", "reload", "ignore"] as const, {
+        description:
+          "`rebuild` (build, then swap), `restart` (swap without a build), `reload` (reload the browsers through the proxy's live reload), `ignore` (nothing).",
+        default: "rebuild",
+      }),
+      run: commandSpec({
+        description:
+          "Command run in root before the action, once per batch (e.g. a code generator); its failure stops the action and keeps the server running. Gets `HOTRELOAD_CHANGED_FILES`.",
+        default: null,
+        example: "templ generate",
+      }),
+    }),
+    {
+      description:
+        "What a change triggers, per glob, in order: the first rule that matches a file decides for it; unmatched files rebuild; a batch gets its strongest action (rebuild > restart > reload).",
+      defaultNote: "detected (e.g. Go templates restart, static assets reload)",
+      example: [{ match: "views/**", action: "restart" }],
+    },
+  ),
+  hooks: object(
+    "Commands run at points of the reload cycle, through the shell in root, each in its own process group.",
+    {
+      before_build: commandSpec({
+        description:
+          "Before each build; a failure is reported like a failed build and keeps the server running.",
+        default: null,
+        example: "sqlc generate",
+      }),
+      after_build: commandSpec({
+        description:
+          "After each successful build, before the swap; a failure is reported like a failed build and keeps the server running.",
+        default: null,
+        example: "cp -r assets bin/",
+      }),
+      after_ready: commandSpec({
+        description:
+          "After each good swap, once the new server is up (and healthy, with a health check); gets `HOTRELOAD_PID`.",
+        default: null,
+        example: "curl -fsS localhost:8080/warmup",
+      }),
+      on_crash: commandSpec({
+        description:
+          "When the server exits on its own with a failure; gets `HOTRELOAD_PID` and `HOTRELOAD_EXIT_CODE`.",
+        default: null,
+        example: "notify-send crashed",
+      }),
+      timeout: duration({
+        description:
+          "How long a hook or a rule's `run` may take before its whole process group is killed and it counts as failed; `{command, timeout}` sets one for a single command.",
+        default: 60_000,
+        min: 1,
+        max: MAX_HOOK_TIMEOUT_MS,
+      }),
+    },
+  ),
   clear: boolean({
     description: "Clear the terminal before each build (not before the first).",
     default: false,

@@ -28,6 +28,12 @@ function commented(key: string, node: SchemaNode, indent: string): string[] {
       ...Object.entries(node.shape).flatMap(([k, child]) => commented(k, child, `${indent}  `)),
     ];
   }
+  if (node.kind === "list") {
+    const value = stringify({ [key]: node.example ?? [] }, { lineWidth: 0 })
+      .trimEnd()
+      .split("\n");
+    return [`# ${indent}${node.description}`, ...value.map((l) => `# ${indent}${l}`)];
+  }
   const value = stringify({ [key]: shown(node) }, { lineWidth: 0 })
     .trimEnd()
     .split("\n");

@@ -366,4 +366,49 @@ describe("env_file and watch: path lists", () => {
     dir.write("app/.hotreload.yaml", "exec: ./x\n");
     expect(err(app, { watch: ["../missing"] }).message).toContain("--watch");
   });
+  test("rules and hooks: one glob or a list, a command or {command, timeout}; bad entries named by index with file:line:col", () => {
+    using dir = tempDir();
+    dir.write(
+      ".hotreload.yaml",
+      [
+        "exec: ./x",
+        "rules:",
+        '  - match: "views/**"',
+        "    action: restart",
+        "  - match: [a.proto, b.proto]",
+        "    run: { command: buf generate, timeout: 30s }",
+        "hooks:",
+        "  before_build: sqlc generate",
+        "  after_ready: { command: ./warm.sh }",
+        "",
+      ].join("\n"),
+    );
+    const config = ok(dir.path);
+    expect(config.rules.slice(0, 2)).toEqual([
+      { match: ["views/**"], action: "restart", run: null },
+      {
+        match: ["a.proto", "b.proto"],
+        action: "rebuild",
+        run: { command: "buf generate", timeout: 30_000 },
+      },
+    ]);
+    expect(config.hooks).toMatchObject({
+      before_build: { command: "sqlc generate", timeout: null },
+      after_ready: { command: "./warm.sh", timeout: null },
+      after_build: null,
+      timeout: 60_000,
+    });
+    dir.write(
+      ".hotreload.yaml",
+      "exec: ./x\nrules:\n  - match: a\n  - match: b\n    action: relaod\n  - action: restart\n",
+    );
+    const e = err(dir.path);
+    const text = [e.message, ...(e.details ?? [])].join("\n");
+    expect(text).toContain(
+      '.hotreload.yaml:5:13: Expected `rules.1.action` to be one of `rebuild`, `restart`, `reload`, `ignore`, got "relaod"',
+    );
+    expect(text).toContain("Missing required key `rules.2.match`");
+    dir.write(".hotreload.yaml", "exec: ./x\nrules:\n  - match: a\n    acton: restart\n");
+    expect(err(dir.path).hint).toBe("Did you mean `rules.0.action`?");
+  });
 });
