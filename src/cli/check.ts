@@ -1,6 +1,8 @@
+import { relative } from "node:path";
 import { defineCommand } from "citty";
 import { stringify } from "yaml";
 import { formatDuration } from "../config/duration.ts";
+import { readEnvFiles } from "../config/env-files.ts";
 import { loadConfig } from "../config/load.ts";
 import type { ResolvedConfig } from "../config/schema.ts";
 import { fail } from "../errors.ts";
@@ -49,6 +51,18 @@ export default defineCommand({
     }
     const source = config.configFile ?? "no config file (defaults and flags)";
     const detected = config.detected ? `\n# detected: ${config.detected}` : "";
-    process.stdout.write(`# ${source}: OK${detected}\n${stringify(humanConfig(config))}`);
+    // Env files by their keys: their values are never printed.
+    const envFiles = readEnvFiles(config.env_file).files.map((file) => {
+      const name = relative(config.root, file.path) || file.path;
+      const keys = file.missing
+        ? "(missing)"
+        : file.error
+          ? `(${file.error})`
+          : file.keys.join(", ");
+      return `\n# env file ${name}: ${keys || "(no keys)"}`;
+    });
+    process.stdout.write(
+      `# ${source}: OK${detected}${envFiles.join("")}\n${stringify(humanConfig(config))}`,
+    );
   },
 });

@@ -14,6 +14,7 @@ import {
   readEnvFiles,
 } from "../config/env-files.ts";
 import type { EventBus } from "../events/bus.ts";
+import type { FileChange } from "../events/types.ts";
 import type { Logger } from "../log.ts";
 import { watchFiles } from "../watch/file-watch.ts";
 
@@ -24,8 +25,8 @@ export interface EnvReloadOptions {
   clock: Clock;
   bus: EventBus;
   log: Logger;
-  /** An env file changed: restart the server (no rebuild). */
-  onChanged(): void;
+  /** Env files changed (paths as shown to the user): restart the server, no rebuild. */
+  onChanged(changes: FileChange[]): void;
 }
 
 export interface EnvReload {
@@ -73,7 +74,12 @@ export function startEnvReload(options: EnvReloadOptions): EnvReload {
               "info",
               `${changed.map(shown).join(", ")} changed (${diff}): restarting without a rebuild`,
             );
-            options.onChanged();
+            options.onChanged(
+              changed.map((path) => ({
+                path: shown(path),
+                kind: next.files.find((f) => f.path === path)?.missing ? "delete" : "modify",
+              })),
+            );
           },
         });
 

@@ -20,6 +20,7 @@ import { VERSION } from "../version.ts";
 import { createWatchSet } from "../watch/index.ts";
 import { useColor } from "./color.ts";
 import { openDashboard } from "./dashboard-start.ts";
+import { startEnvReload } from "./env-reload.ts";
 import { likelyAppPorts, reportPortClashes } from "./port-clash.ts";
 import { guardProcess } from "./process-guard.ts";
 import { configArgs, flagValues, outputArgs } from "./shared-args.ts";
@@ -103,7 +104,20 @@ export default defineCommand({
       enabled: config.notifications.enabled,
       log: logs.tag("notify"),
     });
+    const envFiles = startEnvReload({
+      root: config.root,
+      files: config.env_file,
+      poll: config.poll,
+      clock,
+      bus,
+      log: logs.tag("config"),
+      onChanged: (changes) => {
+        bus.emit({ type: "changes", changes, fingerprint: null });
+        loop.send({ type: "changes", changes, fingerprint: null, action: "restart" });
+      },
+    });
     const loop = createEngineLoop({
+      envFiles: envFiles.values,
       config,
       bus,
       logs,
@@ -165,7 +179,8 @@ export default defineCommand({
           proxy: config.proxy.enabled ? config.proxy.port : null,
         },
       }),
-      likelyPorts: () => likelyAppPorts(config.env, config.health_check.url),
+      likelyPorts: () =>
+        likelyAppPorts({ ...envFiles.values(), ...config.env }, config.health_check.url),
     });
 
     const keys = interactive ? bindTerminalKeys({ loop, color, log: logs.tag("run") }) : null;
@@ -173,6 +188,7 @@ export default defineCommand({
       const code = await loop.exited;
       keys?.close();
       stopPortReports();
+      envFiles.close();
       process.stdin.off("data", forwardStdin);
       process.stdin.pause();
       await Promise.all([stream.close(), dashboard?.close()]);

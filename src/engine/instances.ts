@@ -35,7 +35,8 @@ export interface InstanceProxyOptions {
 
 export interface InstanceOptions {
   config: ResolvedConfig;
-  env: Record<string, string>;
+  /** The environment for the next instance, read at each start (env files change). */
+  env(): Record<string, string>;
   bus: EventBus;
   logs: LoggerFactory;
   forceColor: boolean;
@@ -54,7 +55,9 @@ interface Running {
 }
 
 export function createInstances(options: InstanceOptions) {
-  const { config, bus, logs, proxy, send } = options;
+  const { bus, logs, proxy, send } = options;
+  // Replaced by a live config edit; an instance already running keeps what it started with.
+  let config = options.config;
   const log = logs.tag("engine");
   const running = new Map<number, Running>();
   const probes = new Map<number, AbortController>();
@@ -83,8 +86,8 @@ export function createInstances(options: InstanceOptions) {
   const spawnOn = (id: number, port: number | null) => {
     const exec = config.exec ?? "";
     const command = port === null ? exec : exec.replaceAll("{port}", String(port));
-    const env =
-      port === null ? options.env : { ...options.env, [proxy?.portEnv ?? "PORT"]: `${port}` };
+    const base = options.env();
+    const env = port === null ? base : { ...base, [proxy?.portEnv ?? "PORT"]: `${port}` };
     let handle: ReturnType<typeof startProcess>;
     try {
       handle = startProcess({
@@ -162,6 +165,9 @@ export function createInstances(options: InstanceOptions) {
 
   return {
     start,
+    reconfigure(next: ResolvedConfig) {
+      config = next;
+    },
     stop(id: number) {
       const pick = picking.get(id);
       if (pick) pick.stopped = true;

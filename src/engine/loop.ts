@@ -37,6 +37,8 @@ export interface EngineLoopOptions {
   holdOutput?: () => Promise<void> | null;
   /** hotreload's proxy in front of the instances, when it is on. */
   proxy?: InstanceProxyOptions;
+  /** Values from env files, read at each build and start; `env:` and flags win over them. */
+  envFiles?: () => Readonly<Record<string, string>>;
 }
 
 export interface EngineLoop {
@@ -50,6 +52,11 @@ export interface EngineLoop {
   abort(): Promise<void>;
   /** Last resort, synchronous: SIGKILL the servers' and the build's process groups. */
   killNow(): void;
+  /**
+   * A live config edit: the next build and start use `next`. Acting on it (a rebuild, a
+   * restart) is the caller's `changes` input; what runs now is left alone until then.
+   */
+  reconfigure(next: ResolvedConfig): void;
 }
 
 export function settingsFrom(
@@ -72,11 +79,17 @@ export function settingsFrom(
 }
 
 export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
-  const { config, bus, clock, logs } = options;
+  const { bus, clock, logs } = options;
+  let config = options.config;
   const log = logs.tag("engine");
   const cacheDir = projectCacheDir(config.root);
   mkdirSync(cacheDir, { recursive: true });
-  const env = { ...config.env, [CACHE_DIR_VARIABLE]: cacheDir };
+  // Inherited < env files < `env:` and --env < ours (the runner adds the inherited ones).
+  const env = (): Record<string, string> => ({
+    ...options.envFiles?.(),
+    ...config.env,
+    [CACHE_DIR_VARIABLE]: cacheDir,
+  });
 
   let state = initialState(settingsFrom(config, options.proxy !== undefined));
   const queue: EngineInput[] = [];
@@ -174,7 +187,7 @@ export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
     const handle = spawnBuild({
       command: config.build ?? "",
       cwd: config.root,
-      env,
+      env: env(),
       log: logs.tag("build"),
       onLine: (line, fd) => bus.emit({ type: "log", stream: "build", fd, line }),
     });
@@ -218,6 +231,12 @@ export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
     killNow() {
       instances.killNow();
       if (build && build.pid > 0) killGroupNow(build.pid, log);
+    },
+    reconfigure(next) {
+      config = next;
+      instances.reconfigure(next);
+      // Settings are configuration, not something step() decides: replaced between inputs.
+      state = { ...state, settings: settingsFrom(next, options.proxy !== undefined) };
     },
   };
 }
