@@ -10,6 +10,9 @@ export const STATUS_CLIENT_JS = `"use strict";
 (function () {
   var rendered = document.documentElement.getAttribute("data-hotreload-version");
   var source = new EventSource("/__hotreload/events");
+  source.addEventListener("open", function () {
+    document.documentElement.setAttribute("data-live", "true");
+  });
   source.addEventListener("status", function (event) {
     var status = JSON.parse(event.data);
     if (String(status.version) !== rendered) {
