@@ -48,7 +48,26 @@ export function findConfigFile(dir: string): string | null {
   return null;
 }
 
+/** What the user wrote, read and checked as a whole (flags and the file), not yet resolved. */
+export interface ConfigInput {
+  cwd: string;
+  flags: FlagValues;
+  flagRaw: Raw;
+  file: YamlFile | null;
+  fileRaw: Raw;
+}
+
+/** Where a key of the config came from, for errors: `[]` (top level) or `["services", "api"]`. */
+export type KeyPrefix = (key: string) => string[];
+
 export function loadConfig(options: LoadOptions): Result<Loaded> {
+  const input = readConfigInput(options);
+  if (!input.ok) return input;
+  return resolveConfigRaw(input.value, input.value.fileRaw, options);
+}
+
+/** Flags and the config file, each validated as a whole (did-you-mean, file:line:col). */
+export function readConfigInput(options: LoadOptions): Result<ConfigInput> {
   const { cwd, flags } = options;
   const flagRaw = flagsToRaw(flags);
   if (!flagRaw.ok) return flagRaw;
@@ -82,18 +101,39 @@ export function loadConfig(options: LoadOptions): Result<Loaded> {
     const fileCheck = configSchema.check(fileRaw, []);
     if (!fileCheck.ok) return { ok: false, error: problemsInFile(file.value, fileCheck.problems) };
   }
+  return { ok: true, value: { cwd, flags, flagRaw: flagRaw.value, file: file.value, fileRaw } };
+}
 
-  const rootResult = resolveRoot(cwd, flags.root, fileRaw.root, file.value);
+/**
+ * One resolved configuration from the checked input and the raw keys of the file (the
+ * whole file, or one service's keys over the top-level defaults). `at` tells where a key
+ * came from; a service's root is its own, so --root (which finds the file) is not used.
+ */
+export function resolveConfigRaw(
+  input: ConfigInput,
+  fileRaw: Raw,
+  options: { allowMissingExec?: boolean; at?: KeyPrefix; ignoreFlagRoot?: boolean },
+): Result<Loaded> {
+  const { cwd, flags } = input;
+  const { flagRaw, file } = input;
+  const at: KeyPrefix = options.at ?? (() => []);
+  const rootResult = resolveRoot(
+    cwd,
+    options.ignoreFlagRoot ? undefined : flags.root,
+    fileRaw.root,
+    file,
+    at("root"),
+  );
   if (!rootResult.ok) return rootResult;
   const root = rootResult.value;
 
   // Detection always runs: an explicit exec (or build) replaces the commands, not the
   // project's ext, ignores, env and watch paths.
   // A blank exec (what `init` writes when it found nothing) is no command at all.
-  const explicitExec = [fileRaw.exec, flagRaw.value.exec].find(
+  const explicitExec = [fileRaw.exec, flagRaw.exec].find(
     (v) => v !== undefined && v !== null && !(typeof v === "string" && v.trim() === ""),
   );
-  const entry = [flagRaw.value.entry, fileRaw.entry].find((v) => typeof v === "string");
+  const entry = [flagRaw.entry, fileRaw.entry].find((v) => typeof v === "string");
   const found = detectProject(root, typeof entry === "string" ? { entry } : {});
   const detection = found && explicitExec === undefined ? found : null;
   const pythonExec = typeof explicitExec === "string" && isPythonCommand(explicitExec);
@@ -105,7 +145,7 @@ export function loadConfig(options: LoadOptions): Result<Loaded> {
 
   // Paths from flags are relative to the current directory (as the shell completes them),
   // and add to the file's lists instead of replacing them.
-  const { env_file: flagEnvFiles, watch: flagWatch, ...flagRest } = flagRaw.value;
+  const { env_file: flagEnvFiles, watch: flagWatch, ...flagRest } = flagRaw;
   const { exec: fileExec, ...fileRest } = fileRaw;
   const fileLayer = fileExec === explicitExec ? fileRaw : fileRest;
   const merged = deepMerge(deepMerge(detectedRaw, fileLayer), flagRest);
@@ -129,7 +169,7 @@ export function loadConfig(options: LoadOptions): Result<Loaded> {
       ...asPaths(flagWatch).map((p) => resolve(cwd, p)),
     ]).filter((p) => p !== root),
     root,
-    configFile: file.value?.path ?? null,
+    configFile: file?.path ?? null,
     ignore_patterns: unique([...(found?.ignore ?? []), ...checked.value.ignore_patterns]),
     detected: found ? (detection ? found.label : `${found.label}; commands from you`) : null,
   });
@@ -148,7 +188,14 @@ export function loadConfig(options: LoadOptions): Result<Loaded> {
       'Add `exec: ./bin/server` (and usually `build: …`) to .hotreload.yaml, pass --exec "…", or run `hotreload init` to write a config for this project.',
     );
   }
-  const badWatch = checkWatchDirs(config, file.value, fileRaw.watch, asPaths(flagWatch), cwd);
+  const badWatch = checkWatchDirs(
+    config,
+    file,
+    fileRaw.watch,
+    asPaths(flagWatch),
+    cwd,
+    at("watch"),
+  );
   if (badWatch) return badWatch;
   if (config.health_check.enabled && config.health_check.url === null) {
     return fail(
@@ -187,6 +234,7 @@ function checkWatchDirs(
   fileWatch: unknown,
   flagWatch: string[],
   cwd: string,
+  prefix: string[],
 ): { ok: false; error: ReturnType<typeof hotreloadError> } | null {
   const fromFile = typeof fileWatch === "string" ? [fileWatch] : asPaths(fileWatch);
   for (const dir of config.watch) {
@@ -200,7 +248,10 @@ function checkWatchDirs(
     const index = fromFile.findIndex((p) => resolve(config.root, p) === dir);
     const source =
       index >= 0 && file
-        ? file.locate(typeof fileWatch === "string" ? ["watch"] : ["watch", String(index)], "value")
+        ? file.locate(
+            [...prefix, ...(typeof fileWatch === "string" ? ["watch"] : ["watch", String(index)])],
+            "value",
+          )
         : flagWatch.some((p) => resolve(cwd, p) === dir)
           ? "--watch"
           : "watch (detected)";
@@ -248,6 +299,7 @@ function resolveRoot(
   flagRoot: string | undefined,
   fileRoot: unknown,
   file: YamlFile | null,
+  prefix: string[] = [],
 ): Result<string> {
   let root: string;
   let source: string;
@@ -256,7 +308,7 @@ function resolveRoot(
     source = "--root";
   } else if (typeof fileRoot === "string" && file) {
     root = isAbsolute(fileRoot) ? fileRoot : resolve(dirname(file.path), fileRoot);
-    source = file.locate(["root"], "value");
+    source = file.locate([...prefix, "root"], "value");
   } else {
     root = file ? dirname(file.path) : cwd;
     source = "root";
