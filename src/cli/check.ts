@@ -3,9 +3,10 @@ import { defineCommand } from "citty";
 import { stringify } from "yaml";
 import { formatDuration } from "../config/duration.ts";
 import { readEnvFiles } from "../config/env-files.ts";
-import { loadConfig } from "../config/load.ts";
 import type { ResolvedConfig } from "../config/schema.ts";
 import { fail } from "../errors.ts";
+import { servicesReport } from "../services/check-report.ts";
+import { loadRun } from "../services/resolve.ts";
 import { configArgs, flagValues } from "./shared-args.ts";
 
 const DURATION_KEYS = new Set([
@@ -41,10 +42,13 @@ export default defineCommand({
     },
   },
   run({ args, rawArgs }) {
-    const loaded = loadConfig({ cwd: process.cwd(), flags: flagValues(args, rawArgs) });
-    if (!loaded.ok)
-      fail(loaded.error.code, loaded.error.message, loaded.error.hint, loaded.error.details);
-    const { config } = loaded.value;
+    const run = loadRun({ cwd: process.cwd(), flags: flagValues(args, rawArgs) });
+    if (!run.ok) fail(run.error.code, run.error.message, run.error.hint, run.error.details);
+    if (run.value.kind === "services") {
+      process.stdout.write(servicesReport(run.value.loaded, Boolean(args.json)));
+      return;
+    }
+    const { config } = run.value.loaded;
     if (args.json) {
       process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
       return;

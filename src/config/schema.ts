@@ -22,6 +22,7 @@ import {
   stringMap,
 } from "./schema-dsl.ts";
 import { list, object } from "./schema-object.ts";
+import { withServices } from "./services-schema.ts";
 
 export const DEFAULT_POLL_INTERVAL_MS = 500;
 
@@ -81,7 +82,7 @@ function optionalPort(options: {
   };
 }
 
-export const configSchema = object("hotreload configuration (.hotreload.yaml)", {
+const singleServiceSchema = object("hotreload configuration (.hotreload.yaml)", {
   root: string({
     description: "Project directory to watch; relative paths are resolved from the config file.",
     default: ".",
@@ -400,6 +401,9 @@ export const configSchema = object("hotreload configuration (.hotreload.yaml)", 
     }),
   }),
 });
+
+/** Every key above, plus `max_parallel_builds` and `services` (services-schema.ts). */
+export const configSchema = withServices(singleServiceSchema);
 
 export type ResolvedConfig = Infer<typeof configSchema.shape> & {
   /** Absolute path of the watched root. */
