@@ -131,7 +131,7 @@ export function detectPackage(ctx: DetectContext, pkg: PackageJson, runtime: JsR
       return local ? [local, ...words.slice(1)].join(" ") : part;
     });
     const ref = scriptReference(shellWords(last));
-    if (ref) {
+    if (ref && scripts[ref] !== undefined) {
       const inner = resolveScript(ref, depth + 1);
       return inner ? { build: [...build, ...inner.build], server: inner.server } : null;
     }

@@ -20,6 +20,7 @@ export function shellWords(command: string): string[] {
   return command.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? [];
 }
 
+const isFileLike = (word: string) => /\.(m?[jt]s|c[jt]s|tsx|jsx)$/.test(word) || word.includes("/");
 const WATCH_FLAGS = /^--(watch|hot|watch-path(=.*)?|watch-preserve-output|no-clear-screen)$/;
 const NODEMON_VALUE_FLAGS = new Set([
   "-e",
@@ -36,14 +37,13 @@ const NODEMON_VALUE_FLAGS = new Set([
 export function scriptReference(words: string[]): string | null {
   const [tool, first, second] = words;
   if (tool === "npm" || tool === "bun" || tool === "pnpm" || tool === "yarn") {
-    if (first === "run" || first === "run-script") return second ?? null;
+    if (first === "run" || first === "run-script")
+      return second && !second.startsWith("-") && !isFileLike(second) ? second : null;
     if (first === "start" && tool !== "bun") return "start";
     if ((tool === "yarn" || tool === "pnpm") && first && !first.startsWith("-")) return first;
   }
   return null;
 }
-
-const isFileLike = (word: string) => /\.(m?[jt]s|c[jt]s|tsx|jsx)$/.test(word) || word.includes("/");
 
 /** The server part of one command (no `&&`): runner, file and arguments. */
 export function parseServer(command: string): Omit<ParsedScript, "build"> | null {
