@@ -1,0 +1,90 @@
+/**
+ * The corpus under tests/projects/: small projects written by us, laid out as the popular
+ * generators and frameworks lay theirs out. Each entry says how to install it, where a user
+ * would run `hotreload` (no config, no flags), what it serves, which source edit a user
+ * makes, and (for compiled layouts) a compile error that must leave the old version serving.
+ */
+
+export type Family = "node" | "bun" | "python" | "go" | "rust";
+
+export interface Layout {
+  /** Folder under tests/projects/. */
+  name: string;
+  family: Family;
+  /** Installs the project's dependencies in the temp copy (at `installDir`), or null. */
+  install: string[] | null;
+  installDir?: string;
+  /** Where the user runs hotreload, relative to the project (a workspace member). */
+  cwd?: string;
+  /** Text the first response contains. */
+  first: string;
+  /** A real content change of a source file; the new response contains `to`. */
+  edit: { file: string; from: string; to: string };
+  /** Appended to a source file: a type or compile error (compiled layouts only). */
+  breakage?: { file: string; text: string };
+  /** A tool the layout cannot run without; missing → skipped, and the test name says so. */
+  needs?: string;
+  /** Python modules the interpreter must import (installed from apt in CI). */
+  pythonModules?: string[];
+}
+
+const NPM_CI = ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"];
+const BUN_INSTALL = ["bun", "install", "--frozen-lockfile"];
+
+export const LAYOUTS: readonly Layout[] = [
+  {
+    name: "express-generator",
+    family: "node",
+    install: NPM_CI,
+    first: "Welcome to Express, corpus v1",
+    edit: { file: "routes/index.js", from: "corpus v1", to: "corpus v2" },
+  },
+  {
+    name: "express-listen",
+    family: "node",
+    install: NPM_CI,
+    first: "Hello World! corpus v1",
+    edit: { file: "index.js", from: "corpus v1", to: "corpus v2" },
+  },
+  {
+    name: "fastify-ts",
+    family: "node",
+    install: NPM_CI,
+    first: '"version":"corpus v1"',
+    edit: { file: "src/routes/root.ts", from: "corpus v1", to: "corpus v2" },
+    breakage: { file: "src/routes/root.ts", text: 'export const broken: number = "not a number";' },
+  },
+  {
+    name: "ts-start-split",
+    family: "node",
+    install: NPM_CI,
+    first: "hello split, corpus v1",
+    edit: { file: "src/greeting.ts", from: "corpus v1", to: "corpus v2" },
+    breakage: { file: "src/greeting.ts", text: "export const broken: number = greeting(42);" },
+  },
+  {
+    name: "node-workspace",
+    family: "node",
+    install: NPM_CI,
+    cwd: "packages/api",
+    first: "api: shared says corpus v1",
+    // The edit is in the workspace package the app depends on, outside the watched root.
+    edit: { file: "packages/shared/index.js", from: "corpus v1", to: "corpus v2" },
+  },
+  {
+    name: "hono-bun",
+    family: "bun",
+    install: BUN_INSTALL,
+    first: "Hello Hono! corpus v1",
+    edit: { file: "src/index.ts", from: "corpus v1", to: "corpus v2" },
+  },
+  {
+    name: "elysia-bun",
+    family: "bun",
+    install: BUN_INSTALL,
+    first: "Hello Elysia corpus v1",
+    edit: { file: "src/index.ts", from: "corpus v1", to: "corpus v2" },
+  },
+];
+
+export const layoutsOf = (family: Family) => LAYOUTS.filter((l) => l.family === family);

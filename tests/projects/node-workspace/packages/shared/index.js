@@ -1,0 +1,1 @@
+exports.message = () => "shared says corpus v1";
