@@ -10,6 +10,8 @@ export type UsageErrorCode =
   | "config.unknown-key"
   | "config.invalid"
   | "config.not-found"
+  | "config.not-a-file"
+  | "config.too-large"
   | "config.no-exec"
   | "config.health-check-url"
   | "config.health-check-path"

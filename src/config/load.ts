@@ -3,7 +3,7 @@
  * Precedence: built-in defaults < detected project defaults < config file < flags.
  * Nothing downstream looks at raw options again.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, type Stats, statSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { hotreloadError, type Result } from "../errors.ts";
 import {
@@ -198,9 +198,14 @@ export function resolveConfigRaw(
   );
   if (badWatch) return badWatch;
   if (config.health_check.enabled && config.health_check.url === null) {
+    const enabledInFile =
+      file.value !== null && (fileRaw.health_check as Raw | undefined)?.enabled !== undefined;
+    const where = enabledInFile
+      ? `${file.value?.locate(["health_check", "enabled"], "key")}: `
+      : "";
     return fail(
       "config.health-check-url",
-      "health_check.enabled is true, but health_check.url is not set, so there is nothing to probe",
+      `${where}health_check.enabled is true, but health_check.url is not set, so there is nothing to probe`,
       "Set `health_check.url: http://localhost:8080/health` (or pass --health-url), or remove `enabled: true`.",
     );
   }
@@ -272,14 +277,33 @@ function unique(paths: string[]): string[] {
   return [...new Set(paths)];
 }
 
+/** A configuration file is a few kilobytes; anything this large is not one. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 function readConfigFile(explicit: string | null, dir: string): Result<YamlFile | null> {
   const path = explicit ?? findConfigFile(dir);
   if (path === null) return { ok: true, value: null };
-  if (!existsSync(path))
+  // Only a file the user named with --config is "--config"'s; a found one is named alone.
+  const named = explicit === null ? path : `--config: ${path}`;
+  const hint = explicit
+    ? "Check the path, or drop --config to use .hotreload.yaml in the project root."
+    : "Make it a regular file with the configuration, or remove it.";
+  let stat: Stats;
+  try {
+    stat = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return fail("config.not-found", `${named}: no such file`, hint);
+    return fail("config.not-found", `${named}: cannot read: ${(error as Error).message}`, hint);
+  }
+  // A FIFO or a device would block the read forever or never end; a directory has no text.
+  if (!stat.isFile())
+    return fail("config.not-a-file", `${named}: is ${fileKind(stat)}, not a regular file`, hint);
+  if (stat.size > MAX_CONFIG_BYTES)
     return fail(
-      "config.not-found",
-      `--config: no such file: ${path}`,
-      "Check the path, or drop --config to use .hotreload.yaml in the project root.",
+      "config.too-large",
+      `${named}: is ${stat.size} bytes; a configuration file is at most ${MAX_CONFIG_BYTES} bytes (1 MiB)`,
+      "Point --config at the real configuration file; it is a few kilobytes.",
     );
   let text: string;
   try {
@@ -287,11 +311,19 @@ function readConfigFile(explicit: string | null, dir: string): Result<YamlFile |
   } catch (error) {
     return fail(
       "config.not-found",
-      `--config: cannot read ${path}: ${(error as Error).message}`,
+      `${named}: cannot read: ${(error as Error).message}`,
       "Check the file's permissions.",
     );
   }
   return parseYamlFile(path, text);
+}
+
+function fileKind(stat: Stats): string {
+  if (stat.isDirectory()) return "a directory";
+  if (stat.isFIFO()) return "a FIFO (named pipe)";
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return "a device";
+  if (stat.isSocket()) return "a socket";
+  return "not a regular file";
 }
 
 function resolveRoot(

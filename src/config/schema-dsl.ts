@@ -135,6 +135,56 @@ export function optionalString(options: LeafOptions<string | null>) {
   );
 }
 
+/**
+ * An http(s) URL with a host and a port in range, or a path starting with `/` (resolved
+ * later against each instance); null when unset.
+ */
+export function httpUrlOrPath(options: LeafOptions<string | null>) {
+  return leaf<string | null>(
+    "URL | /path",
+    options,
+    (raw, path) => {
+      if (raw === null || raw === undefined) return { ok: true, value: null };
+      if (typeof raw !== "string")
+        return expected(path, "a URL like `http://localhost:8080/health`", raw);
+      const text = raw.trim();
+      if (text === "") return { ok: true, value: null };
+      if (text.startsWith("/") && !text.startsWith("//")) return { ok: true, value: text };
+      const problem = urlProblem(text);
+      if (problem === null) return { ok: true, value: text };
+      return expected(
+        path,
+        "an http or https URL with a host, like `http://localhost:8080/health`",
+        raw,
+        problem,
+      );
+    },
+    { type: ["string", "null"] },
+  );
+}
+
+function urlProblem(text: string): string | null {
+  const port = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]]*\]|[^/?#:]*):(\d+)/i.exec(
+    text,
+  )?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65_535))
+    return `The port must be from 1 to 65535; ${port} is not.`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch (error) {
+    // Not a URL at all; the message below says what one looks like.
+    void error;
+    return "Write the whole URL with its scheme, host and port, or a path like `/health` with the proxy on.";
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return `Only http and https can be probed; the scheme is \`${url.protocol.slice(0, -1)}\`.`;
+  // WHATWG URLs read `http:///health` as host "health"; the user meant no host at all.
+  if (url.hostname === "" || !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]/i.test(text))
+    return "The URL has no host: write it as `http://localhost:8080/health`.";
+  return null;
+}
+
 export function boolean(options: LeafOptions<boolean>) {
   return leaf<boolean>(
     "boolean",

@@ -10,6 +10,7 @@ import {
   duration,
   durationOrAuto,
   expected,
+  httpUrlOrPath,
   type Infer,
   integer,
   type LeafNode,
@@ -258,8 +259,9 @@ const singleServiceSchema = object("hotreload configuration (.hotreload.yaml)", 
       description: "Probe `url` after each start; only a 2xx marks the server ready.",
       default: false,
     }),
-    url: optionalString({
-      description: "URL to GET.",
+    url: httpUrlOrPath({
+      description:
+        "URL to GET (http or https, a host, a port from 1 to 65535); with the proxy on, a path like `/health` is probed on each instance's own port.",
       default: null,
       example: "http://localhost:8080/health",
     }),

@@ -40,7 +40,21 @@ export function parseYamlFile(path: string, text: string): Result<YamlFile> {
       ),
     };
   }
-  const value = doc.toJS() ?? {};
+  // A YAML "billion laughs" (aliases of aliases) stops at the library's alias limit.
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    const offset = firstAliasOffset(doc);
+    return {
+      ok: false,
+      error: hotreloadError(
+        "config.parse",
+        `${offset === null ? path : where(offset)}: invalid YAML: ${(error as Error).message}`,
+        `Aliases (\`*name\`) may expand to at most ${MAX_ALIAS_COUNT} nodes in all; write the values out instead.`,
+      ),
+    };
+  }
   return {
     ok: true,
     value: {
@@ -52,6 +66,21 @@ export function parseYamlFile(path: string, text: string): Result<YamlFile> {
       },
     },
   };
+}
+
+/** The yaml library's own default: how many nodes aliases may expand to, in all. */
+const MAX_ALIAS_COUNT = 100;
+
+function firstAliasOffset(doc: Document): number | null {
+  const { visit } = yaml();
+  let offset: number | null = null;
+  visit(doc, {
+    Alias(_key, node) {
+      offset = rangeStart(node);
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 function offsetOf(doc: Document, keyPath: string[], at: "key" | "value"): number | null {
