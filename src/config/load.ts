@@ -199,9 +199,9 @@ export function resolveConfigRaw(
   if (badWatch) return badWatch;
   if (config.health_check.enabled && config.health_check.url === null) {
     const enabledInFile =
-      file.value !== null && (fileRaw.health_check as Raw | undefined)?.enabled !== undefined;
+      file !== null && (fileRaw.health_check as Raw | undefined)?.enabled !== undefined;
     const where = enabledInFile
-      ? `${file.value?.locate(["health_check", "enabled"], "key")}: `
+      ? `${file.locate([...at("health_check"), "health_check", "enabled"], "key")}: `
       : "";
     return fail(
       "config.health-check-url",
