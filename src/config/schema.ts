@@ -3,6 +3,7 @@
  * (schema/hotreload.schema.json) and the key table of docs/CONFIGURATION.md all come from it.
  */
 import { parseAllowedHost } from "../dashboard/allowed-hosts.ts";
+import { DEFAULT_EXPECT_STATUS, formatRange, parseExpectStatus } from "../health/expect-status.ts";
 import { commandSpec, globList, MAX_HOOK_TIMEOUT_MS } from "./schema-commands.ts";
 import {
   boolean,
@@ -42,6 +43,43 @@ export const STOP_SIGNALS = [
   "SIGUSR1",
   "SIGUSR2",
 ] as const;
+
+/** `health_check.expect_status`: statuses, ranges or classes, resolved to `200-399` strings. */
+function statusList(options: { description: string; example: unknown }) {
+  return {
+    kind: "leaf" as const,
+    typeName: "status | status[]",
+    description: options.description,
+    default: DEFAULT_EXPECT_STATUS,
+    example: options.example,
+    defaultNote: undefined,
+    check(raw: unknown, path: string[]): Check<readonly string[]> {
+      const parsed = parseExpectStatus(raw);
+      if (!parsed.ok)
+        return expected(
+          path,
+          "a status like `200`, a range like `200-399` or a class like `2xx` (or a list of them)",
+          parsed.bad,
+          "Statuses are 100 to 599; write `expect_status: [200-399]` or `expect_status: [200, 404]`.",
+        );
+      return { ok: true, value: parsed.ranges.map(formatRange) };
+    },
+    jsonSchema: () => {
+      const entry = {
+        anyOf: [
+          { type: "integer", minimum: 100, maximum: 599 },
+          { type: "string", pattern: "^\\s*(\\d{3}(\\s*-\\s*\\d{3})?|[1-5][xX][xX])\\s*$" },
+        ],
+      };
+      return {
+        description: options.description,
+        default: DEFAULT_EXPECT_STATUS,
+        examples: [options.example],
+        anyOf: [{ type: "array", items: entry, minItems: 1 }, ...entry.anyOf],
+      };
+    },
+  };
+}
 
 /** A list of `dashboard.allowed_hosts` entries, each checked by the dashboard's own parser. */
 function hostList(options: Parameters<typeof stringList>[0]) {
@@ -256,7 +294,8 @@ const singleServiceSchema = object("hotreload configuration (.hotreload.yaml)", 
   }),
   health_check: object("HTTP readiness probe run after each start.", {
     enabled: boolean({
-      description: "Probe `url` after each start; only a 2xx marks the server ready.",
+      description:
+        "Probe `url` after each start; only a status in `expect_status` (2xx by default) marks the server ready.",
       default: false,
     }),
     url: httpUrlOrPath({
@@ -282,6 +321,11 @@ const singleServiceSchema = object("hotreload configuration (.hotreload.yaml)", 
       default: 10,
       min: 1,
       max: 10_000,
+    }),
+    expect_status: statusList({
+      description:
+        "Statuses that mark the server ready: a status, a range or a class (`2xx`), or a list of them. Redirects are not followed, so `3xx` counts a redirect as ready.",
+      example: ["200-399"],
     }),
   }),
   stop: object("How a running server is stopped before the next one starts.", {

@@ -5,6 +5,7 @@
  */
 import type { ResolvedConfig } from "../config/schema.ts";
 import type { EventBus } from "../events/bus.ts";
+import { rangesOf } from "../health/expect-status.ts";
 import { probeHealth } from "../health/probe.ts";
 import type { LoggerFactory } from "../log.ts";
 import { killGroupNow } from "../run/process-group.ts";
@@ -152,6 +153,7 @@ export function createInstances(options: InstanceOptions) {
       timeoutMs: config.health_check.timeout,
       intervalMs: config.health_check.interval,
       maxRetries: config.health_check.max_retries,
+      expectStatus: rangesOf(config.health_check.expect_status),
       signal: controller.signal,
       onAttempt: (n, error) => health.debug(`probe ${n} of ${url}${error ? `: ${error}` : ""}`),
     }).then((r) =>

@@ -81,11 +81,24 @@ export function onHealth(d: Draft, input: Input<"health">): void {
   // The only instance: better a struggling server than none behind the proxy.
   route(d, instance.id);
   s.troubled = true;
-  s.reload = null;
   d.effects.push({
     type: "emit",
     event: { type: "health.failed", pid, attempts: input.attempts, error: input.error },
   });
+  // The reload's summary line all the same, saying how it ended.
+  const r = s.reload;
+  if (r)
+    d.effects.push({
+      type: "emit",
+      event: {
+        type: "reload.done",
+        seq: r.seq,
+        files: r.files,
+        timing: r.timing,
+        unhealthy: input.error,
+      },
+    });
+  s.reload = null;
   d.effects.push({ type: "notify", kind: "unhealthy", title: "unhealthy", body: input.error });
 }
 

@@ -179,6 +179,10 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
         changed.clear();
         const ready = firstReady && event.files === 0;
         firstReady = false;
+        if (event.unhealthy !== undefined) {
+          const line = summary(event.files, event.timing, c.red, names, "✗");
+          return important(event, `${line} · ${c.red(`unhealthy: ${event.unhealthy}`)}`);
+        }
         if (!ready) return info(event, summary(event.files, event.timing, c.green, names));
         const detail = summary(0, event.timing).slice(2);
         return info(
@@ -208,6 +212,7 @@ export function summary(
   timing: ReloadTiming,
   green: (s: string) => string = (s) => s,
   names: readonly string[] = [],
+  mark = "✓",
 ): string {
   const parts: string[] = [];
   if (files === 1 && names.length === 1) parts.push(`${names[0]} changed`);
@@ -223,7 +228,8 @@ export function summary(
   if (timing.stop !== undefined) parts.push(`swapped in ${humanDuration(swap)}`);
   else if (timing.start !== undefined) parts.push(`started in ${humanDuration(swap)}`);
   if (timing.healthy !== undefined) parts.push(`healthy in ${humanDuration(timing.healthy)}`);
-  return `${green("✓")} ${parts.length > 0 ? parts.join(" · ") : "ready"}`;
+  const fallback = mark === "✓" ? "ready" : "started";
+  return `${green(mark)} ${parts.length > 0 ? parts.join(" · ") : fallback}`;
 }
 
 /** The --json sink: one event per line on stdout, nothing else there. */

@@ -98,7 +98,14 @@ export type Event = EventBase &
     | { type: "health.ok"; pid: number; attempts: number; ms: number; status: number }
     | { type: "health.failed"; pid: number; attempts: number; error: string }
     | { type: "crash.backoff"; attempt: number; delayMs: number; exitCode: number | null }
-    | { type: "reload.done"; seq: number; files: number; timing: ReloadTiming }
+    | {
+        type: "reload.done";
+        seq: number;
+        files: number;
+        timing: ReloadTiming;
+        /** The health check failed: the new server runs, but is not ready. Absent: ready. */
+        unhealthy?: string;
+      }
     /** A command from a user interface (the dashboard), before the engine acts on it. */
     | { type: "command.requested"; command: UserCommand; source: "dashboard" }
     | { type: "log"; stream: LogStream; fd: "stdout" | "stderr"; line: string }

@@ -1,17 +1,21 @@
 /**
  * HTTP readiness probe: GET the URL every interval with a per-attempt timeout, up to
- * maxRetries attempts. Only a 2xx marks the server ready; redirects are not followed.
+ * maxRetries attempts. Only an expected status (2xx by default) marks the server ready;
+ * redirects are not followed.
  * Cancellable, because the engine abandons a probe when the process exits or is swapped.
  */
 import { type Clock, createSystemClock } from "../clock.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { describeFetchError } from "./describe-error.ts";
+import { formatRange, type StatusRange, statusMatches } from "./expect-status.ts";
 
 export interface ProbeOptions {
   url: string;
   timeoutMs: number;
   intervalMs: number;
   maxRetries: number;
+  /** Statuses that count as ready; default 200-299. */
+  expectStatus?: readonly StatusRange[];
   clock?: Clock;
   signal?: AbortSignal;
   /** Called after every attempt; error is absent on the successful one. */
@@ -24,6 +28,7 @@ export type ProbeResult =
   | { ok: false; attempts: number; error: string };
 
 const CANCELLED = "health check cancelled";
+const DEFAULT_RANGES: readonly StatusRange[] = [[200, 299]];
 
 /** While nothing listens yet, look again this soon, doubling up to QUICK_RETRY_MAX_MS. */
 export const QUICK_RETRY_MS = 10;
@@ -94,14 +99,17 @@ async function attemptOnce(opts: ProbeOptions, clock: Clock): Promise<Attempt> {
       // A body that already ended or errored cannot hold the connection: nothing to free.
       (opts.log ?? silentLogger).debug(`discarding health body: ${String(error)}`);
     });
-    if (response.status >= 200 && response.status < 300) {
+    const expect = opts.expectStatus ?? DEFAULT_RANGES;
+    if (statusMatches(expect, response.status)) {
       return { kind: "ok", status: response.status };
     }
     const location = response.headers.get("location");
     const where = location ? ` to ${location}` : "";
+    const listed = expect.map(formatRange).join(", ");
+    const wanted = listed === "200-299" ? "2xx" : listed;
     return {
       kind: "failed",
-      error: `GET ${opts.url} answered ${response.status} ${response.statusText}${where}; only 2xx counts as ready`,
+      error: `GET ${opts.url} answered ${response.status} ${response.statusText}${where}; only ${wanted} counts as ready (health_check.expect_status)`,
       refused: false,
     };
   } catch (error) {

@@ -69,6 +69,33 @@ describe("probeHealth against real servers", () => {
     expect(errors[2]).toBeUndefined();
   });
 
+  test("expect_status: a redirect or a 404 counts as ready when expected; the error names what was", async () => {
+    const server = serve((req) => {
+      const path = new URL(req.url).pathname;
+      if (path === "/missing") return new Response("no", { status: 404 });
+      return new Response(null, { status: 302, headers: { location: "/ok" } });
+    });
+    const probe = (path: string, expectStatus: [number, number][]) =>
+      probeHealth({
+        url: `http://127.0.0.1:${server.port}${path}`,
+        timeoutMs: 2000,
+        intervalMs: 10,
+        maxRetries: 2,
+        expectStatus,
+      });
+    expect(await probe("/", [[200, 399]])).toMatchObject({ ok: true, status: 302 });
+    expect(
+      await probe("/missing", [
+        [200, 299],
+        [404, 404],
+      ]),
+    ).toMatchObject({ ok: true, status: 404 });
+    const failed = await probe("/missing", [[200, 399]]);
+    expect(failed.ok).toBe(false);
+    if (!failed.ok)
+      expect(failed.error).toContain("answered 404 Not Found; only 200-399 counts as ready");
+  });
+
   test("redirects and 4xx are failures, not followed", async () => {
     const server = serve((req) => {
       const path = new URL(req.url).pathname;

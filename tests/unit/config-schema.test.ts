@@ -67,6 +67,7 @@ describe("schema artefacts", () => {
       timeout: 5000,
       interval: 500,
       max_retries: 10,
+      expect_status: ["200-299"],
     });
     // The dashboard moved off the original's 3000, the default port of most app frameworks.
     expect(d.dashboard).toEqual({

@@ -67,6 +67,22 @@ const reload = (seq: number, files: number): EventInput => ({
 });
 
 describe("pretty sink", () => {
+  test("a reload whose health check failed still gets its summary line, with the failure", () => {
+    const s = sink();
+    s.send(started, build(1), ok, reload(1, 0));
+    s.send({ type: "changes", changes: [{ path: "app.ts", kind: "modify" }], fingerprint: null });
+    s.send(build(2), ok, {
+      type: "reload.done",
+      seq: 2,
+      files: 1,
+      timing: { build: 412, stop: 30, start: 8 },
+      unhealthy: "GET http://localhost:8080/ answered 404 Not Found (after 3 attempts)",
+    });
+    expect(s.err.at(-1)).toBe(
+      "hotreload ✗ app.ts changed · built in 412 ms · swapped in 38 ms · unhealthy: GET http://localhost:8080/ answered 404 Not Found (after 3 attempts)\n",
+    );
+  });
+
   test("a reload is one line naming the file; build output of a good build is not shown", () => {
     const s = sink();
     s.send(started, build(1), buildLine("Bundled 1 module"), ok, reload(1, 0));

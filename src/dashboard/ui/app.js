@@ -101,7 +101,9 @@ function marker(e) {
         ? null
         : at(`── build #${e.seq} failed (${e.signal ?? `exit ${e.exitCode}`})`, "marker bad");
     case "reload.done":
-      return at(`── reload #${e.seq} done`, "marker good");
+      return e.unhealthy === undefined
+        ? at(`── reload #${e.seq} done`, "marker good")
+        : at(`── reload #${e.seq} unhealthy: ${e.unhealthy}`, "marker bad");
     case "process.exited":
       return e.requested
         ? null
