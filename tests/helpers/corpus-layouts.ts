@@ -85,6 +85,45 @@ export const LAYOUTS: readonly Layout[] = [
     first: "Hello Elysia corpus v1",
     edit: { file: "src/index.ts", from: "corpus v1", to: "corpus v2" },
   },
+  {
+    name: "flask-quickstart",
+    family: "python",
+    install: null,
+    pythonModules: ["flask"],
+    first: "Hello, World! corpus v1",
+    edit: { file: "app.py", from: "corpus v1", to: "corpus v2" },
+  },
+  {
+    name: "flask-tutorial",
+    family: "python",
+    install: null,
+    pythonModules: ["flask"],
+    first: "post: corpus v1",
+    edit: { file: "flaskr/blog.py", from: "corpus v1", to: "corpus v2" },
+  },
+  {
+    name: "fastapi-uvicorn",
+    family: "python",
+    install: null,
+    pythonModules: ["fastapi", "uvicorn"],
+    first: '"version":"corpus v1"',
+    edit: { file: "main.py", from: "corpus v1", to: "corpus v2" },
+  },
+  {
+    name: "django-project",
+    family: "python",
+    install: null,
+    pythonModules: ["django"],
+    first: "Hello, world. corpus v1",
+    edit: { file: "hello/views.py", from: "corpus v1", to: "corpus v2" },
+  },
+  {
+    name: "python-script",
+    family: "python",
+    install: null,
+    first: "plain script corpus v1",
+    edit: { file: "server.py", from: "corpus v1", to: "corpus v2" },
+  },
 ];
 
 export const layoutsOf = (family: Family) => LAYOUTS.filter((l) => l.family === family);

@@ -4,8 +4,8 @@
  * make a real source edit and wait for the new response, then (compiled layouts) break the
  * build and check the old version keeps serving. Used by the e2e tests and the bench.
  */
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { delimiter, dirname, join } from "node:path";
 import { waitServed } from "../../scripts/bench/http-poll.ts";
 import type { Layout } from "./corpus-layouts.ts";
 import { freePort, type HotreloadProcess, startHotreload } from "./hotreload-process.ts";
@@ -52,6 +52,29 @@ async function whileRunning<T>(hr: HotreloadProcess, work: Promise<T>): Promise<
   return Promise.race([work, died]);
 }
 
+/**
+ * The layout's Python modules come from apt (python3-flask, …) in CI. When the `python3`
+ * first on PATH (a pyenv shim, say) lacks them but the system one has them, the run gets
+ * a PATH whose python3 is the system one, as a user who installed them there would have.
+ */
+async function pythonPath(modules: string[], binDir: string): Promise<string | null> {
+  if (modules.length === 0) return null;
+  const imports = `import ${modules.join(", ")}`;
+  const onPath = Bun.which("python3");
+  for (const python of [onPath, "/usr/bin/python3"]) {
+    if (!python) continue;
+    const probe = await runToEnd([python, "-c", imports], { cwd: dirname(binDir) });
+    if (probe.code !== 0) continue;
+    if (python === onPath) return null;
+    mkdirSync(binDir, { recursive: true });
+    symlinkSync(python, join(binDir, "python3"));
+    return `${binDir}${delimiter}${process.env.PATH ?? ""}`;
+  }
+  throw new Error(
+    `no python3 here can \`${imports}\` (CI installs them with apt: python3-${modules.join(", python3-")})`,
+  );
+}
+
 export async function runLayout(
   layout: Layout,
   options: { env?: Record<string, string> } = {},
@@ -63,12 +86,14 @@ export async function runLayout(
     filter: (source) => !NOT_COPIED.test(source),
   });
   const port = freePort();
-  const env = {
+  const env: Record<string, string> = {
     XDG_CACHE_HOME: join(temp.path, "cache"),
     XDG_STATE_HOME: join(temp.path, "state"),
     PORT: String(port),
     ...options.env,
   };
+  const path = await pythonPath(layout.pythonModules ?? [], join(temp.path, "bin"));
+  if (path) env.PATH = path;
   if (layout.install) {
     const installed = await runToEnd(layout.install, {
       cwd: join(project, layout.installDir ?? "."),
