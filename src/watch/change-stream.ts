@@ -56,7 +56,7 @@ export async function createChangeStream(options: ChangeStreamOptions): Promise<
 
   async function deliver(batch: FileChange[]): Promise<void> {
     if (closed) return;
-    const { changes, unchanged } = await confirmChanges(batch, {
+    const { changes, unchanged, hashes } = await confirmChanges(batch, {
       root,
       store,
       log,
@@ -75,7 +75,7 @@ export async function createChangeStream(options: ChangeStreamOptions): Promise<
     log.debug(
       `batch: ${changes.map((c) => `${c.kind} ${c.path}`).join(", ")} → ${fingerprint.slice(0, 12)}`,
     );
-    options.onBatch({ changes, fingerprint });
+    options.onBatch({ changes, fingerprint, hashes });
   }
 
   /** After new ignore rules: forget files now ignored, learn files now watched. */

@@ -16,6 +16,8 @@ export interface Confirmed {
   changes: FileChange[];
   /** Paths that had events but the same content. */
   unchanged: string[];
+  /** The content hash of each changed path after the batch; null when deleted. */
+  hashes: Map<string, number | null>;
 }
 
 /** The hash, null when gone. */
@@ -42,6 +44,7 @@ export async function confirmChanges(
   });
   const changes: FileChange[] = [];
   const unchanged: string[] = [];
+  const after = new Map<string, number | null>();
   for (const { path } of batch) {
     const hash = hashes.get(path) ?? null;
     const before = store.hashOf(path);
@@ -49,16 +52,19 @@ export async function confirmChanges(
       if (before !== undefined) {
         store.delete(path);
         changes.push({ path, kind: "delete" });
+        after.set(path, null);
       } else log.debug(`${path}: created and removed within one batch; dropped`);
     } else if (before === undefined) {
       store.set(path, hash);
       changes.push({ path, kind: "create" });
+      after.set(path, hash);
     } else if (before === hash) {
       unchanged.push(path);
     } else {
       store.set(path, hash);
       changes.push({ path, kind: "modify" });
+      after.set(path, hash);
     }
   }
-  return { changes, unchanged };
+  return { changes, unchanged, hashes: after };
 }

@@ -8,6 +8,11 @@ export interface ChangeBatch {
   changes: FileChange[];
   /** Tree fingerprint after applying the batch. */
   fingerprint: string;
+  /**
+   * The content hash of each changed path after the batch (null: deleted), so a consumer
+   * that sees only some of the tree (one service of several) can fingerprint its part.
+   */
+  hashes?: ReadonlyMap<string, number | null>;
 }
 
 export interface ChangeStreamOptions {

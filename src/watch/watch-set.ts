@@ -77,13 +77,15 @@ export async function createWatchSet(options: WatchSetOptions): Promise<ChangeSt
           options.onBatch({
             changes: batch.changes.map((c) => ({ ...c, path: name(c.path) })),
             fingerprint: combined(),
+            hashes: batch.hashes && new Map([...batch.hashes].map(([p, h]) => [name(p), h])),
           }),
       }),
     );
   }
   const main = await createChangeStream({
     ...options,
-    onBatch: (batch) => options.onBatch({ changes: batch.changes, fingerprint: combined() }),
+    onBatch: (batch) =>
+      options.onBatch({ changes: batch.changes, fingerprint: combined(), hashes: batch.hashes }),
   });
   streams.unshift(main);
 

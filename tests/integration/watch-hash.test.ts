@@ -132,6 +132,7 @@ describe("initial hashing and confirmation", () => {
     expect(result).toEqual({
       changes: [{ path: "d0/f0.txt", kind: "modify" }],
       unchanged: ["d1/f1.txt"],
+      hashes: new Map([["d0/f0.txt", store.hashOf("d0/f0.txt") as number]]),
     });
   });
 
