@@ -5,8 +5,9 @@
  */
 // First: back to the user's directory when started by the npm entry (see the file).
 import "./launch-cwd.ts";
-import { type ArgsDef, type CommandDef, renderUsage, runCommand } from "citty";
+import { type ArgsDef, type CommandDef, runCommand } from "citty";
 import { useColor } from "./cli/color.ts";
+import { renderHelp } from "./cli/help.ts";
 import { formatError } from "./cli/print-error.ts";
 import { checkFlags } from "./cli/unknown-flags.ts";
 import { exitCodeFor, HotreloadFailure, hotreloadError } from "./errors.ts";
@@ -46,16 +47,25 @@ async function main(argv: string[]): Promise<number> {
   const command = (await (COMMANDS[name] as () => Promise<{ default: unknown }>)())
     .default as CommandDef<ArgsDef>;
   try {
+    const defs = (typeof command.args === "function" ? await command.args() : command.args) ?? {};
     if (rawArgs.includes("--help") || rawArgs.includes("-h")) {
-      const usage = await renderUsage(command);
-      process.stdout.write(`${usage}\n\n${name === "run" ? EXAMPLES : ""}\n`);
+      const meta = typeof command.meta === "function" ? await command.meta() : command.meta;
+      const help = renderHelp(
+        {
+          name,
+          description: (await meta)?.description ?? "",
+          args: defs as ArgsDef,
+          epilogue: name === "run" ? EXAMPLES : undefined,
+        },
+        useColor(argv.includes("--no-color") ? false : undefined, process.stdout),
+      );
+      process.stdout.write(help);
       return 0;
     }
-    if (rawArgs.includes("--version")) {
+    if (rawArgs.includes("--version") || rawArgs.includes("-v")) {
       process.stdout.write(`hotreload ${VERSION}\n`);
       return 0;
     }
-    const defs = (typeof command.args === "function" ? await command.args() : command.args) ?? {};
     const flagError = checkFlags(rawArgs, defs as ArgsDef, name);
     if (flagError) throw new HotreloadFailure(flagError);
     const positional = rawArgs.find(

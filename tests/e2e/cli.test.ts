@@ -7,7 +7,7 @@ import { tempDir } from "../helpers/temp-dir.ts";
 
 const MAIN = join(import.meta.dir, "..", "..", "src", "main.ts");
 
-function cli(args: string[], cwd: string, env: Record<string, string> = {}) {
+function cli(args: string[], cwd: string, env: Record<string, string | undefined> = {}) {
   return runToEnd([process.execPath, MAIN, ...args], {
     cwd,
     env: { ...process.env, NO_COLOR: "1", ...env },
@@ -55,6 +55,33 @@ describe("hotreload CLI", () => {
     ])
       expect(result.stdout).toContain(flag);
     expect(result.stdout).toContain("EXAMPLES");
+  });
+
+  test("--help into a pipe: plain text, usage names hotreload, --help and --version listed", async () => {
+    using dir = tempDir();
+    // No NO_COLOR: stdout is a pipe, which alone must turn colour off.
+    const result = await cli(["--help"], dir.path, { NO_COLOR: undefined, FORCE_COLOR: undefined });
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain("\x1b");
+    expect(result.stdout).toContain("\nUSAGE  hotreload [OPTIONS]\n");
+    expect(result.stdout).toMatch(/^ {2}-h, --help +Show this help$/m);
+    expect(result.stdout).toMatch(/^ {2}-v, --version +Print the version$/m);
+    expect(result.stdout.split("\n").filter((line) => /\s$/.test(line))).toEqual([]);
+    const init = await cli(["init", "--help"], dir.path, {
+      NO_COLOR: undefined,
+      FORCE_COLOR: undefined,
+    });
+    expect(init.stdout).toContain("\nUSAGE  hotreload init [OPTIONS]\n");
+    expect(init.stdout).toContain("--force");
+  });
+
+  test("--help colours only when forced, and --no-color wins over FORCE_COLOR", async () => {
+    using dir = tempDir();
+    const forced = await cli(["--help"], dir.path, { NO_COLOR: "", FORCE_COLOR: "1" });
+    expect(forced.stdout).toContain("\x1b[1mUSAGE\x1b[22m");
+    const off = await cli(["--help", "--no-color"], dir.path, { NO_COLOR: "", FORCE_COLOR: "1" });
+    expect(off.stdout).not.toContain("\x1b");
+    expect(off.stdout).toContain("USAGE  hotreload [OPTIONS]");
   });
 
   test("an unknown flag gets a did-you-mean", async () => {
