@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # hotreload in containers. Three stages:
 #   build     oven/bun compiles the standalone binary for the image's platform
-#             (linux x64 or arm64, glibc) with the same scripts/build.ts as a release.
+#             (linux x64 or arm64, glibc) with the same scripts/build.ts as a release,
+#             and unpacks it from the release archive that builds.
 #   dev-go    a Go dev image with hotreload as its entrypoint (.devcontainer/ uses it).
 #   (last)    the small image: Debian slim + the binary, non-root. Debian rather than
 #             distroless: hotreload runs your build and exec commands through `sh`.
@@ -13,21 +14,25 @@
 # needed. See docs/DOCKER.md.
 
 ARG BUN_VERSION=1.4.5
-ARG GO_VERSION=1.22
+# The one place the Go version is named (docs and compose refer to this ARG). Go supports
+# its two newest releases: move this on when a new one comes out.
+ARG GO_VERSION=1.27
 
 FROM oven/bun:${BUN_VERSION} AS build
 WORKDIR /src
 COPY package.json bun.lock ./
 RUN bun install --frozen-lockfile --production
+COPY LICENSE README.md ./
 COPY src ./src
 COPY scripts/build.ts ./scripts/build.ts
-RUN bun scripts/build.ts --host --outdir /out && /out/hotreload-linux-* --version
+COPY scripts/release/archive.ts ./scripts/release/archive.ts
+RUN bun scripts/build.ts --host --outdir /out && tar -xzf /out/hotreload-linux-*.tar.gz -C /out --strip-components=1 && /out/hotreload --version
 
 FROM golang:${GO_VERSION}-bookworm AS dev-go
 RUN useradd --create-home --uid 1000 --shell /bin/bash dev \
  && mkdir -p /home/dev/.cache \
  && chown dev:dev /home/dev/.cache
-COPY --from=build --chmod=0755 /out/hotreload-linux-* /usr/local/bin/hotreload
+COPY --from=build --chmod=0755 /out/hotreload /usr/local/bin/hotreload
 USER dev
 WORKDIR /workspace
 # A bind-mounted checkout owned by another uid makes go's VCS stamping fail.
@@ -38,7 +43,7 @@ ENTRYPOINT ["hotreload"]
 
 FROM debian:bookworm-slim AS hotreload
 RUN useradd --create-home --uid 1000 --shell /bin/sh hotreload
-COPY --from=build --chmod=0755 /out/hotreload-linux-* /usr/local/bin/hotreload
+COPY --from=build --chmod=0755 /out/hotreload /usr/local/bin/hotreload
 USER hotreload
 WORKDIR /workspace
 STOPSIGNAL SIGTERM

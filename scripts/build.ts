@@ -1,14 +1,19 @@
 /**
- * `bun run build`: one standalone executable per OS in dist/, minified, with SHA256SUMS.
+ * `bun run build`: one standalone executable per OS, minified, each packed as ripgrep,
+ * Deno and Bun ship theirs: `dist/hotreload-<target>.tar.gz` (`.zip` for Windows) holding
+ * `hotreload-<target>/` with the binary (executable bit kept), LICENSE and README.md; and
+ * `dist/SHA256SUMS` over the archives. Nothing else is left in dist/ (the build checks).
  * The binaries never read a .env, bunfig.toml, tsconfig.json or package.json from the
  * user's project (autoload off). `bun run build --host` builds only this machine's target;
- * `--outdir DIR` writes somewhere else than dist/ (the tests build into a cache).
+ * `--outdir DIR` writes somewhere else than dist/.
  */
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { type ArchiveEntry, tarGz, zip } from "./release/archive.ts";
 
 const top = join(import.meta.dir, "..");
 
+/** Bun's compile target and the release asset's base name (the archive adds its extension). */
 export const TARGETS = [
   ["bun-linux-x64", "hotreload-linux-x64"],
   ["bun-linux-arm64", "hotreload-linux-arm64"],
@@ -16,10 +21,22 @@ export const TARGETS = [
   ["bun-linux-arm64-musl", "hotreload-linux-arm64-musl"],
   ["bun-darwin-x64", "hotreload-darwin-x64"],
   ["bun-darwin-arm64", "hotreload-darwin-arm64"],
-  ["bun-windows-x64", "hotreload-windows-x64.exe"],
+  ["bun-windows-x64", "hotreload-windows-x64"],
 ] as const;
 
 export type Target = (typeof TARGETS)[number];
+
+const isWindows = (target: string) => target.startsWith("bun-windows");
+
+/** The executable's name inside the archive (and wherever the binary is installed). */
+export function binaryName(target: string): string {
+  return isWindows(target) ? "hotreload.exe" : "hotreload";
+}
+
+/** The release asset: `hotreload-<target>.tar.gz`, or `.zip` for Windows. */
+export function archiveName([target, base]: Target): string {
+  return `${base}${isWindows(target) ? ".zip" : ".tar.gz"}`;
+}
 
 export interface BuildChoices {
   minify: boolean;
@@ -70,7 +87,10 @@ export function compileArgv(target: string, outfile: string, choices: BuildChoic
   ];
 }
 
-/** Compiles one target; the source map is embedded, so the side .map file is removed. */
+/**
+ * Compiles one target to `outfile`. The source map is embedded; Bun also writes it beside
+ * the binary (`<outfile>.map`, for Windows with the `.exe` in the name), which is removed.
+ */
 export async function compile(
   target: string,
   outfile: string,
@@ -83,7 +103,31 @@ export async function compile(
   });
   const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
   if (code !== 0) throw new Error(`bun build for ${target} failed (exit ${code}):\n${stderr}`);
-  rmSync(`${outfile.replace(/\.exe$/, "")}.map`, { force: true });
+  for (const map of new Set([`${outfile}.map`, `${outfile.replace(/\.exe$/, "")}.map`]))
+    rmSync(map, { force: true });
+}
+
+/** The archive of one compiled binary: its directory, the binary, LICENSE, README.md. */
+export function packArchive(
+  target: Target,
+  binary: Uint8Array<ArrayBuffer>,
+  mtime: number,
+): Uint8Array {
+  const dir = `${target[1]}/`;
+  const text = (name: string) => new Uint8Array(readFileSync(join(top, name)));
+  const entries: ArchiveEntry[] = [
+    { name: dir, data: new Uint8Array(0), mode: 0o755 },
+    { name: `${dir}${binaryName(target[0])}`, data: binary, mode: 0o755 },
+    { name: `${dir}LICENSE`, data: text("LICENSE"), mode: 0o644 },
+    { name: `${dir}README.md`, data: text("README.md"), mode: 0o644 },
+  ];
+  return isWindows(target[0]) ? zip(entries, mtime) : tarGz(entries, mtime);
+}
+
+/** Files in outdir that are not this build's assets (a stray .map, an old bare binary). */
+export function strayFiles(outdir: string, targets: readonly Target[]): string[] {
+  const expected = new Set([...targets.map(archiveName), "SHA256SUMS"]);
+  return readdirSync(outdir).filter((name) => !expected.has(name));
 }
 
 export interface Built {
@@ -98,18 +142,36 @@ export async function buildTargets(
   log: (line: string) => void = () => {},
 ): Promise<Built[]> {
   mkdirSync(outdir, { recursive: true });
+  // Archive timestamps: SOURCE_DATE_EPOCH for reproducible archives, else now.
+  const mtime = Number(process.env.SOURCE_DATE_EPOCH) || Math.floor(Date.now() / 1000);
   const built: Built[] = [];
-  for (const [target, name] of targets) {
-    const outfile = join(outdir, name);
+  for (const target of targets) {
     const started = performance.now();
-    await compile(target, outfile);
-    const sha256 = new Bun.CryptoHasher("sha256").update(readFileSync(outfile)).digest("hex");
-    const bytes = statSync(outfile).size;
-    built.push({ name, bytes, sha256 });
-    const mib = (bytes / 1024 / 1024).toFixed(1);
-    log(`built ${name} (${mib} MiB) in ${Math.round(performance.now() - started)} ms`);
+    // Each binary is compiled in a scratch directory that is removed with whatever Bun
+    // wrote beside it, so only the archive reaches outdir.
+    const scratch = mkdtempSync(join(outdir, ".build-"));
+    let binary: Uint8Array<ArrayBuffer>;
+    try {
+      const outfile = join(scratch, binaryName(target[0]));
+      await compile(target[0], outfile);
+      binary = new Uint8Array(readFileSync(outfile));
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    const archive = packArchive(target, binary, mtime);
+    const name = archiveName(target);
+    writeFileSync(join(outdir, name), archive);
+    const sha256 = new Bun.CryptoHasher("sha256").update(archive).digest("hex");
+    built.push({ name, bytes: archive.length, sha256 });
+    const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+    log(
+      `built ${name} (binary ${mib(binary.length)} MiB, archive ${mib(archive.length)} MiB) in ${Math.round(performance.now() - started)} ms`,
+    );
   }
   writeFileSync(join(outdir, "SHA256SUMS"), built.map((b) => `${b.sha256}  ${b.name}\n`).join(""));
+  const stray = strayFiles(outdir, targets);
+  if (stray.length > 0)
+    throw new Error(`${outdir} holds files that are not release assets: ${stray.join(", ")}`);
   return built;
 }
 
@@ -118,7 +180,8 @@ if (import.meta.main) {
   const hostOnly = argv.includes("--host");
   const outIndex = argv.indexOf("--outdir");
   const outdir = outIndex >= 0 ? resolve(argv[outIndex + 1] ?? "dist") : join(top, "dist");
-  if (!hostOnly && outIndex < 0) rmSync(outdir, { recursive: true, force: true });
+  // dist/ is ours: emptied, so it ends holding exactly this build's assets.
+  if (outIndex < 0) rmSync(outdir, { recursive: true, force: true });
   await buildTargets(outdir, hostOnly ? [hostTarget()] : TARGETS, (line) => console.log(line));
   console.log(`wrote ${join(outdir, "SHA256SUMS")}`);
 }

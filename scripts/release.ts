@@ -1,13 +1,17 @@
 /**
  * `bun run release`: from dist/SHA256SUMS and package.json's version and repository,
  * writes dist/release/hotreload.rb (Homebrew formula), dist/release/hotreload.json (scoop
- * manifest) and dist/release/NOTES.md (release notes). Run after `bun run build`. On a
- * tag build (GITHUB_REF_TYPE=tag) the tag must be v<version>. `--top DIR` releases another
- * checkout (the tests use a temp one).
+ * manifest) and dist/release/NOTES.md (release notes), and adds the formula and manifest
+ * to dist/SHA256SUMS, so it covers every asset. Run after `bun run build`; running it
+ * again gives the same files. On a tag build (GITHUB_REF_TYPE=tag) the tag must be
+ * v<version>. `--top DIR` releases another checkout (the tests use a temp one).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
+  FORMULA_ASSET,
+  formatSha256Sums,
+  MANIFEST_ASSET,
   missingAssets,
   parseSha256Sums,
   type ReleaseInput,
@@ -45,13 +49,28 @@ export function readReleaseInput(top: string): { input: ReleaseInput } | { error
 export function writeRelease(top: string, input: ReleaseInput): string[] {
   const out = join(top, "dist", "release");
   mkdirSync(out, { recursive: true });
+  // A re-run reads the sums this step added before: the formula and manifest describe
+  // the archives only.
+  const archives = new Map(input.sums);
+  archives.delete(FORMULA_ASSET);
+  archives.delete(MANIFEST_ASSET);
+  const release = { ...input, sums: archives };
+  const formula = homebrewFormula(release);
+  const manifest = `${JSON.stringify(scoopManifest(release), null, 2)}\n`;
+  const sha256 = (text: string) => new Bun.CryptoHasher("sha256").update(text).digest("hex");
+  const all = new Map([
+    ...archives,
+    [FORMULA_ASSET, sha256(formula)],
+    [MANIFEST_ASSET, sha256(manifest)],
+  ]);
   const files: [string, string][] = [
-    ["hotreload.rb", homebrewFormula(input)],
-    ["hotreload.json", `${JSON.stringify(scoopManifest(input), null, 2)}\n`],
-    ["NOTES.md", releaseNotes(input)],
+    [join(out, FORMULA_ASSET), formula],
+    [join(out, MANIFEST_ASSET), manifest],
+    [join(out, "NOTES.md"), releaseNotes({ ...input, sums: all })],
+    [join(top, "dist", "SHA256SUMS"), formatSha256Sums(all)],
   ];
-  for (const [name, text] of files) writeFileSync(join(out, name), text);
-  return files.map(([name]) => join(out, name));
+  for (const [path, text] of files) writeFileSync(path, text);
+  return files.map(([path]) => path);
 }
 
 if (import.meta.main) {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { median, percentile } from "../bench-stats.ts";
-import { type BuildChoices, compile, hostTarget, SHIPPED, TARGETS } from "../build.ts";
+import { type BuildChoices, binaryName, compile, hostTarget, SHIPPED, TARGETS } from "../build.ts";
 import type { BenchContext, Scenario, Section } from "./types.ts";
 
 const VARIANTS: { label: string; choices: BuildChoices }[] = [
@@ -61,7 +61,7 @@ async function run(context: BenchContext): Promise<Section> {
     if (!context.short) {
       for (const [target, name] of TARGETS) {
         context.log(`binary: building ${target}`);
-        const outfile = join(dir, name);
+        const outfile = join(dir, `${name}-${binaryName(target)}`);
         await compile(target, outfile);
         sizeRows.push([name, mib(statSync(outfile).size)]);
       }

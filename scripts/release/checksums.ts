@@ -1,6 +1,6 @@
 /**
  * What a release is made of: the version, the GitHub repository the assets are uploaded
- * to, and the SHA-256 of each binary (from dist/SHA256SUMS, as `bun run build` writes it).
+ * to, and the SHA-256 of each archive (from dist/SHA256SUMS, as `bun run build` writes it).
  */
 
 export interface Repo {
@@ -17,6 +17,14 @@ export interface ReleaseInput {
   license: string;
   /** Asset file name → lowercase hex SHA-256. */
   sums: ReadonlyMap<string, string>;
+}
+
+/** sha256sum's format, sorted by name: what `sha256sum --check` reads. */
+export function formatSha256Sums(sums: ReadonlyMap<string, string>): string {
+  return [...sums]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, sum]) => `${sum}  ${name}\n`)
+    .join("");
 }
 
 /** `<64 hex>  <name>` lines (sha256sum's format; `*name` binary mode accepted). */
@@ -55,14 +63,18 @@ export function assetUrl(repo: Repo, version: string, asset: string): string {
   return `${repoUrl(repo)}/releases/download/v${version}/${asset}`;
 }
 
-/** The assets every channel needs; a release without one of them is refused. */
+/** The archives every channel needs; a release without one of them is refused. */
 export const REQUIRED_ASSETS = [
-  "hotreload-darwin-arm64",
-  "hotreload-darwin-x64",
-  "hotreload-linux-arm64",
-  "hotreload-linux-x64",
-  "hotreload-windows-x64.exe",
+  "hotreload-darwin-arm64.tar.gz",
+  "hotreload-darwin-x64.tar.gz",
+  "hotreload-linux-arm64.tar.gz",
+  "hotreload-linux-x64.tar.gz",
+  "hotreload-windows-x64.zip",
 ] as const;
+
+/** The files `bun run release` adds to the assets (and to SHA256SUMS). */
+export const FORMULA_ASSET = "hotreload.rb";
+export const MANIFEST_ASSET = "hotreload.json";
 
 export function missingAssets(sums: ReadonlyMap<string, string>): string[] {
   return REQUIRED_ASSETS.filter((name) => !sums.has(name));

@@ -1,6 +1,7 @@
 /**
- * The Homebrew formula for a tap (`brew install hotreload-dev/tap/hotreload`): one bare
- * binary per OS and CPU, installed as `hotreload`, with a `test do` block `brew test` runs.
+ * The Homebrew formula for a tap (`brew install hotreload-dev/tap/hotreload`): one archive
+ * per OS and CPU (Homebrew unpacks it and enters its single top-level directory), the
+ * `hotreload` binary installed from it, and a `test do` block `brew test` runs.
  */
 import { assetUrl, type ReleaseInput, repoUrl, sumOf } from "./checksums.ts";
 
@@ -32,19 +33,17 @@ class Hotreload < Formula
   license ${rubyString(input.license)}
 
   on_macos do
-${block(input, "arm", "hotreload-darwin-arm64")}
-${block(input, "intel", "hotreload-darwin-x64")}
+${block(input, "arm", "hotreload-darwin-arm64.tar.gz")}
+${block(input, "intel", "hotreload-darwin-x64.tar.gz")}
   end
 
   on_linux do
-${block(input, "arm", "hotreload-linux-arm64")}
-${block(input, "intel", "hotreload-linux-x64")}
+${block(input, "arm", "hotreload-linux-arm64.tar.gz")}
+${block(input, "intel", "hotreload-linux-x64.tar.gz")}
   end
 
   def install
-    os = OS.mac? ? "darwin" : "linux"
-    cpu = Hardware::CPU.arm? ? "arm64" : "x64"
-    bin.install "hotreload-#{os}-#{cpu}" => "hotreload"
+    bin.install "hotreload"
   end
 
   test do

@@ -15,40 +15,43 @@ export function bucketUrl(input: ReleaseInput): string {
 
 export function releaseNotes(input: ReleaseInput): string {
   const { version } = input;
-  const sumsUrl = assetUrl(input.repo, version, "SHA256SUMS");
+  const url = (asset: string) => assetUrl(input.repo, version, asset);
   const rows = [...input.sums]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, sum]) => `| [\`${name}\`](${assetUrl(input.repo, version, name)}) | \`${sum}\` |`);
-  const binary = (asset: string, check: string) =>
+    .map(([name, sum]) => `| [\`${name}\`](${url(name)}) | \`${sum}\` |`);
+  const unix = (target: string, check: string) =>
     [
-      `curl -fLO ${assetUrl(input.repo, version, asset)}`,
-      `curl -fLO ${sumsUrl}`,
+      `curl -fLO ${url(`hotreload-${target}.tar.gz`)}`,
+      `curl -fLO ${url("SHA256SUMS")}`,
       `${check} SHA256SUMS`,
-      `chmod +x ${asset} && sudo mv ${asset} /usr/local/bin/hotreload`,
-      "hotreload --version",
+      `tar -xzf hotreload-${target}.tar.gz`,
+      `sudo mv hotreload-${target}/hotreload /usr/local/bin/ && hotreload --version`,
     ].join("\n");
   return `# hotreload ${version}
 
 One self-contained executable per OS (no runtime needed), also on npm for Bun users.
+Each archive holds \`hotreload-<target>/\` with the binary, LICENSE and README.md.
 
 ## Install
 
-Release binary, checked against SHA256SUMS (Linux; use \`-linux-arm64\`, or the \`-musl\`
-builds on Alpine):
+Linux (\`linux-x64\`, \`linux-arm64\`), checked against SHA256SUMS:
 
 \`\`\`sh
-${binary("hotreload-linux-x64", "sha256sum --check --ignore-missing")}
+${unix("linux-x64", "sha256sum --check --ignore-missing")}
 \`\`\`
 
-macOS (\`-darwin-arm64\` on Apple silicon, \`-darwin-x64\` on Intel):
+Alpine and other musl systems: the \`-musl\` archives (\`linux-x64-musl\`,
+\`linux-arm64-musl\`). They need the C++ runtime: \`apk add libstdc++ libgcc\` first.
+
+macOS (\`darwin-arm64\` on Apple silicon, \`darwin-x64\` on Intel; macOS 13 or later):
 
 \`\`\`sh
-${binary("hotreload-darwin-arm64", "shasum -a 256 --check --ignore-missing")}
+${unix("darwin-arm64", "shasum -a 256 --check --ignore-missing")}
 \`\`\`
 
-Windows: download [\`hotreload-windows-x64.exe\`](${assetUrl(input.repo, version, "hotreload-windows-x64.exe")}),
-compare \`(Get-FileHash hotreload-windows-x64.exe).Hash\` with its line in SHA256SUMS, and
-rename it to \`hotreload.exe\` on your PATH.
+Windows 10 or later (x64): download [\`hotreload-windows-x64.zip\`](${url("hotreload-windows-x64.zip")}),
+compare \`(Get-FileHash hotreload-windows-x64.zip).Hash\` with its line in SHA256SUMS, then
+\`Expand-Archive hotreload-windows-x64.zip\` and put \`hotreload.exe\` on your PATH.
 
 | Channel | Command |
 | --- | --- |
@@ -59,6 +62,9 @@ rename it to \`hotreload.exe\` on your PATH.
 | Docker | \`docker build -t hotreload ${repoUrl(input.repo)}.git#v${version}\` (see docs/DOCKER.md) |
 
 ## Checksums (SHA-256)
+
+Also in [\`SHA256SUMS\`](${url("SHA256SUMS")}), which covers every asset, the Homebrew
+formula and the scoop manifest included.
 
 | Asset | SHA-256 |
 | --- | --- |

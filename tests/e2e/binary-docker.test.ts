@@ -6,7 +6,7 @@
  * Host a browser on the Docker host sends (localhost:<port>) and refusing any other.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { cpSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { parseDockerfile } from "../helpers/dockerfile.ts";
@@ -43,9 +43,8 @@ beforeAll(async () => {
       await run(["sh", "-c", command], context);
     }
   }
-  const [built] = new Bun.Glob("hotreload-linux-*").scanSync({ cwd: join(work.path, "out") });
-  if (!built) throw new Error("the build stage wrote no hotreload-linux-* binary");
-  binary = join(work.path, "out", built);
+  binary = join(work.path, "out", "hotreload");
+  if (!existsSync(binary)) throw new Error("the build stage left no /out/hotreload binary");
 }, 240_000);
 afterAll(() => work[Symbol.dispose]());
 

@@ -125,11 +125,11 @@ describe.skipIf(!npm || !npx || !node)("npm package", () => {
     writeFileSync(join(app, "bunfig.toml"), 'preload = ["./preload.ts"]\n');
     writeFileSync(
       join(app, "preload.ts"),
-      'require("node:fs").writeFileSync(`${import.meta.dir}/preload-ran`, "");\nthrow new Error("the project preload ran in hotreload");\n',
+      `require("node:fs").writeFileSync(\`\${import.meta.dir}/preload-ran\`, "");\nthrow new Error("the project preload ran in hotreload");\n`,
     );
     writeFileSync(
       join(app, "app.sh"),
-      'echo "leak=${HOTRELOAD_TEST_LEAK:-none}"; exec sleep 300\n',
+      `echo "leak=\${HOTRELOAD_TEST_LEAK:-none}"; exec sleep 300\n`,
     );
     using state = tempDir();
     await using hr = startHotreload(["--exec", "sh app.sh", "--ext", ".sh", "--no-notifications"], {

@@ -2,8 +2,8 @@
  * The compiled binary for this machine, built at most once per source state: the build is
  * cached under the temp dir by a hash of src/, package.json, scripts/build.ts and the Bun
  * version, so the second test file (and the next run with no source change) reuses it.
- * `HOTRELOAD_TEST_BINARY=dist/hotreload-linux-x64` tests an already-built binary instead
- * (the release workflow tests the very file it uploads).
+ * `HOTRELOAD_TEST_BINARY=<path>` tests an already-built binary instead (the release
+ * workflow tests the binary unpacked from the very archive it uploads).
  */
 import {
   copyFileSync,
@@ -16,7 +16,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { compile, hostTarget } from "../../scripts/build.ts";
+import { binaryName, compile, hostTarget } from "../../scripts/build.ts";
 
 const top = join(import.meta.dir, "..", "..");
 const cacheRoot = join(tmpdir(), "hotreload-test-binary");
@@ -44,7 +44,7 @@ export async function compiledBinary(): Promise<string> {
     if (!existsSync(path)) throw new Error(`HOTRELOAD_TEST_BINARY=${given}: no such file`);
     return path;
   }
-  const [, name] = hostTarget();
+  const name = binaryName(hostTarget()[0]);
   const hash = sourceHash();
   const cached = join(cacheRoot, hash, name);
   if (existsSync(cached)) return cached;

@@ -9,6 +9,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { TARGETS } from "../../scripts/build.ts";
 import { parseDuration } from "../../src/config/duration.ts";
 import { detectNoEventMount } from "../../src/watch/mountinfo.ts";
 import { parseDockerfile, valuesOf } from "../helpers/dockerfile.ts";
@@ -27,18 +28,26 @@ describe("Dockerfile", () => {
       [`golang:${"$"}{GO_VERSION}-bookworm`, "dev-go"],
       ["debian:bookworm-slim", "hotreload"],
     ]);
-    expect(args.map((a) => a.args)).toEqual(["BUN_VERSION=1.4.5", "GO_VERSION=1.22"]);
+    expect(args.map((a) => a.args)).toEqual(["BUN_VERSION=1.4.5", "GO_VERSION=1.27"]);
     expect(args[0]?.args).toBe(`BUN_VERSION=${Bun.version}`);
   });
 
   test("the build stage copies files that exist and builds with scripts/build.ts --host", () => {
     const build = stages[0]!;
     const sources = valuesOf(build, "COPY").flatMap((c) => c.split(/\s+/).slice(0, -1));
-    expect(sources).toEqual(["package.json", "bun.lock", "src", "scripts/build.ts"]);
+    expect(sources).toEqual([
+      "package.json",
+      "bun.lock",
+      "LICENSE",
+      "README.md",
+      "src",
+      "scripts/build.ts",
+      "scripts/release/archive.ts",
+    ]);
     for (const source of sources)
       expect({ source, exists: existsSync(join(top, source)) }).toEqual({ source, exists: true });
     expect(valuesOf(build, "RUN")).toContain(
-      "bun scripts/build.ts --host --outdir /out && /out/hotreload-linux-* --version",
+      "bun scripts/build.ts --host --outdir /out && tar -xzf /out/hotreload-linux-*.tar.gz -C /out --strip-components=1 && /out/hotreload --version",
     );
   });
 
@@ -47,7 +56,7 @@ describe("Dockerfile", () => {
     (name) => {
       const stage = stages.find((s) => s.name === name)!;
       expect(valuesOf(stage, "COPY")).toEqual([
-        "--from=build --chmod=0755 /out/hotreload-linux-* /usr/local/bin/hotreload",
+        "--from=build --chmod=0755 /out/hotreload /usr/local/bin/hotreload",
       ]);
       const users = valuesOf(stage, "USER");
       expect(users.length).toBe(1);
@@ -63,7 +72,7 @@ describe("Dockerfile", () => {
       .split("\n")
       .filter((l) => l.trim() !== "" && !l.startsWith("#"));
     for (const entry of ["node_modules", "dist", ".git"]) expect(ignored).toContain(entry);
-    for (const needed of ["package.json", "bun.lock", "src", "scripts", "scripts/build.ts"])
+    for (const needed of ["package.json", "bun.lock", "LICENSE", "README.md", "src", "scripts"])
       expect(ignored).not.toContain(needed);
   });
 });
@@ -95,6 +104,20 @@ describe("dev container", () => {
     expect(app.environment).toEqual({ HOST: "0.0.0.0", PORT: "8080" });
   });
 
+  test("a healthcheck on the example's /health, with time for the first build", () => {
+    const check = app.healthcheck;
+    expect(check.test).toEqual([
+      "CMD",
+      "curl",
+      "-fsS",
+      "-o",
+      "/dev/null",
+      `http://127.0.0.1:${app.environment.PORT}/health`,
+    ]);
+    expect(read("examples/go-server/.hotreload.yaml")).toContain("/health");
+    expect(parseDuration(check.start_period)).toBeGreaterThanOrEqual(60_000);
+  });
+
   test("docker stop waits longer than hotreload's stop timeout", () => {
     const grace = parseDuration(app.stop_grace_period);
     const stopTimeout = /timeout:\s*(\S+)/.exec(read("examples/go-server/.hotreload.yaml"))?.[1];
@@ -114,10 +137,44 @@ describe("dev container", () => {
     expect(app.volumes[0].split(":")[1]).toBe(devcontainer.workspaceFolder);
     expect(devcontainer.overrideCommand).toBe(false);
     expect(devcontainer.remoteUser).toBe("dev");
-    expect(devcontainer.forwardPorts).toEqual(
-      app.ports.map((p: string) => Number(p.split(":").at(-1))),
-    );
+    // compose publishes the ports; forwarding them again would map each one twice.
+    expect(devcontainer.forwardPorts).toBeUndefined();
+    expect(devcontainer.appPort).toBeUndefined();
+    // ... and VS Code must not auto-forward them when it sees them listen.
+    const published = app.ports.map((p: string) => p.split(":").at(-1));
+    expect(Object.keys(devcontainer.portsAttributes).sort()).toEqual([...published].sort());
+    for (const port of published)
+      expect(devcontainer.portsAttributes[port].onAutoForward).toBe("ignore");
   });
+});
+
+test("the Alpine example installs the musl binaries' runtime libraries and unpacks a real asset", () => {
+  const alpine = parseDockerfile(read("examples/alpine/Dockerfile")).stages[0]!;
+  expect(alpine.from).toMatch(/^alpine:/);
+  const runs = valuesOf(alpine, "RUN");
+  expect(runs[0]).toBe("apk add --no-cache libstdc++ libgcc");
+  const target = valuesOf(alpine, "ARG")
+    .find((a) => a.startsWith("TARGET="))
+    ?.slice(7);
+  const musl: string[] = TARGETS.filter(([t]) => t.endsWith("-musl")).map(([, base]) => base);
+  expect(musl).toContain(`hotreload-${target}`);
+  const [url] = valuesOf(alpine, "ADD")[0]!.split(/\s+/);
+  expect(url).toContain(`/releases/download/v\${HOTRELOAD_VERSION}/`);
+  expect(url).toEndWith(`/hotreload-\${TARGET}.tar.gz`);
+  // The member path is the archive's layout: hotreload-<target>/hotreload.
+  expect(runs[1]).toContain(`--strip-components=1 hotreload-\${TARGET}/hotreload`);
+  for (const doc of ["README.md", "docs/DOCKER.md"])
+    expect({ doc, says: read(doc).includes("libstdc++") && read(doc).includes("libgcc") }).toEqual({
+      doc,
+      says: true,
+    });
+});
+
+test("the Go version is named once: the Dockerfile's GO_VERSION", () => {
+  const named = (rel: string) => [...read(rel).matchAll(/golang:(\d[\w.-]*)/g)].map((m) => m[1]);
+  for (const rel of ["README.md", "docs/DOCKER.md", ".devcontainer/compose.yaml"])
+    expect({ rel, versions: named(rel) }).toEqual({ rel, versions: [] });
+  expect(named("Dockerfile")).toEqual([]);
 });
 
 describe("bind mounts without file events are detected (so polling is automatic)", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import {
   assetUrl,
+  formatSha256Sums,
   missingAssets,
   parseSha256Sums,
   REQUIRED_ASSETS,
@@ -52,9 +53,19 @@ test("asset URLs point at the v<version> release", () => {
   );
 });
 
-test("missingAssets lists the channels' binaries absent from the sums", () => {
+test("formatSha256Sums writes what parseSha256Sums reads, sorted by name", () => {
+  const sums = new Map([
+    ["hotreload.rb", "b".repeat(64)],
+    ["hotreload-linux-x64.tar.gz", HASH],
+  ]);
+  const text = formatSha256Sums(sums);
+  expect(text).toBe(`${HASH}  hotreload-linux-x64.tar.gz\n${"b".repeat(64)}  hotreload.rb\n`);
+  expect(parseSha256Sums(text)).toEqual({ sums: new Map([...sums].reverse()), errors: [] });
+});
+
+test("missingAssets lists the channels' archives absent from the sums", () => {
   const sums = new Map(REQUIRED_ASSETS.map((name) => [name, HASH]));
   expect(missingAssets(sums)).toEqual([]);
-  sums.delete("hotreload-darwin-arm64");
-  expect(missingAssets(sums)).toEqual(["hotreload-darwin-arm64"]);
+  sums.delete("hotreload-darwin-arm64.tar.gz");
+  expect(missingAssets(sums)).toEqual(["hotreload-darwin-arm64.tar.gz"]);
 });

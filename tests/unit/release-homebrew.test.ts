@@ -4,7 +4,7 @@
  * block each platform would get are checked, not just the text.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { TARGETS } from "../../scripts/build.ts";
+import { archiveName, TARGETS } from "../../scripts/build.ts";
 import type { ReleaseInput } from "../../scripts/release/checksums.ts";
 import { formulaDescription, homebrewFormula } from "../../scripts/release/homebrew.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
@@ -15,7 +15,7 @@ const input: ReleaseInput = {
   repo: { owner: "hotreload-dev", name: "hotreload" },
   description: "Hot-reload engine for servers: watch, rebuild, swap.",
   license: "MIT",
-  sums: new Map(TARGETS.map(([, name], i) => [name, String(i + 1).repeat(64)])),
+  sums: new Map(TARGETS.map((target, i) => [archiveName(target), String(i + 1).repeat(64)])),
 };
 
 const DSL = String.raw`
@@ -38,7 +38,7 @@ class Formula
   def assert_match(expected, actual); R[:asserted] = expected; raise "no match" unless actual.include?(expected); end
 end
 class Bin
-  def install(map); R[:install] = map.to_a.flatten; end
+  def install(*args); R[:install] = args.flat_map { |a| a.is_a?(Hash) ? a.to_a.flatten : [a] }; end
   def to_s; "/prefix/bin"; end
 end
 module OS; def self.mac?; OS_NAME == "macos"; end; end
@@ -68,12 +68,12 @@ describe.skipIf(!Bun.which("ruby"))("homebrew formula", () => {
   });
 
   test.each([
-    ["macos", "arm", "hotreload-darwin-arm64"],
-    ["macos", "intel", "hotreload-darwin-x64"],
-    ["linux", "arm", "hotreload-linux-arm64"],
-    ["linux", "intel", "hotreload-linux-x64"],
+    ["macos", "arm", "hotreload-darwin-arm64.tar.gz"],
+    ["macos", "intel", "hotreload-darwin-x64.tar.gz"],
+    ["linux", "arm", "hotreload-linux-arm64.tar.gz"],
+    ["linux", "intel", "hotreload-linux-x64.tar.gz"],
   ])(
-    "%s on %s downloads %s with its sha256, installs it as hotreload, tests --version",
+    "%s on %s downloads %s with its sha256, installs hotreload from it, tests --version",
     (os, cpu, asset) => {
       const result = ruby([dsl, os, cpu, formula]);
       expect(result.err).toBe("");
@@ -84,7 +84,7 @@ describe.skipIf(!Bun.which("ruby"))("homebrew formula", () => {
         license: "MIT",
         url: `https://github.com/hotreload-dev/hotreload/releases/download/v1.2.3/${asset}`,
         sha256: input.sums.get(asset),
-        install: [asset, "hotreload"],
+        install: ["hotreload"],
         ran: "/prefix/bin/hotreload --version",
         asserted: "hotreload 1.2.3",
       });

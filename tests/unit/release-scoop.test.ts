@@ -4,7 +4,7 @@
  * no unknown top-level keys), then field by field.
  */
 import { expect, test } from "bun:test";
-import { TARGETS } from "../../scripts/build.ts";
+import { archiveName, TARGETS } from "../../scripts/build.ts";
 import type { ReleaseInput } from "../../scripts/release/checksums.ts";
 import { scoopManifest } from "../../scripts/release/scoop.ts";
 
@@ -33,6 +33,7 @@ const SCHEMA: Rule = {
           properties: {
             url: { type: "string", pattern: URL_RE },
             hash: { type: "string", pattern: /^[0-9a-f]{64}$/ },
+            extract_dir: { type: "string" },
           },
         },
       },
@@ -53,7 +54,10 @@ const SCHEMA: Rule = {
             "64bit": {
               type: "object",
               required: ["url"],
-              properties: { url: { type: "string", pattern: /\$version/ } },
+              properties: {
+                url: { type: "string", pattern: /\$version/ },
+                extract_dir: { type: "string" },
+              },
             },
           },
         },
@@ -90,7 +94,7 @@ const input: ReleaseInput = {
   repo: { owner: "hotreload-dev", name: "hotreload" },
   description: "Hot-reload engine for servers.",
   license: "MIT",
-  sums: new Map(TARGETS.map(([, name], i) => [name, String(i + 1).repeat(64)])),
+  sums: new Map(TARGETS.map((target, i) => [archiveName(target), String(i + 1).repeat(64)])),
 };
 
 test("the validator itself rejects what it should", () => {
@@ -107,18 +111,20 @@ test("the manifest passes the schema, JSON round trip included", () => {
   expect(validate(manifest, SCHEMA)).toEqual([]);
 });
 
-test("fields: the Windows asset renamed to hotreload.exe, its hash, checkver and autoupdate", () => {
+test("fields: the Windows zip unpacked from its directory, its hash, checkver and autoupdate", () => {
   const m = scoopManifest(input);
   const base = "https://github.com/hotreload-dev/hotreload/releases/download";
   expect(m.architecture["64bit"]).toEqual({
-    url: `${base}/v1.2.3/hotreload-windows-x64.exe#/hotreload.exe`,
-    hash: input.sums.get("hotreload-windows-x64.exe") as string,
+    url: `${base}/v1.2.3/hotreload-windows-x64.zip`,
+    hash: input.sums.get("hotreload-windows-x64.zip") as string,
+    extract_dir: "hotreload-windows-x64",
   });
   expect(m.bin).toBe("hotreload.exe");
   expect(m.checkver).toEqual({ github: "https://github.com/hotreload-dev/hotreload" });
-  expect(m.autoupdate.architecture["64bit"].url).toBe(
-    `${base}/v$version/hotreload-windows-x64.exe#/hotreload.exe`,
-  );
+  expect(m.autoupdate.architecture["64bit"]).toEqual({
+    url: `${base}/v$version/hotreload-windows-x64.zip`,
+    extract_dir: "hotreload-windows-x64",
+  });
   // $baseurl is the directory of the new URL: the SHA256SUMS asset of the same release.
   expect(m.autoupdate.hash.url).toBe("$baseurl/SHA256SUMS");
   expect(m.version).toBe("1.2.3");

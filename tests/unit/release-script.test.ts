@@ -5,7 +5,8 @@
 import { afterEach, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { TARGETS } from "../../scripts/build.ts";
+import { archiveName, TARGETS } from "../../scripts/build.ts";
+import { parseSha256Sums } from "../../scripts/release/checksums.ts";
 import { releaseNotes } from "../../scripts/release/notes.ts";
 import { readReleaseInput, writeRelease } from "../../scripts/release.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
@@ -17,7 +18,9 @@ afterEach(() => {
 });
 
 const sumOf = (i: number) => String(i + 1).repeat(64);
-const SUMS = TARGETS.map(([, name], i) => `${sumOf(i)}  ${name}\n`).join("");
+const ARCHIVES = TARGETS.map(archiveName);
+const SUMS = ARCHIVES.map((name, i) => `${sumOf(i)}  ${name}\n`).join("");
+const sha256 = (text: string) => new Bun.CryptoHasher("sha256").update(text).digest("hex");
 
 function checkout(pkg: object, sums: string | null) {
   const dir = tempDir("hotreload-release-");
@@ -52,7 +55,7 @@ test("package.json: a name npm accepts, the hotreload command, and its registry 
   expect(pkg.bugs.url).toBe(`${pkg.repository.url}/issues`);
 });
 
-test("writes formula, scoop manifest and notes from SHA256SUMS", () => {
+test("writes formula, scoop manifest and notes; SHA256SUMS then covers every asset", () => {
   const dir = checkout(PKG, SUMS);
   const read = readReleaseInput(dir.path);
   if ("error" in read) throw new Error(read.error);
@@ -61,13 +64,29 @@ test("writes formula, scoop manifest and notes from SHA256SUMS", () => {
     "dist/release/hotreload.rb",
     "dist/release/hotreload.json",
     "dist/release/NOTES.md",
+    "dist/SHA256SUMS",
   ]);
-  const formula = readFileSync(join(dir.path, files[0] as string), "utf8");
-  expect(formula).toContain(
-    `sha256 "${sumOf(TARGETS.findIndex(([, n]) => n === "hotreload-darwin-arm64"))}"`,
-  );
-  const scoop = JSON.parse(readFileSync(join(dir.path, files[1] as string), "utf8"));
-  expect(scoop.version).toBe("1.2.3");
+  const text = (name: string) => readFileSync(join(dir.path, name), "utf8");
+  const formula = text("dist/release/hotreload.rb");
+  expect(formula).toContain(`sha256 "${sumOf(ARCHIVES.indexOf("hotreload-darwin-arm64.tar.gz"))}"`);
+  expect(JSON.parse(text("dist/release/hotreload.json")).version).toBe("1.2.3");
+  const { sums, errors } = parseSha256Sums(text("dist/SHA256SUMS"));
+  expect(errors).toEqual([]);
+  expect([...sums.keys()].sort()).toEqual([...ARCHIVES, "hotreload.json", "hotreload.rb"].sort());
+  expect(sums.get("hotreload.rb")).toBe(sha256(formula));
+  expect(sums.get("hotreload.json")).toBe(sha256(text("dist/release/hotreload.json")));
+  expect(text("dist/release/NOTES.md")).toContain(`| \`${sha256(formula)}\` |`);
+});
+
+test("a second run (a re-run release job) writes the very same files", () => {
+  const dir = checkout(PKG, SUMS);
+  const once = () => {
+    const read = readReleaseInput(dir.path);
+    if ("error" in read) throw new Error(read.error);
+    return writeRelease(dir.path, read.input).map((f) => readFileSync(f, "utf8"));
+  };
+  const first = once();
+  expect(once()).toEqual(first);
 });
 
 test("notes: version, a checksum row per asset, an install command per channel", () => {
@@ -76,13 +95,17 @@ test("notes: version, a checksum row per asset, an install command per channel",
   if ("error" in read) throw new Error(read.error);
   const notes = releaseNotes(read.input);
   expect(notes.split("\n")[0]).toBe("# hotreload 1.2.3");
-  TARGETS.forEach(([, name], i) => {
+  ARCHIVES.forEach((name, i) => {
     expect(notes).toContain(
       `| [\`${name}\`](https://github.com/hotreload-dev/hotreload/releases/download/v1.2.3/${name}) | \`${sumOf(i)}\` |`,
     );
   });
   for (const command of [
     "sha256sum --check --ignore-missing SHA256SUMS",
+    "tar -xzf hotreload-linux-x64.tar.gz",
+    "apk add libstdc++ libgcc",
+    "Windows 10 or later",
+    "Expand-Archive hotreload-windows-x64.zip",
     "shasum -a 256 --check --ignore-missing SHA256SUMS",
     "bunx @hotreload/cli@1.2.3",
     "npm i -g @hotreload/cli@1.2.3",
@@ -98,8 +121,8 @@ test.each([
   [
     "a --host build only",
     PKG,
-    `${sumOf(0)}  hotreload-linux-x64\n`,
-    "dist/SHA256SUMS lacks hotreload-darwin-arm64, hotreload-darwin-x64, hotreload-linux-arm64, hotreload-windows-x64.exe: run `bun run build` (all targets, not --host)",
+    `${sumOf(0)}  hotreload-linux-x64.tar.gz\n`,
+    "dist/SHA256SUMS lacks hotreload-darwin-arm64.tar.gz, hotreload-darwin-x64.tar.gz, hotreload-linux-arm64.tar.gz, hotreload-windows-x64.zip: run `bun run build` (all targets, not --host)",
   ],
   [
     "no repository",
