@@ -22,6 +22,7 @@ export type UsageErrorCode =
   | "flag.invalid"
   | "init.exists"
   | "dashboard.port-in-use"
+  | "dashboard.host-unavailable"
   | "proxy.port-in-use";
 
 /** Runtime failures happen while running (exit 1). */

@@ -35,12 +35,17 @@ const LEVELS: Record<LogLevel, number> = {
   error: LogLevels.error,
 };
 
+/** A level name in any case (and the aliases warning, err, trace), or null. */
+export function parseLevel(value: string): LogLevel | null {
+  const lower = value.trim().toLowerCase();
+  const aliases: Record<string, LogLevel> = { warning: "warn", err: "error", trace: "debug" };
+  return ((lower in LEVELS ? lower : aliases[lower]) as LogLevel | undefined) ?? null;
+}
+
 /** Reads HOTRELOAD_LOG_LEVEL in any case; a bad value falls back to info with a warning. */
 export function levelFromEnv(value: string | undefined): { level: LogLevel; warning?: string } {
   if (value === undefined || value.trim() === "") return { level: "info" };
-  const lower = value.trim().toLowerCase();
-  const aliases: Record<string, LogLevel> = { warning: "warn", err: "error", trace: "debug" };
-  const level = (lower in LEVELS ? lower : aliases[lower]) as LogLevel | undefined;
+  const level = parseLevel(value);
   if (level) return { level };
   return {
     level: "info",

@@ -7,7 +7,7 @@ import type { ResolvedConfig } from "../config/schema.ts";
 import { fail } from "../errors.ts";
 import { servicesReport } from "../services/check-report.ts";
 import { loadRun } from "../services/resolve.ts";
-import { configArgs, flagValues } from "./shared-args.ts";
+import { configArgs, flagValues, levelFromArgs, outputArgs } from "./shared-args.ts";
 
 const DURATION_KEYS = new Set([
   "debounce",
@@ -36,12 +36,18 @@ export default defineCommand({
   meta: { name: "check", description: "Validate the configuration and print it fully resolved" },
   args: {
     ...configArgs,
+    // The output flags a `hotreload` command line carries are accepted here too, so the
+    // same flags can be checked; check prints no colours and logs nothing.
+    color: outputArgs.color,
+    quiet: outputArgs.quiet,
+    "log-level": outputArgs["log-level"],
     json: {
       type: "boolean",
       description: "Print the resolved configuration as JSON (durations in ms)",
     },
   },
   run({ args, rawArgs }) {
+    levelFromArgs(args);
     const run = loadRun({ cwd: process.cwd(), flags: flagValues(args, rawArgs) });
     if (!run.ok) fail(run.error.code, run.error.message, run.error.hint, run.error.details);
     if (run.value.kind === "services") {

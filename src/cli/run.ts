@@ -13,7 +13,7 @@ import { createEventBus } from "../events/bus.ts";
 import { supportsHyperlinks } from "../events/hyperlinks.ts";
 import { createOutputGate } from "../events/output-gate.ts";
 import { createNdjsonSink, createPrettySink } from "../events/pretty.ts";
-import { createLoggerFactory, type LogLevel, levelFromEnv } from "../log.ts";
+import { createLoggerFactory, type LogLevel } from "../log.ts";
 import { createNotifier } from "../notify/index.ts";
 import { startPid1Reaper } from "../run/pid1-reaper.ts";
 import { VERSION } from "../version.ts";
@@ -23,7 +23,7 @@ import { openDashboard } from "./dashboard-start.ts";
 import { startEnvReload } from "./env-reload.ts";
 import { likelyAppPorts, reportPortClashes } from "./port-clash.ts";
 import { guardProcess } from "./process-guard.ts";
-import { configArgs, flagValues, outputArgs } from "./shared-args.ts";
+import { configArgs, flagValues, levelFromArgs, outputArgs } from "./shared-args.ts";
 import { bindTerminalKeys } from "./terminal-keys.ts";
 import { watchSettingsFrom } from "./watch-options.ts";
 
@@ -41,9 +41,7 @@ export default defineCommand({
     const { config, detection, outputs, warnings } = loaded.value;
 
     const color = useColor(args.color as boolean | undefined, process.stderr);
-    const levelChoice = levelFromEnv(
-      typeof args["log-level"] === "string" ? args["log-level"] : process.env.HOTRELOAD_LOG_LEVEL,
-    );
+    const levelChoice = levelFromArgs(args);
     const level: LogLevel = args.quiet && levelChoice.level === "info" ? "warn" : levelChoice.level;
     const logs = createLoggerFactory({ level, color, timestamps: config.timestamps });
     if (levelChoice.warning) logs.tag("config").warn(levelChoice.warning);

@@ -4,6 +4,8 @@
  */
 import type { ArgsDef } from "citty";
 import { CONFIG_FLAGS, type FlagValues } from "../config/flags.ts";
+import { fail } from "../errors.ts";
+import { type LogLevel, levelFromEnv, parseLevel } from "../log.ts";
 
 export const configArgs = Object.fromEntries([
   [
@@ -37,6 +39,26 @@ export const outputArgs = {
     description: "debug, info, warn or error (or HOTRELOAD_LOG_LEVEL)",
   },
 } as const satisfies ArgsDef;
+
+/**
+ * `--log-level` as given, checked: a bad value is a usage error naming the flag (the
+ * environment variable only warns, since nobody typed it into this command).
+ */
+export function levelFromArgs(args: Record<string, unknown>): {
+  level: LogLevel;
+  warning?: string;
+} {
+  const flag = args["log-level"];
+  if (typeof flag !== "string") return levelFromEnv(process.env.HOTRELOAD_LOG_LEVEL);
+  const level = parseLevel(flag);
+  if (level === null)
+    fail(
+      "flag.invalid",
+      `--log-level: Expected one of debug, info, warn, error, got ${JSON.stringify(flag)}`,
+      "Write e.g. `--log-level debug`; HOTRELOAD_LOG_LEVEL takes the same values.",
+    );
+  return { level };
+}
 
 /** Values of repeatable flags, which the parser would collapse to the last one. */
 export function repeated(rawArgs: readonly string[], name: string): string[] | undefined {

@@ -198,6 +198,16 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
         ),
       };
     }
+    if (code === "EADDRNOTAVAIL") {
+      return {
+        ok: false,
+        error: hotreloadError(
+          "dashboard.host-unavailable",
+          `The dashboard cannot listen on ${hostForUrl(host)}:${o.port}: ${host} is not an address of this machine.`,
+          "Use --dashboard-host 127.0.0.1 (the default), 0.0.0.0 for every interface, or one of this machine's addresses (`ip addr`).",
+        ),
+      };
+    }
     return {
       ok: false,
       error: hotreloadError(

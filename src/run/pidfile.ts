@@ -50,8 +50,14 @@ export function pidfilePath(
 export function writePidfile(path: string, record: PidRecord): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(record)}\n`);
-  renameSync(temp, path);
+  try {
+    writeFileSync(temp, `${JSON.stringify(record)}\n`);
+    renameSync(temp, path);
+  } catch (error) {
+    // ENOSPC, EIO, a directory in the way: no half-written temp file stays behind.
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }
 
 export function readPidfile(path: string, log?: Logger): PidRecord | null {
