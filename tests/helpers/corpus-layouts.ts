@@ -124,6 +124,44 @@ export const LAYOUTS: readonly Layout[] = [
     first: "plain script corpus v1",
     edit: { file: "server.py", from: "corpus v1", to: "corpus v2" },
   },
+  {
+    name: "go-single-main",
+    family: "go",
+    install: null,
+    needs: "go",
+    first: "hello from Go, corpus v1",
+    edit: { file: "main.go", from: "corpus v1", to: "corpus v2" },
+    breakage: { file: "main.go", text: 'var broken int = "not a number"' },
+  },
+  {
+    name: "go-cmd-api",
+    family: "go",
+    install: null,
+    needs: "go",
+    first: "hello api, corpus v1",
+    edit: { file: "internal/greet/greet.go", from: "corpus v1", to: "corpus v2" },
+    breakage: { file: "internal/greet/greet.go", text: "func Broken() int { return }" },
+  },
+  {
+    name: "go-replace",
+    family: "go",
+    install: null,
+    needs: "go",
+    cwd: "app",
+    first: "app: lib corpus v1",
+    // The replaced module lives beside the app, outside the watched root.
+    edit: { file: "lib/lib.go", from: "corpus v1", to: "corpus v2" },
+    breakage: { file: "lib/lib.go", text: "func Broken() string { return 1 }" },
+  },
+  {
+    name: "rust-std",
+    family: "rust",
+    install: null,
+    needs: "cargo",
+    first: "hello from Rust, corpus v1",
+    edit: { file: "src/message.rs", from: "corpus v1", to: "corpus v2" },
+    breakage: { file: "src/message.rs", text: 'pub fn broken() -> u32 { "no" }' },
+  },
 ];
 
 export const layoutsOf = (family: Family) => LAYOUTS.filter((l) => l.family === family);

@@ -1,0 +1,3 @@
+pub fn text() -> &'static str {
+    "hello from Rust, corpus v1"
+}
