@@ -31,6 +31,12 @@ export const CLEAR_SCREEN = "\x1b[2J\x1b[3J\x1b[H";
 const paint = (on: boolean, code: string) => (text: string) =>
   on ? `\x1b[${code}m${text}\x1b[0m` : text;
 
+/** What the shell means by these exit codes (the command never ran). */
+const SHELL_EXITS: Record<number, string> = {
+  126: ": not executable",
+  127: ": command not found",
+};
+
 export function createPrettySink(options: PrettyOptions): (event: Event) => void {
   const c = {
     dim: paint(options.color, "2"),
@@ -155,7 +161,7 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
         return important(
           event,
           c.red(
-            `server exited (${event.exitCode !== null ? `exit ${event.exitCode}` : event.signal}) after ${humanDuration(event.uptimeMs)}`,
+            `server exited (${event.exitCode !== null ? `exit ${event.exitCode}${SHELL_EXITS[event.exitCode] ?? ""}` : event.signal}) after ${humanDuration(event.uptimeMs)}`,
           ),
         );
       case "crash.backoff":

@@ -223,3 +223,20 @@ describe("commands from the dashboard", () => {
     expect(s.out).toEqual([]);
   });
 });
+
+test("exit 127 and 126 say what the shell meant: command not found, not executable", () => {
+  const s = sink();
+  const exited = (exitCode: number): EventInput => ({
+    type: "process.exited",
+    pid: 9,
+    exitCode,
+    signal: null,
+    requested: false,
+    uptimeMs: 12,
+  });
+  s.send(exited(127), exited(126), exited(1));
+  const text = s.err.join("");
+  expect(text).toContain("server exited (exit 127: command not found)");
+  expect(text).toContain("server exited (exit 126: not executable)");
+  expect(text).toMatch(/server exited \(exit 1\) after/);
+});
