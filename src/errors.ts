@@ -13,6 +13,7 @@ export type UsageErrorCode =
   | "config.not-a-file"
   | "config.too-large"
   | "config.no-exec"
+  | "config.exec-not-found"
   | "config.health-check-url"
   | "config.health-check-path"
   | "config.proxy-port"

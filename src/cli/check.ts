@@ -7,6 +7,8 @@ import type { ResolvedConfig } from "../config/schema.ts";
 import { fail } from "../errors.ts";
 import { servicesReport } from "../services/check-report.ts";
 import { loadRun } from "../services/resolve.ts";
+import { triggersReport } from "./check-triggers.ts";
+import { execProblem } from "./exec-resolves.ts";
 import { configArgs, flagValues, levelFromArgs, outputArgs } from "./shared-args.ts";
 
 const DURATION_KEYS = new Set([
@@ -50,11 +52,20 @@ export default defineCommand({
     levelFromArgs(args);
     const run = loadRun({ cwd: process.cwd(), flags: flagValues(args, rawArgs) });
     if (!run.ok) fail(run.error.code, run.error.message, run.error.hint, run.error.details);
+    // A command that cannot start is a configuration error now, not a crash loop later.
+    const commands =
+      run.value.kind === "services"
+        ? run.value.loaded.services.map((s) => s.config)
+        : [run.value.loaded.config];
+    for (const { exec, root, build } of commands) {
+      const problem = exec ? execProblem(exec, { root, build }) : null;
+      if (problem) fail("config.exec-not-found", problem.message, problem.hint);
+    }
     if (run.value.kind === "services") {
       process.stdout.write(servicesReport(run.value.loaded, Boolean(args.json)));
       return;
     }
-    const { config } = run.value.loaded;
+    const { config, outputs } = run.value.loaded;
     if (args.json) {
       process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
       return;
@@ -72,7 +83,7 @@ export default defineCommand({
       return `\n# env file ${name}: ${keys || "(no keys)"}`;
     });
     process.stdout.write(
-      `# ${source}: OK${detected}${envFiles.join("")}\n${stringify(humanConfig(config))}`,
+      `# ${source}: OK${detected}${envFiles.join("")}\n${triggersReport(config, outputs)}${stringify(humanConfig(config))}`,
     );
   },
 });

@@ -132,9 +132,26 @@ describe("hotreload CLI", () => {
     );
   });
 
+  test("check: exit 2 when exec cannot start, with a hint; which files trigger what", async () => {
+    using dir = tempDir();
+    expectUsageError(
+      await cli(["check", "--exec", "no-such-program-here"], dir.path),
+      "`no-such-program-here` is not a command on PATH",
+    );
+    dir.write("go.mod", "module example.com/m\n");
+    dir.write("main.go", "package main\n");
+    dir.write("main_test.go", "package main\n");
+    dir.write("README.md", "# m\n");
+    const result = await cli(["check"], dir.path);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("#   rebuild, then restart: 2 files — go.mod, main.go");
+    expect(result.stdout).toContain("#   nothing (ignore_patterns `**/*_test.go`): main_test.go");
+    expect(result.stdout).toContain("#   nothing (extension not in ext): README.md");
+  });
+
   test("check --json prints the resolved configuration", async () => {
     using dir = tempDir();
-    dir.write(".hotreload.yaml", "exec: ./server\ndebounce: 300ms\n");
+    dir.write(".hotreload.yaml", "build: make\nexec: ./server\ndebounce: 300ms\n");
     const result = await cli(["check", "--json", "--ext", "go"], dir.path);
     expect(result.code).toBe(0);
     const config = JSON.parse(result.stdout);
