@@ -35,7 +35,7 @@ import { hotreloadError, type Result } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { ClientInfo } from "./forward-headers.ts";
 import { forwardHttp, type Target } from "./forward-http.ts";
-import { createHoldQueue, type HoldOutcome } from "./hold-queue.ts";
+import { createHoldQueue } from "./hold-queue.ts";
 import { createHotreloadPaths, HOTRELOAD_PREFIX, type StatusSnapshot } from "./hotreload-paths.ts";
 import { createInstanceTraffic, type DrainResult } from "./instance-traffic.ts";
 import { type NoServeCause, type ProxyStatus, statusAnswer } from "./serve-status.ts";
@@ -122,35 +122,33 @@ export async function createProxy(o: ProxyOptions): Promise<Result<AppProxy>> {
     return statusAnswer(req, { status, version, app, cause, showDetail });
   }
 
-  async function targetFor(
-    req: Request,
-  ): Promise<HoldOutcome<Target> | { ok: false; why: "not-held" }> {
-    if (target) return { ok: true, target };
-    if (!status.hold) return { ok: false, why: "not-held" };
-    return hold.wait(req.signal);
-  }
-
-  async function handle(req: Request, srv: Server<BridgeData>): Promise<Response | undefined> {
+  function handle(req: Request, srv: Server<BridgeData>): Response | Promise<Response | undefined> {
     if (req.method === "CONNECT")
       return bad(400, "CONNECT is not supported: this is not a forward proxy");
     const path = req.url.slice(req.url.indexOf("/", req.url.indexOf("//") + 2));
     if (path.startsWith(HOTRELOAD_PREFIX)) return paths.handle(req, path);
-    const chosen = await targetFor(req);
-    if (!chosen.ok) {
-      const cause: NoServeCause =
-        chosen.why === "full"
-          ? "hold-full"
-          : chosen.why === "timeout"
-            ? "hold-timeout"
-            : "not-held";
-      return nothingCanServe(req, cause);
-    }
+    // The common case stays synchronous up to the forward: no await before fetch.
+    if (target) return dispatch(req, srv, target);
+    if (!status.hold) return nothingCanServe(req, "not-held");
+    return hold.wait(req.signal).then((held) => {
+      if (held.ok) return dispatch(req, srv, held.target);
+      return nothingCanServe(
+        req,
+        held.why === "full" ? "hold-full" : held.why === "timeout" ? "hold-timeout" : "not-held",
+      );
+    });
+  }
+
+  function dispatch(
+    req: Request,
+    srv: Server<BridgeData>,
+    to: Target,
+  ): Promise<Response | undefined> {
     const client: ClientInfo = { ip: srv.requestIP(req)?.address ?? "", proto: "http" };
-    if (isWebSocketUpgrade(req)) return upgrade(req, srv, chosen.target, client);
-    const exchange = traffic.begin(chosen.target.id);
-    return forwardHttp(req, chosen.target, {
+    if (isWebSocketUpgrade(req)) return upgrade(req, srv, to, client);
+    return forwardHttp(req, to, {
       client,
-      exchange,
+      exchange: traffic.begin(to.id),
       log: o.log,
       keepOpen: () => keepOpen(req),
     });

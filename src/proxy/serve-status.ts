@@ -4,6 +4,7 @@
  * browser navigation. The page shows everything HTML-escaped and reloads itself when the
  * status changes (status-client.ts listens on /__hotreload/events).
  */
+import { firstErrorLine } from "../notify/first-error-line.ts";
 
 export type StatusKind =
   | "building"
@@ -68,8 +69,8 @@ const CAUSE: Record<NoServeCause, string> = {
 
 /** One line, no control characters: safe in a plain-text body and in a log. */
 export function reasonLine(status: ProxyStatus, app: string, cause: NoServeCause): string {
-  const first = status.kind === "build-failed" ? status.detail?.find((l) => l.trim() !== "") : "";
-  const tail = first ? `: ${first.trim().slice(0, 200)}` : "";
+  const first = status.kind === "build-failed" ? firstErrorLine(status.detail ?? []) : "";
+  const tail = first ? `: ${first.slice(0, 200)}` : "";
   return `hotreload: ${headline(status, app)}${tail}${CAUSE[cause]}`.replace(
     /[\x00-\x1f\x7f]/g,
     " ",

@@ -174,3 +174,9 @@ export async function until(
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
+
+/** How many requests the proxy holds right now (from /__hotreload/status). */
+export async function heldRequests(proxy: AppProxy): Promise<number> {
+  const res = await fetch(`${proxy.url}/__hotreload/status`);
+  return ((await res.json()) as { held: number }).held;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { startProxy, startUpstream, until } from "../helpers/proxy-harness.ts";
+import { heldRequests, startProxy, startUpstream, until } from "../helpers/proxy-harness.ts";
 
 const NAVIGATE = { accept: "text/html", "sec-fetch-mode": "navigate" };
 
@@ -16,7 +16,7 @@ describe("proxy hold and status answers", () => {
     for (const n of [1, 2, 3, 4, 5]) {
       pending.push(fetch(`${proxy.url}/r${n}`));
       // Arrival order is the order the proxy saw them in: wait until each is held.
-      await until(async () => (await status(proxy.url)).held === n, `request ${n} held`);
+      await until(async () => (await heldRequests(proxy)) === n, `request ${n} held`);
     }
     expect(up.served).toBe(0);
     proxy.route(up.target);
@@ -40,7 +40,7 @@ describe("proxy hold and status answers", () => {
     await using proxy = await startProxy({ holdMax: 1, appName: "api" });
     proxy.setStatus({ kind: "building", hold: true });
     const held = fetch(`${proxy.url}/one`);
-    await until(async () => (await status(proxy.url)).held === 1, "one request held");
+    await until(async () => (await heldRequests(proxy)) === 1, "one request held");
     const over = await fetch(`${proxy.url}/two`);
     expect(over.status).toBe(503);
     expect(await over.text()).toBe(
@@ -126,11 +126,6 @@ describe("proxy hold and status answers", () => {
     await expect(readToEnd(reader)).rejects.toThrow();
   });
 });
-
-async function status(base: string): Promise<{ held: number }> {
-  const res = await fetch(`${base}/__hotreload/status`);
-  return (await res.json()) as { held: number };
-}
 
 async function readToEnd(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
   for (;;) if ((await reader.read()).done) return;

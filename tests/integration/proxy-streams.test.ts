@@ -85,6 +85,29 @@ describe("proxy streams", () => {
     expect(rest).toBe("data: last\n\n");
   });
 
+  test("an instance that dies mid-stream ends the client's stream early, never a hang", async () => {
+    const up = startUpstream("dying", () => {
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode("data: one\n\n"));
+        },
+      });
+      return new Response(body, { headers: { "content-type": "text/event-stream" } });
+    });
+    await using proxy = await startProxy();
+    proxy.route(up.target);
+    const res = await fetch(`${proxy.url}/events`);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    await up.server.stop(true);
+    const ended = await reader.read().then(
+      (chunk) => (chunk.done ? "ended" : "more data"),
+      () => "cut",
+    );
+    expect(ended === "ended" || ended === "cut").toBe(true);
+    expect((await fetch(`${proxy.url}/`)).status).toBe(502);
+  });
+
   test("a large download streams back whole", async () => {
     const size = 20 * MB;
     await using up = startUpstream("big", () => new Response(generatedBody(size)));

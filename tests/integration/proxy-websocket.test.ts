@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { ServerWebSocket } from "bun";
-import { startProxy, startUpstream, until } from "../helpers/proxy-harness.ts";
+import { heldRequests, startProxy, startUpstream, until } from "../helpers/proxy-harness.ts";
 
 /** An upstream whose websockets echo every frame, prefixed with its name for text. */
 function wsUpstream(name: string) {
@@ -116,6 +116,21 @@ describe("proxy websockets", () => {
     await until(() => fresh.received.length === 2, "the new socket to keep working");
     expect(fresh.received[1]).toBe("b:after-drain");
     fresh.ws.close();
+  });
+
+  test("an upgrade while nothing can serve is held, then opened on the next route", async () => {
+    const a = wsUpstream("a");
+    await using _a = a.up;
+    await using proxy = await startProxy();
+    proxy.setStatus({ kind: "building", hold: true });
+    const pending = openClient(`${proxy.url.replace("http", "ws")}/socket`);
+    await until(async () => (await heldRequests(proxy)) === 1, "the upgrade held");
+    proxy.route(a.up.target);
+    const client = await pending;
+    client.ws.send("late");
+    await until(() => client.received.length === 1, "the echo");
+    expect(client.received).toEqual(["a:late"]);
+    client.ws.close();
   });
 
   test("an instance that refuses the upgrade: 502, and the proxy keeps serving", async () => {
