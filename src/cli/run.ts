@@ -4,15 +4,18 @@
  * decision lives in the modules it wires.
  */
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { defineCommand } from "citty";
 import { createSystemClock } from "../clock.ts";
-import { loadConfig } from "../config/load.ts";
+import { CONFIG_FILE_NAMES, type Loaded, loadConfig } from "../config/load.ts";
+import type { ResolvedConfig } from "../config/schema.ts";
 import { createEngineLoop } from "../engine/loop.ts";
 import { fail } from "../errors.ts";
 import { createEventBus } from "../events/bus.ts";
 import { supportsHyperlinks } from "../events/hyperlinks.ts";
 import { createOutputGate } from "../events/output-gate.ts";
 import { createNdjsonSink, createPrettySink } from "../events/pretty.ts";
+import type { FileChange } from "../events/types.ts";
 import { createLoggerFactory, type LogLevel } from "../log.ts";
 import { createNotifier } from "../notify/index.ts";
 import { startPid1Reaper } from "../run/pid1-reaper.ts";
@@ -21,6 +24,7 @@ import { createWatchSet } from "../watch/index.ts";
 import { useColor } from "./color.ts";
 import { openDashboard } from "./dashboard-start.ts";
 import { startEnvReload } from "./env-reload.ts";
+import { startLiveConfig } from "./live-config.ts";
 import { likelyAppPorts, reportPortClashes } from "./port-clash.ts";
 import { guardProcess } from "./process-guard.ts";
 import { configArgs, flagValues, levelFromArgs, outputArgs } from "./shared-args.ts";
@@ -35,10 +39,11 @@ export default defineCommand({
   },
   args: { ...configArgs, ...outputArgs },
   async run({ args, rawArgs }) {
-    const loaded = loadConfig({ cwd: process.cwd(), flags: flagValues(args, rawArgs) });
+    const flags = flagValues(args, rawArgs);
+    const loaded = loadConfig({ cwd: process.cwd(), flags });
     if (!loaded.ok)
       fail(loaded.error.code, loaded.error.message, loaded.error.hint, loaded.error.details);
-    const { config, detection, outputs, warnings } = loaded.value;
+    const { config, detection, warnings } = loaded.value;
 
     const color = useColor(args.color as boolean | undefined, process.stderr);
     const levelChoice = levelFromArgs(args);
@@ -102,20 +107,24 @@ export default defineCommand({
       enabled: config.notifications.enabled,
       log: logs.tag("notify"),
     });
-    const envFiles = startEnvReload({
-      root: config.root,
-      files: config.env_file,
-      poll: config.poll,
-      clock,
-      bus,
-      log: logs.tag("config"),
-      onChanged: (changes) => {
-        bus.emit({ type: "changes", changes, fingerprint: null });
-        loop.send({ type: "changes", changes, fingerprint: null, action: "restart" });
-      },
-    });
+    // What a live config edit replaces; the rest of the wiring reads these, not `config`.
+    let current = loaded.value;
+    const startEnvFiles = (c: ResolvedConfig) =>
+      startEnvReload({
+        root: c.root,
+        files: c.env_file,
+        poll: c.poll,
+        clock,
+        bus,
+        log: logs.tag("config"),
+        onChanged: (changes) => {
+          bus.emit({ type: "changes", changes, fingerprint: null });
+          loop.send({ type: "changes", changes, fingerprint: null, action: "restart" });
+        },
+      });
+    let envFiles = startEnvFiles(config);
     const loop = createEngineLoop({
-      envFiles: envFiles.values,
+      envFiles: () => envFiles.values(),
       config,
       bus,
       logs,
@@ -132,21 +141,23 @@ export default defineCommand({
     const forwardStdin = (data: Buffer) => loop.childStdin()?.write(data);
     if (!interactive) process.stdin.on("data", forwardStdin);
 
-    const stream = await createWatchSet({
-      ...watchSettingsFrom(config, outputs),
-      clock,
-      bus,
-      log: logs.tag("watch"),
-      onBatch: (batch) => {
-        bus.emit({ type: "changes", changes: batch.changes, fingerprint: batch.fingerprint });
-        loop.send({ type: "changes", changes: batch.changes, fingerprint: batch.fingerprint });
-      },
-    });
+    const armWatcher = (l: Loaded) =>
+      createWatchSet({
+        ...watchSettingsFrom(l.config, l.outputs),
+        clock,
+        bus,
+        log: logs.tag("watch"),
+        onBatch: (batch) => {
+          bus.emit({ type: "changes", changes: batch.changes, fingerprint: batch.fingerprint });
+          loop.send({ type: "changes", changes: batch.changes, fingerprint: batch.fingerprint });
+        },
+      });
+    let stream = await armWatcher(current);
 
-    let dashboard: { close(): Promise<void>; port: number } | null = null;
-    if (config.dashboard.enabled) {
-      const started = await openDashboard({
-        config,
+    let dashboard: { close(): Promise<void>; port: number; url: string } | null = null;
+    const startDash = (c: ResolvedConfig) =>
+      openDashboard({
+        config: c,
         bus,
         log: logs.tag("dashboard"),
         onCommand: (command) => {
@@ -155,11 +166,14 @@ export default defineCommand({
           loop.send({ type: "command", command });
         },
       });
+    if (config.dashboard.enabled) {
+      const started = await startDash(config);
       if (!started.ok) {
         // Nothing may keep the process alive past the error: stdin's listener would.
         process.stdin.off("data", forwardStdin);
         process.stdin.pause();
         await stream.close();
+        envFiles.close();
         guard.dispose();
         fail(started.error.code, started.error.message, started.error.hint);
       }
@@ -174,11 +188,55 @@ export default defineCommand({
         root: config.root,
         ports: {
           dashboard: dashboard?.port ?? null,
-          proxy: config.proxy.enabled ? config.proxy.port : null,
+          proxy: current.config.proxy.enabled ? current.config.proxy.port : null,
         },
       }),
       likelyPorts: () =>
-        likelyAppPorts({ ...envFiles.values(), ...config.env }, config.health_check.url),
+        likelyAppPorts(
+          { ...envFiles.values(), ...current.config.env },
+          current.config.health_check.url,
+        ),
+    });
+
+    const liveConfig = startLiveConfig({
+      files: configFilesToWatch(config, flags.config),
+      root: config.root,
+      initial: current,
+      load: () => loadConfig({ cwd: process.cwd(), flags }),
+      poll: config.poll,
+      clock,
+      bus,
+      log: logs.tag("config"),
+      parts: {
+        reconfigureEngine: (c) => {
+          current = { ...current, config: c };
+          loop.reconfigure(c);
+        },
+        reloadEnvFiles: (c) => {
+          envFiles.close();
+          envFiles = startEnvFiles(c);
+        },
+        rearmWatcher: async (l) => {
+          current = l;
+          await stream.close();
+          stream = await armWatcher(l);
+        },
+        moveDashboard: async (c) => {
+          await dashboard?.close();
+          dashboard = null;
+          if (!c.dashboard.enabled) return null;
+          const started = await startDash(c);
+          if (!started.ok) return started.error.message;
+          dashboard = started.value;
+          logs.tag("dashboard").info(started.value.url);
+          return null;
+        },
+        act: (action, file) => {
+          const changes: FileChange[] = [{ path: file, kind: "modify" }];
+          bus.emit({ type: "changes", changes, fingerprint: null });
+          loop.send({ type: "changes", changes, fingerprint: null, action });
+        },
+      },
     });
 
     const keys = interactive ? bindTerminalKeys({ loop, color, log: logs.tag("run") }) : null;
@@ -186,6 +244,8 @@ export default defineCommand({
       const code = await loop.exited;
       keys?.close();
       stopPortReports();
+      liveConfig.close();
+      await liveConfig.settled();
       envFiles.close();
       process.stdin.off("data", forwardStdin);
       process.stdin.pause();
@@ -226,4 +286,11 @@ function openInBrowser(url: string) {
       `hotreload: could not open a browser (${String(error)}); open ${url} yourself\n`,
     );
   }
+}
+
+/** The config file to watch for edits: the one loaded, or where one would be found. */
+function configFilesToWatch(config: ResolvedConfig, flagConfig: string | undefined): string[] {
+  if (config.configFile) return [config.configFile];
+  if (flagConfig !== undefined) return [resolve(process.cwd(), flagConfig)];
+  return CONFIG_FILE_NAMES.map((name) => resolve(config.root, name));
 }
