@@ -25,7 +25,6 @@ export async function openDashboard(options: DashboardStartOptions): Promise<Res
   const { config, bus, log } = options;
   // Loaded only when wanted: the server and its embedded page cost memory otherwise.
   const { startDashboard } = await import("../dashboard/server.ts");
-  const { tokenFilePath } = await import("../dashboard/token-handover.ts");
   const wanted = config.dashboard.port;
   const attempts = wanted === DEFAULT_DASHBOARD_PORT ? DEFAULT_PORT_ATTEMPTS : 1;
   let result: Result<Dashboard> | null = null;
@@ -45,7 +44,8 @@ export async function openDashboard(options: DashboardStartOptions): Promise<Res
       },
       onCommand: options.onCommand,
       log,
-      handover: { file: tokenFilePath(config.root) },
+      healthCheck: config.health_check.enabled && config.health_check.url !== null,
+      editor: { template: config.editor_url, root: config.root },
     });
     if (result.ok || result.error.code !== "dashboard.port-in-use") break;
     log.debug(`dashboard: port ${wanted + i} is taken; trying ${wanted + i + 1}`);

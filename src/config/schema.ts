@@ -360,7 +360,7 @@ const singleServiceSchema = object("hotreload configuration (.hotreload.yaml)", 
   }),
   editor_url: string({
     description:
-      "Link that opens `file:line:col` from a build error in your editor (dashboard, browser overlay); `{file}` (absolute path), `{line}` and `{col}` are filled in. Empty: no links.",
+      "Link that opens `file:line:col` from a build error in your editor (dashboard, browser overlay); `{file}` (absolute path, forward slashes; a `/` before it is not doubled), `{line}` and `{col}` are filled in. Empty: no links.",
     default: "vscode://file/{file}:{line}:{col}",
     example: "idea://open?file={file}&line={line}",
     pattern: /^$|\{file\}/,

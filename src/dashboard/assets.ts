@@ -11,11 +11,27 @@ import logViewJs from "./ui/log-view.js" with { type: "text" };
 import panelsCss from "./ui/panels.css" with { type: "text" };
 import statusJs from "./ui/status.js" with { type: "text" };
 import themeCss from "./ui/theme.css" with { type: "text" };
+import timeJs from "./ui/time.js" with { type: "text" };
 
 export interface Asset {
   body: string;
   contentType: string;
 }
+
+/** The favicon's colour per header status (as in app.css), so the tab names the state too. */
+export const STATUS_COLOURS: Record<string, string> = {
+  starting: "#0d9488",
+  building: "#2563eb",
+  "build-failed": "#c81e1e",
+  running: "#15803d",
+  unhealthy: "#b45309",
+  crashed: "#c81e1e",
+  backoff: "#c2410c",
+  stopping: "#7c3aed",
+  stopped: "#667085",
+  exited: "#667085",
+  disconnected: "#98a2b3",
+};
 
 const JS = "text/javascript; charset=utf-8";
 const CSS = "text/css; charset=utf-8";
@@ -37,6 +53,11 @@ export function pageAssets(): Map<string, Asset> {
     ["/chart.js", { body: chartJs, contentType: JS }],
     ["/log-view.js", { body: logViewJs, contentType: JS }],
     ["/status.js", { body: statusJs, contentType: JS }],
+    ["/time.js", { body: timeJs, contentType: JS }],
     ["/favicon.svg", { body: favicon, contentType: "image/svg+xml" }],
+    ...Object.entries(STATUS_COLOURS).map(([key, colour]): [string, Asset] => [
+      `/favicon-${key}.svg`,
+      { body: favicon.replace("#f97316", colour), contentType: "image/svg+xml" },
+    ]),
   ]);
 }

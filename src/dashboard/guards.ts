@@ -5,6 +5,7 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { type AllowedHost, hostHeaderAllowed, originAllowed } from "./allowed-hosts.ts";
+import { readCookie } from "./cookie.ts";
 
 export type Verdict = { ok: true } | { ok: false; status: 401 | 403; reason: string };
 
@@ -108,10 +109,26 @@ export function requestToken(req: Request, url: URL): string | null {
   return match?.[1] ?? null;
 }
 
-export function checkToken(req: Request, url: URL, expected: string): Verdict {
-  const given = requestToken(req, url);
+/** The token in the page's cookie (cookie.ts), or null. */
+export function requestCookie(req: Request, name: string): string | null {
+  const value = readCookie(req.headers.get("cookie"), name);
+  return value === null || value === "" ? null : value;
+}
+
+/**
+ * A token given explicitly (query, header) is checked alone; without one, the page's cookie.
+ * `cookie` is the cookie's name; absent: cookies are not looked at.
+ */
+export function checkToken(req: Request, url: URL, expected: string, cookie?: string): Verdict {
+  const given = requestToken(req, url) ?? (cookie ? requestCookie(req, cookie) : null);
   if (given === null) return deny(401, "missing token");
   return tokensEqual(given, expected) ? OK : deny(401, "wrong token");
+}
+
+/** True when the request carries cookie `name` with a token other than `expected`. */
+export function hasStaleCookie(req: Request, name: string, expected: string): boolean {
+  const value = requestCookie(req, name);
+  return value !== null && !tokensEqual(value, expected);
 }
 
 /** Random per run: 32 bytes, base64url. */

@@ -23,6 +23,8 @@ export interface BuildRecord {
   stages: ReloadTiming;
   /** True once reload.done arrived, or the build failed or was cancelled. */
   done: boolean;
+  /** The first build of this run (the start-up build), left out of the average reload. */
+  initial: boolean;
 }
 
 export interface ChangeBatch {
@@ -36,12 +38,38 @@ export interface ChangeBatch {
 
 export interface BuildError {
   seq: number;
+  /** Epoch ms when the build failed. */
   time: number;
   exitCode: number | null;
   signal: string | null;
   durationMs: number;
+  /** The first lines of the build's output, then `omitted` lines left out, then the last. */
+  head: string[];
+  omitted: number;
   tail: string[];
+  /** `file:line:col` texts in the output that name a file of the project, with their editor link. */
+  links: EditorLink[];
+  /** The server that was running when the build failed (it keeps serving), or null. */
+  serverPid: number | null;
 }
+
+export interface EditorLink {
+  text: string;
+  href: string;
+}
+
+/** What the header says: the phase, except that a failed build shows until a good state. */
+export type DisplayStatus =
+  | "starting"
+  | "building"
+  | "build failed"
+  | "running"
+  | "unhealthy"
+  | "crashed"
+  | "backoff"
+  | "stopping"
+  | "stopped"
+  | "exited";
 
 export type Health =
   | { status: "none" }
@@ -59,6 +87,10 @@ export interface HistoryView {
   builds: readonly BuildRecord[];
   changes: readonly ChangeBatch[];
   lastError: BuildError | null;
+  /** Derived from the rest by `displayStatus`, so it can never disagree with it. */
+  status: DisplayStatus;
+  /** A health check is configured: without one, a started server is not "checking". */
+  healthCheck: boolean;
 }
 
 /** Timestamps of the reload in flight, from which the stage times are derived. */
@@ -71,6 +103,8 @@ interface ReloadMarks {
 
 export interface HistoryState extends HistoryView {
   reload: ReloadMarks | null;
+  /** Builds started in this run, including those no longer kept. */
+  buildsSeen: number;
 }
 
 export const initialHistory: HistoryState = {
@@ -83,12 +117,50 @@ export const initialHistory: HistoryState = {
   builds: [],
   changes: [],
   lastError: null,
+  status: "starting",
+  healthCheck: true,
   reload: null,
+  buildsSeen: 0,
 };
 
+export function createHistory(options: { healthCheck: boolean }): HistoryState {
+  return { ...initialHistory, healthCheck: options.healthCheck };
+}
+
 export function viewOf(state: HistoryState): HistoryView {
-  const { reload: _reload, ...view } = state;
+  const { reload: _reload, buildsSeen: _seen, ...view } = state;
   return view;
+}
+
+/**
+ * A failed build outranks what the old server is doing (it still runs, but the code on
+ * disk does not build); a build in progress and a server that is down outrank the failure.
+ */
+export function displayStatus(state: Omit<HistoryView, "status">): DisplayStatus {
+  switch (state.phase) {
+    case "building":
+    case "crashed":
+    case "backoff":
+    case "stopping":
+      return state.phase;
+    default:
+      break;
+  }
+  if (state.lastError) return "build failed";
+  if (state.phase === "idle") return state.engine === null ? "starting" : "stopped";
+  return state.phase;
+}
+
+/** Returns the same object when the event changes nothing (log lines, notices). */
+export function reduceHistory(
+  state: HistoryState,
+  event: Event,
+  details?: FailureDetails,
+): HistoryState {
+  const next = reduce(state, event, details);
+  if (next === state) return state;
+  const status = displayStatus(next);
+  return status === next.status ? next : { ...next, status };
 }
 
 function updateBuild(
@@ -119,8 +191,10 @@ function settleChanges(changes: readonly ChangeBatch[], outcome: string): readon
   return [...changes.slice(0, -1), { ...last, outcome }];
 }
 
-/** Returns the same object when the event changes nothing (log lines, notices). */
-export function reduceHistory(state: HistoryState, event: Event): HistoryState {
+/** The failure details the store adds from the build's output (head, tail, links). */
+export type FailureDetails = Pick<BuildError, "head" | "omitted" | "tail" | "links">;
+
+function reduce(state: HistoryState, event: Event, details?: FailureDetails): HistoryState {
   switch (event.type) {
     case "engine.started": {
       const { type: _t, time: _time, ...engine } = event;
@@ -152,17 +226,24 @@ export function reduceHistory(state: HistoryState, event: Event): HistoryState {
         durationMs: null,
         stages: {},
         done: false,
+        initial: state.buildsSeen === 0,
       };
       const builds = [...state.builds.filter((b) => b.seq !== event.seq), record];
       return {
         ...state,
         builds: builds.slice(-MAX_BUILDS),
         reload: { seq: event.seq },
+        buildsSeen: state.buildsSeen + 1,
         changes: settleChanges(state.changes, `build #${event.seq}`),
       };
     }
     case "build.skipped":
-      return { ...state, changes: settleChanges(state.changes, `skipped: ${event.reason}`) };
+      // The tree is back to the running build's bytes: whatever failed since is moot.
+      return {
+        ...state,
+        lastError: null,
+        changes: settleChanges(state.changes, `skipped: ${event.reason}`),
+      };
     case "build.finished": {
       const builds = updateBuild(state, event.seq, (b) => ({
         ...b,
@@ -178,7 +259,12 @@ export function reduceHistory(state: HistoryState, event: Event): HistoryState {
         exitCode: event.exitCode,
         signal: event.signal,
         durationMs: event.durationMs,
+        head: [],
+        omitted: 0,
         tail: event.tail,
+        links: [],
+        ...details,
+        serverPid: state.process?.pid ?? null,
       };
       const reload = state.reload?.seq === event.seq ? null : state.reload;
       return { ...state, builds, lastError, reload };
@@ -215,7 +301,7 @@ export function reduceHistory(state: HistoryState, event: Event): HistoryState {
       const next: HistoryState = {
         ...state,
         process: { pid: event.pid, startedAt: event.time },
-        health: { status: "checking", pid: event.pid },
+        health: state.healthCheck ? { status: "checking", pid: event.pid } : { status: "none" },
       };
       const from = state.reload?.startingAt ?? state.reload?.exitedAt;
       return from === undefined ? next : withStage(next, "start", event.time - from);

@@ -11,6 +11,14 @@ export interface LogRing {
   push(event: LogEvent): void;
   /** Oldest first. */
   toArray(): LogEvent[];
+  /**
+   * Lines are numbered from 0 in the order they were pushed, and keep their number (a
+   * clear does not reset it). The kept lines are `[first(), end())`.
+   */
+  end(): number;
+  first(): number;
+  /** The kept lines numbered `[from, to)`, clamped to what is kept; oldest first. */
+  range(from: number, to: number): LogEvent[];
   size(): number;
   clear(): void;
 }
@@ -31,18 +39,26 @@ export function createLogRing(capacity: number): LogRing {
   const slots: (LogEvent | undefined)[] = new Array(capacity);
   let start = 0;
   let count = 0;
+  let pushed = 0;
+  const range = (from: number, to: number): LogEvent[] => {
+    const lo = Math.max(from, pushed - count);
+    const hi = Math.min(to, pushed);
+    const out: LogEvent[] = [];
+    for (let n = lo; n < hi; n++) out.push(slots[(start + (n - (pushed - count))) % capacity]!);
+    return out;
+  };
   return {
     capacity,
     push(event) {
+      pushed++;
       slots[(start + count) % capacity] = event;
       if (count < capacity) count++;
       else start = (start + 1) % capacity;
     },
-    toArray() {
-      const out: LogEvent[] = [];
-      for (let i = 0; i < count; i++) out.push(slots[(start + i) % capacity]!);
-      return out;
-    },
+    toArray: () => range(pushed - count, pushed),
+    end: () => pushed,
+    first: () => pushed - count,
+    range,
     size: () => count,
     clear() {
       slots.fill(undefined);

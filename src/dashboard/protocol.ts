@@ -27,16 +27,16 @@ export type Snapshot = HistoryView & {
   type: "snapshot";
   /** Server wall-clock time, so the page can correct uptime and countdowns for skew. */
   now: number;
+  /** The most recent kept lines (at most SNAPSHOT_LINES); older ones through GET /api/logs. */
   logs: LogEvent[];
+  /** Number of the first line in `logs`; lines are numbered in the order they were logged. */
+  logFrom: number;
+  /** Number of the oldest line the server still keeps (`logFrom - logFirst` more on demand). */
+  logFirst: number;
   logCapacity: number;
   config: Record<string, unknown>;
   /** The hotreload process serving this page; a new pid after a reconnect is a new run. */
   run: { pid: number; startedAt: number };
-  /**
-   * Only on a socket opened with the previous run's token (token-handover.ts): the token
-   * to use from now on. That socket may watch but its commands are refused.
-   */
-  token?: string;
 };
 
 export type ServerMessage =
@@ -47,7 +47,11 @@ export type ServerMessage =
   /** Events were dropped for this client; `state` lets the page resynchronise its header. */
   | { type: "gap"; dropped: number; state: HistoryView }
   | { type: "cleared" }
-  | { type: "ack"; command: PageCommand }
+  /**
+   * The engine took the command (its inbox ran it); `result` says what it did, from the
+   * events it emitted while doing so: "build #4 started", "stopping pid 123", "nothing to stop".
+   */
+  | { type: "ack"; command: PageCommand; result: string }
   | { type: "error"; message: string };
 
 export type ParsedCommand = { ok: true; command: PageCommand } | { ok: false; message: string };

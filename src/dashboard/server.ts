@@ -13,6 +13,8 @@ import { parseAllowedHosts } from "./allowed-hosts.ts";
 import { pageAssets } from "./assets.ts";
 import { createBatcher } from "./batcher.ts";
 import { createClientHub } from "./clients.ts";
+import { commandResult } from "./command-result.ts";
+import { cookieName } from "./cookie.ts";
 import { allowedHosts, allowedOrigins, hostForUrl, isLoopback, randomToken } from "./guards.ts";
 import {
   type EngineCommand,
@@ -23,7 +25,14 @@ import {
 } from "./protocol.ts";
 import { type CommandOutcome, createRequestHandler } from "./routes.ts";
 import { createDashboardStore } from "./store.ts";
-import { createHandover, readPreviousToken, writeTokenFile } from "./token-handover.ts";
+
+/**
+ * Bun closes an HTTP connection that sends nothing for this long (a body that trickles in);
+ * set explicitly, because without it Bun prints its own unprefixed warning to stderr.
+ */
+export const IDLE_TIMEOUT_SECONDS = 10;
+/** A websocket that answers no ping for this long is closed (Bun's limit is 960). */
+export const WEBSOCKET_IDLE_SECONDS = 120;
 
 export interface DashboardOptions {
   host: string;
@@ -45,12 +54,12 @@ export interface DashboardOptions {
   clock?: Clock;
   /** Slow-client policy (clients.ts); tests make it small. */
   backpressure?: { highWaterBytes?: number; hopelessBytes?: number; hopelessMs?: number };
-  /**
-   * Token hand-over across restarts (token-handover.ts): the file this run writes its token
-   * to and reads the previous run's from; `windowMs` (default 10 min) after start the
-   * previous token still opens a websocket. Without it a restart needs the new URL.
-   */
-  handover?: { file: string; windowMs?: number };
+  /** A health check is configured (without one, a new server is not "checking"). */
+  healthCheck?: boolean;
+  /** `editor_url` and the project root, for `file:line:col` links in build errors. */
+  editor?: { template: string; root: string };
+  /** HTTP idle timeout in seconds (default IDLE_TIMEOUT_SECONDS). */
+  idleTimeoutSeconds?: number;
 }
 
 export interface Dashboard {
@@ -60,8 +69,7 @@ export interface Dashboard {
   close(): Promise<void>;
 }
 
-/** `handover`: opened with the previous run's token; it may watch but not act. */
-type SocketData = { handover: boolean };
+type SocketData = Record<string, never>;
 type Socket = ServerWebSocket<SocketData>;
 
 function send(ws: Socket, message: ServerMessage): void {
@@ -75,16 +83,13 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
   const maxClients = o.maxClients ?? 64;
   const allowed = parseAllowedHosts(o.allowedHosts ?? []);
   if (!allowed.ok) return allowed;
-  const handover = createHandover({
-    previous: o.handover ? readPreviousToken(o.handover.file, o.log) : null,
-    current: token,
-    startedAt: clock.now(),
-    windowMs: o.handover?.windowMs,
-  });
+  const run = { pid: process.pid, startedAt: Date.now() };
   const store = createDashboardStore({
     logCapacity: o.logCapacity ?? 5000,
     config: o.config,
-    run: { pid: process.pid, startedAt: Date.now() },
+    run,
+    healthCheck: o.healthCheck,
+    editor: o.editor,
   });
   const hub = createClientHub<Socket>({
     clock,
@@ -106,30 +111,40 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
     },
   });
 
+  /** Events emitted while a command runs: the engine's answer to it (command-result.ts). */
+  let answer: Event[] | null = null;
+
   function runCommand(command: PageCommand): CommandOutcome {
     if (command === "clear") {
       batcher.flush();
       store.clearLogs();
       hub.broadcast(JSON.stringify({ type: "cleared" } satisfies ServerMessage), 1);
-      return { ok: true };
+      // Said in the log (after the clear) and the terminal, like every action from here.
+      o.bus.emit({ type: "command.requested", command, source: "dashboard" });
+      return { ok: true, result: commandResult(command, []) };
     }
+    answer = [];
     try {
       o.onCommand(command);
-      return { ok: true };
+      return { ok: true, result: commandResult(command, answer) };
     } catch (error) {
       o.log.error(`the engine refused the dashboard command "${command}": ${String(error)}`);
       return { ok: false, message: `command "${command}" failed: ${String(error)}` };
+    } finally {
+      answer = null;
     }
   }
 
   let hosts = new Set<string>();
   let origins = new Set<string>();
   let server: Bun.Server<SocketData>;
+  let cookie = cookieName(o.port);
   try {
     server = Bun.serve<SocketData>({
       hostname: host,
       port: o.port,
       maxRequestBodySize: 64 * 1024,
+      idleTimeout: o.idleTimeoutSeconds ?? IDLE_TIMEOUT_SECONDS,
       fetch: createRequestHandler({
         get hosts() {
           return hosts;
@@ -139,14 +154,18 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
         },
         allowed: allowed.value,
         token,
+        get cookieName() {
+          return cookie;
+        },
         assets: pageAssets(),
         log: o.log,
         snapshot: () => store.snapshot(Date.now()),
+        logs: (end, limit) => store.logs(end, limit),
+        status: () => ({ clients: hub.size(), maxClients, run }),
         command: runCommand,
-        handover: (given) => handover.accepts(given, clock.now()),
-        upgrade: (req, isHandover) => {
+        upgrade: (req) => {
           if (hub.size() >= maxClients) return "full";
-          return server.upgrade(req, { data: { handover: isHandover } }) ? "upgraded" : "failed";
+          return server.upgrade(req, { data: {} }) ? "upgraded" : "failed";
         },
       }),
       error(error) {
@@ -157,28 +176,24 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
         maxPayloadLength: MAX_INBOUND_BYTES,
         closeOnBackpressureLimit: true,
         backpressureLimit: 16 * 1024 * 1024,
+        idleTimeout: WEBSOCKET_IDLE_SECONDS,
+        sendPings: true,
         open(ws) {
           // Flush first: whatever is queued is already in the snapshot.
           batcher.flush();
-          const snapshot = store.snapshot(Date.now());
-          // The page swaps the new token into its URL and reconnects with it.
-          send(ws, ws.data.handover ? { ...snapshot, token } : snapshot);
+          send(ws, store.snapshot(Date.now()));
           hub.add(ws);
         },
         message(ws, data) {
           const parsed = parseCommand(data);
           if (!parsed.ok) return send(ws, { type: "error", message: parsed.message });
-          if (ws.data.handover) {
-            return send(ws, {
-              type: "error",
-              message: "this connection used the previous run's token; reconnect with the new one",
-            });
-          }
           const outcome = runCommand(parsed.command);
+          // The events the command caused go out first, so the page sees them before the ack.
+          batcher.flush();
           send(
             ws,
             outcome.ok
-              ? { type: "ack", command: parsed.command }
+              ? { type: "ack", command: parsed.command, result: outcome.result }
               : { type: "error", message: outcome.message },
           );
         },
@@ -218,15 +233,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
   }
 
   const port = server.port ?? o.port;
-  // Written only once listening: a run that failed to start must not replace the token of
-  // the one that holds the port.
-  if (o.handover) {
-    writeTokenFile(
-      o.handover.file,
-      { token, port, pid: process.pid, writtenAt: Date.now() },
-      o.log,
-    );
-  }
+  cookie = cookieName(port);
   hosts = allowedHosts(host, port);
   origins = allowedOrigins(hosts);
   if (allowed.value.length > 0) {
@@ -238,6 +245,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
     );
   }
   const unsubscribe = o.bus.subscribe((event) => {
+    answer?.push(event);
     try {
       batcher.push(store.apply(event), event.type !== "log");
     } catch (error) {

@@ -79,7 +79,7 @@ describe.skipIf(!haveChromium)("dashboard page in Chromium", () => {
       expect(await page.textContent("#changes")).toMatch(/1 file → build #1.*main\.go/);
       // Uptime ticks on its own.
       await page.waitForFunction(
-        () => document.querySelector("#uptime")?.textContent === "1s",
+        () => document.querySelector("#uptime")?.textContent === "1 s",
         null,
         {
           timeout: 5000,

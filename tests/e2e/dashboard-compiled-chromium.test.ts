@@ -1,8 +1,9 @@
 /**
  * Issue 6, item 6, end to end: the compiled hotreload binary runs a real project with the
  * dashboard, and real Chromium watches it: building → running after an edit, a log line,
- * Rebuild adding a bar, a failing build with its compiler output, and the page reconnecting
- * by itself (token hand-over) after hotreload is stopped with SIGINT and started again.
+ * Rebuild adding a bar, a failing build with its compiler output; hotreload stopped with
+ * SIGINT: "disconnected" at once; started again: the new run refuses the old token (issue
+ * 18, item 4) and the page follows the new run once opened from the new URL.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
@@ -147,36 +148,46 @@ dashboard:
     writeFileSync(join(project.path, "server.ts"), `${server("v3")}BROKEN\n`);
     await page.waitForSelector("#error:not([hidden])", { timeout: 30_000 });
     expect(await text(page, "#error-output")).toContain("BROKEN is not defined");
-    expect(await text(page, "#error-title")).toMatch(/Build #4 failed \(exit code 1/);
+    expect(await text(page, "#error-title")).toMatch(/Build #4 failed at .+ \(exit code 1/);
+    expect(await text(page, "#error-meta")).toMatch(/previous server \(pid \d+\) keeps running/);
+    expect(await text(page, "#phase")).toBe("build failed");
     await page.waitForSelector('#chart g.bar.o-failed[data-seq="4"]');
     await screenshot(page, "compiled-2-build-failed");
     writeFileSync(join(project.path, "server.ts"), server("v3"));
     await page.waitForSelector("#error[hidden]", { state: "attached", timeout: 30_000 });
     await first.waitFor("reload.done", (e) => e.seq === 5, 30_000);
 
-    // Stop hotreload (Ctrl-C): the page says it is reconnecting.
+    // Stop hotreload (Ctrl-C): the page says "disconnected" at once and stops the uptime.
     first.proc.kill("SIGINT");
     expect(await first.exited).toBe(0);
-    await page.waitForSelector("#conn[data-state=closed]");
+    await page.waitForSelector("#phase[data-phase=disconnected]");
+    expect(await page.title()).toBe("disconnected · hotreload");
     await page.waitForSelector("#notice[data-kind=warn]:not([hidden])");
-    expect(await text(page, "#notice")).toMatch(/reconnecting/);
-    await screenshot(page, "compiled-3-reconnecting");
+    expect(await text(page, "#notice")).toMatch(/not running|Lost the connection/);
+    const frozen = await text(page, "#uptime");
+    // An observation window, not a wait for something: live, the uptime ticks every second.
+    await page.waitForTimeout(1200);
+    expect(await text(page, "#uptime")).toBe(frozen);
+    await screenshot(page, "compiled-3-disconnected");
 
-    // Start it again: new run, new token; the page reconnects by itself and swaps tokens.
+    // Start it again: a new run with a new token, which refuses the page's old one (the
+    // cookie is deleted); the page says to open the URL the new run printed.
     await using second = run();
     const secondUrl = await dashboardUrl(second);
     const tokenOf = (url: string) => new URL(url).searchParams.get("token");
     expect(tokenOf(secondUrl)).not.toBe(tokenOf(firstUrl));
-    await page.waitForFunction(
-      (pid) => document.querySelector("#run-pid")?.textContent === pid,
-      String(second.proc.pid),
-      { timeout: 30_000 },
-    );
+    await page.waitForSelector("#notice[data-kind=bad]:not([hidden])", { timeout: 30_000 });
+    expect(await text(page, "#notice")).toMatch(/restarted .* Open the URL hotreload printed/);
+    expect(await page.context().cookies()).toEqual([]);
+    expect(tokenOf(page.url())).toBeNull();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await screenshot(page, "compiled-4-old-token-refused");
+
+    // Opened from the terminal's URL, the same tab follows the new run.
+    await page.goto(secondUrl);
     await page.waitForSelector("#conn[data-state=open]", { timeout: 15_000 });
-    expect(tokenOf(page.url())).toBe(tokenOf(secondUrl));
-    expect(await page.evaluate(() => sessionStorage.getItem("hotreload.token"))).toBe(
-      tokenOf(secondUrl),
-    );
+    expect(tokenOf(page.url())).toBeNull();
+    expect(await text(page, "#run-pid")).toBe(String(second.proc.pid));
     const secondChild = (await second.waitFor("process.started")).pid;
     await page.waitForFunction(
       (pid) => document.querySelector("#pid")?.textContent === pid,
@@ -184,14 +195,15 @@ dashboard:
       { timeout: 30_000 },
     );
     expect(secondChild).not.toBe(firstChild);
-    expect(await text(page, "#notice")).toContain(`→ ${second.proc.pid}`);
-    await screenshot(page, "compiled-4-reconnected");
+    await screenshot(page, "compiled-5-new-run");
 
-    // The swapped-in token acts: Rebuild reaches the new run.
+    // The new run's cookie acts: Rebuild reaches the new run.
     await second.waitFor("reload.done");
     const before = second.count("build.started");
     await page.click("#rebuild");
     await second.waitFor("build.started", () => second.count("build.started") > before, 30_000);
-    expect(unexpectedProblems(o.problems)).toEqual([]);
+    // The new run refusing the old token (401) is what this test wants to see.
+    const refused = /status of 401/;
+    expect(unexpectedProblems(o.problems).filter((p) => !refused.test(p))).toEqual([]);
   }, 180_000);
 });

@@ -58,7 +58,7 @@ export async function openDashboard(
 
 /** Problems other than the refused connections expected while a server is down. */
 export function unexpectedProblems(problems: string[]): string[] {
-  return problems.filter((p) => !/WebSocket|ERR_CONNECTION_REFUSED|snapshot/.test(p));
+  return problems.filter((p) => !/WebSocket|ERR_CONNECTION_REFUSED|api\/status/.test(p));
 }
 
 export function artifactsDir(): string {

@@ -153,7 +153,7 @@ describe("dashboard security", () => {
       { ...good(), authorization: `Bearer ${TEST_TOKEN}` },
     );
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ ok: true, command: "restart" });
+    expect(await ok.json()).toEqual({ ok: true, command: "restart", result: "nothing to restart" });
     expect(d.commands).toEqual(["restart"]);
     const bad = await post({ command: "format-disk" }, good());
     expect(bad.status).toBe(400);

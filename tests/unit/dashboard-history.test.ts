@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import {
+  createHistory,
   type HistoryState,
   initialHistory,
   MAX_BUILDS,
@@ -8,7 +9,7 @@ import {
   reduceHistory,
   viewOf,
 } from "../../src/dashboard/history.ts";
-import type { Event, EventInput } from "../../src/events/types.ts";
+import type { Event, EventInput, Phase } from "../../src/events/types.ts";
 
 /** Feeds events stamped with explicit times (ms) through the reducer. */
 function run(steps: [number, EventInput][], from: HistoryState = initialHistory): HistoryState {
@@ -123,8 +124,13 @@ describe("dashboard history reducer", () => {
       exitCode: 2,
       signal: null,
       durationMs: 90,
+      head: [],
+      omitted: 0,
       tail: ["main.go:3: undefined: x"],
+      links: [],
+      serverPid: null,
     });
+    expect(failed.status).toBe("build failed");
     expect(failed.reload).toBeNull();
     const fixed = run(
       [
@@ -263,5 +269,90 @@ describe("dashboard history reducer", () => {
     });
     expect(state.watch).toEqual({ mode: "poll", dirs: 12 });
     expect(state.health).toEqual({ status: "failed", pid: 9, attempts: 3, error: "ECONNREFUSED" });
+  });
+});
+
+describe("the status the header shows", () => {
+  const failed = (seq: number): EventInput => ({
+    type: "build.finished",
+    seq,
+    ok: false,
+    exitCode: 2,
+    signal: null,
+    durationMs: 50,
+    tail: ["main.go:3:1: undefined: x"],
+  });
+  const phase = (p: Phase, previous: Phase = "idle"): EventInput => ({
+    type: "phase",
+    phase: p,
+    previous,
+  });
+  const started: EventInput = {
+    type: "engine.started",
+    version: "1",
+    root: "/p",
+    pid: 1,
+    build: "b",
+    exec: "e",
+  };
+  const statusAfter = (steps: EventInput[]) =>
+    run(steps.map((e, i) => [i, e] as [number, EventInput])).status;
+
+  test.each([
+    ["nothing yet", [], "starting"],
+    ["a running server", [started, phase("running")], "running"],
+    [
+      "stopped by the user",
+      [started, phase("running"), phase("stopping"), phase("idle")],
+      "stopped",
+    ],
+    [
+      "a failed build while the old server runs",
+      [started, phase("running"), phase("building"), failed(2), phase("running", "building")],
+      "build failed",
+    ],
+    [
+      "a new build after a failure",
+      [started, phase("building"), failed(2), phase("running"), phase("building")],
+      "building",
+    ],
+    [
+      "the fix restores the running build's bytes (skipped by fingerprint)",
+      [
+        started,
+        phase("running"),
+        failed(2),
+        { type: "build.skipped", reason: "the tree fingerprint equals the running build's" },
+      ],
+      "running",
+    ],
+    ["a crash outranks the failure", [started, failed(2), phase("crashed")], "crashed"],
+    ["backoff", [started, phase("backoff")], "backoff"],
+    ["unhealthy", [started, phase("unhealthy")], "unhealthy"],
+  ] as [string, EventInput[], string][])("%s → %s", (_name, steps, status) => {
+    expect(statusAfter(steps)).toBe(status as never);
+  });
+
+  test("without a health check a new server is not 'checking'", () => {
+    const none = reduceHistory(createHistory({ healthCheck: false }), {
+      type: "process.started",
+      pid: 5,
+      time: 1,
+    });
+    expect(none.health).toEqual({ status: "none" });
+    const some = reduceHistory(createHistory({ healthCheck: true }), {
+      type: "process.started",
+      pid: 5,
+      time: 1,
+    });
+    expect(some.health).toEqual({ status: "checking", pid: 5 });
+  });
+
+  test("only the first build of a run is the initial one", () => {
+    const state = run([
+      [0, { type: "build.started", seq: 1, command: "b", reason: "start" }],
+      [1, { type: "build.started", seq: 2, command: "b", reason: "x" }],
+    ]);
+    expect(state.builds.map((b) => b.initial)).toEqual([true, false]);
   });
 });

@@ -39,3 +39,15 @@ test("long lines are clipped with a note; short lines are returned as they are",
   expect(clipped.line.startsWith("x".repeat(MAX_LINE_CHARS))).toBe(true);
   expect(clipped.line.endsWith("… [10 more characters]")).toBe(true);
 });
+
+test("lines keep their number: a range is clamped to what is kept, and a clear does not renumber", () => {
+  const ring = createLogRing(3);
+  for (let i = 0; i < 5; i++) ring.push(line(i));
+  expect([ring.first(), ring.end()]).toEqual([2, 5]);
+  expect(ring.range(0, 4).map((e) => e.line)).toEqual(["l2", "l3"]);
+  expect(ring.range(4, 99).map((e) => e.line)).toEqual(["l4"]);
+  ring.clear();
+  expect([ring.first(), ring.end()]).toEqual([5, 5]);
+  ring.push(line(5));
+  expect(ring.range(0, 10).map((e) => e.line)).toEqual(["l5"]);
+});

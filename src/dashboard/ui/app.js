@@ -1,54 +1,52 @@
 // The dashboard page: one websocket to the engine, reconnecting by itself with capped
-// backoff. The server reduces the history; the page only draws it and the log lines. After
-// hotreload restarts, the new run accepts this page's old token once (hand-over) and sends
-// its own, which the page swaps into its URL and session storage.
-import { formatMs, renderChart } from "./chart.js";
+// backoff. The server reduces the history; the page only draws it and the log lines.
+// The token comes once, in the URL hotreload printed: the server keeps it in an HttpOnly
+// cookie for this run, so the page drops it from the address bar and never stores it. A new
+// hotreload run has a new token and refuses the old one: the page then says to open the URL
+// the new run printed (see docs/DASHBOARD.md, "Threat model").
+import { renderChart } from "./chart.js";
 import { createLogView } from "./log-view.js";
-import { renderChanges, renderClock, renderError, renderHeader } from "./status.js";
+import { preloadIcons, renderChanges, renderClock, renderError, renderHeader } from "./status.js";
+import { formatMs } from "./time.js";
 
 const $ = (id) => document.getElementById(id);
-const STORED = "hotreload.token";
-let token = new URLSearchParams(location.search).get("token") ?? readStoredToken();
-if (token) storeToken(token);
+
+const address = new URL(location.href);
+if (address.searchParams.has("token")) {
+  address.searchParams.delete("token");
+  history.replaceState(history.state, "", address);
+}
+try {
+  // Versions before the cookie kept the token here; it must not outlive its run.
+  sessionStorage.removeItem("hotreload.token");
+} catch (error) {
+  console.debug("hotreload: session storage unavailable", error);
+}
+
 const logView = createLogView({
   root: $("log"),
   followButton: $("follow"),
   countEl: $("log-count"),
 });
 const buttons = [...document.querySelectorAll("button[data-command]")];
+const ACK_TIMEOUT_MS = 5000;
+const LOG_PAGE = 1000;
 let state = null;
+let connected = false;
 let skew = 0; // server time minus page time
 let socket = null;
 let failures = 0;
 let retryTimer = 0;
-let tokenRejected = false;
+let retryAt = 0;
+/** Why the page is not connected: "lost", "down", "full", "token", or null while live. */
+let trouble = null;
+let maxClients = 64;
 let runPid = null;
-
-function readStoredToken() {
-  try {
-    return sessionStorage.getItem(STORED) ?? "";
-  } catch (error) {
-    console.debug("hotreload: session storage unavailable", error);
-    return "";
-  }
-}
-
-function storeToken(value) {
-  try {
-    sessionStorage.setItem(STORED, value);
-  } catch (error) {
-    console.debug("hotreload: session storage unavailable", error);
-  }
-}
-
-/** The new run's token replaces the old one in the address bar and in session storage. */
-function adoptToken(value) {
-  token = value;
-  storeToken(value);
-  const url = new URL(location.href);
-  url.searchParams.set("token", value);
-  history.replaceState(history.state, "", url);
-}
+/** The command waiting for the engine's acknowledgement. */
+let pending = null;
+/** Line numbers (server's) of the oldest line shown and the oldest the server keeps. */
+let logFrom = 0;
+let logFirst = 0;
 
 /** 0.5 s, 1 s, 2 s, 4 s, then every 5 s. */
 function retryDelay(attempt) {
@@ -67,26 +65,63 @@ function notice(text, kind = "info") {
   if (text !== "" && kind === "info") noticeTimer = setTimeout(() => notice(""), 10_000);
 }
 
+/** The banner while not connected; `in` counts down to the next attempt. */
+function troubleNotice() {
+  const left = Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
+  const next = `trying again in ${left} s (attempt ${failures})`;
+  switch (trouble) {
+    case "token":
+      return notice(
+        "This page's token is not valid for the running hotreload: it was restarted (a new run has a new token and refuses old ones) or the page was opened without its token. Open the URL hotreload printed in the terminal (…/?token=…).",
+        "bad",
+      );
+    case "full":
+      return notice(
+        `Too many dashboard clients (${maxClients}): close another dashboard tab — ${next}.`,
+        "warn",
+      );
+    case "down":
+      return notice(`hotreload is not running (it quit or was stopped) — ${next}.`, "warn");
+    case "lost":
+      return notice(`Lost the connection to hotreload — ${next}.`, "warn");
+    default:
+      return undefined;
+  }
+}
+
 function setConnection(status, text) {
   const el = $("conn");
   el.dataset.state = status;
   el.textContent = text;
-  for (const b of buttons) b.disabled = status !== "open";
+  connected = status === "open";
+  for (const b of buttons) b.disabled = !connected;
+  renderHeader(state, connected);
 }
 
 function renderState() {
-  renderHeader(state);
-  renderClock(state, Date.now() + skew);
-  renderError(state.lastError);
+  renderHeader(state, connected);
+  renderClock(state, Date.now() + skew, connected);
+  renderError(state.lastError, state.status);
   renderChanges(state.changes);
   const detail = $("chart-detail");
-  renderChart($("chart"), $("chart-max"), state.builds, (text) => {
-    detail.textContent = text;
-  });
-  const done = state.builds.filter((b) => b.outcome === "ok" && b.done && b.durationMs !== null);
-  const avg = done.length ? done.reduce((s, b) => s + b.durationMs, 0) / done.length : null;
+  renderChart(
+    $("chart"),
+    $("chart-max"),
+    state.builds,
+    (text) => {
+      detail.textContent = text;
+    },
+    $("chart-axis"),
+  );
+  // The start-up build is not a reload, and one in progress has no time yet.
+  const reloads = state.builds.filter(
+    (b) => b.outcome === "ok" && b.done && !b.initial && b.durationMs !== null,
+  );
+  const avg = reloads.length
+    ? reloads.reduce((s, b) => s + b.durationMs, 0) / reloads.length
+    : null;
   $("builds-summary").textContent = state.builds.length
-    ? `${state.builds.length} shown${avg === null ? "" : `, average reload ${formatMs(avg)}`}`
+    ? `${state.builds.length} shown${avg === null ? "" : ` · average reload ${formatMs(avg)} (${reloads.length})`}`
     : "none yet";
 }
 
@@ -100,6 +135,10 @@ function marker(e) {
       return e.ok
         ? null
         : at(`── build #${e.seq} failed (${e.signal ?? `exit ${e.exitCode}`})`, "marker bad");
+    case "build.cancelled":
+      return at(`── build #${e.seq} cancelled: ${e.reason}`);
+    case "build.skipped":
+      return at(`── build skipped: ${e.reason}`);
     case "reload.done":
       return e.unhealthy === undefined
         ? at(`── reload #${e.seq} done`, "marker good")
@@ -108,6 +147,8 @@ function marker(e) {
       return e.requested
         ? null
         : at(`── process ${e.pid} exited (${e.signal ?? `code ${e.exitCode}`})`, "marker bad");
+    case "command.requested":
+      return at(`── ${e.command} requested from the ${e.source}`);
     case "notice":
       return e.level === "debug" ? null : at(`[${e.tag}] ${e.message}`, `notice-${e.level}`);
     default:
@@ -127,25 +168,56 @@ function receive(events) {
   if (lines.length) logView.append(lines);
 }
 
-function handle(msg, ws) {
+function renderMore() {
+  const more = $("log-more");
+  const kept = logFrom - logFirst;
+  more.hidden = kept <= 0;
+  more.textContent = `Show ${Math.min(kept, LOG_PAGE)} earlier lines (${kept} more kept)`;
+}
+
+/** Fetches up to `limit` lines before the oldest shown one. */
+async function loadEarlier(limit) {
+  if (logFrom <= logFirst) return;
+  const res = await fetch(`/api/logs?end=${logFrom}&limit=${limit}`);
+  if (!res.ok) return;
+  const page = await res.json();
+  logView.prepend(page.lines.slice(0, Math.max(0, logFrom - page.from)));
+  logFrom = Math.min(logFrom, page.from);
+  if (page.lines.length === 0) logFirst = logFrom;
+  renderMore();
+}
+
+function settle(kind, text) {
+  if (!pending) return;
+  clearTimeout(pending.timer);
+  const { button, label } = pending;
+  delete button.dataset.pending;
+  button.removeAttribute("aria-busy");
+  button.textContent = label;
+  pending = null;
+  const result = $("action-result");
+  result.textContent = text;
+  result.dataset.kind = kind;
+  if (state) renderHeader(state, connected);
+}
+
+function handle(msg) {
   switch (msg.type) {
     case "snapshot":
-      if (msg.token) {
-        // Opened with the previous run's token: take the new one and reconnect with it.
-        adoptToken(msg.token);
-        ws.close(1000, "token hand-over");
-        connect();
-      }
       if (runPid !== null && msg.run.pid !== runPid) {
-        notice(`Reconnected to a new hotreload run (pid ${runPid} → ${msg.run.pid}).`, "info");
+        notice(`Connected to a new hotreload run (pid ${runPid} → ${msg.run.pid}).`, "info");
       }
       runPid = msg.run.pid;
       $("run-pid").textContent = String(msg.run.pid);
       skew = msg.now - Date.now();
       state = msg;
       $("config").textContent = JSON.stringify(msg.config, null, 2);
+      $("chart-detail").textContent = "Hover or focus a bar for details.";
       logView.clear();
       logView.append(msg.logs);
+      logFrom = msg.logFrom;
+      logFirst = msg.logFirst;
+      renderMore();
       renderState();
       break;
     case "event":
@@ -170,71 +242,104 @@ function handle(msg, ws) {
       break;
     case "cleared":
       logView.clear();
+      logFirst = logFrom = Number.POSITIVE_INFINITY;
+      renderMore();
+      break;
+    case "ack":
+      settle("ok", `${msg.command}: ${msg.result}`);
       break;
     case "error":
-      notice(`The dashboard refused a message: ${msg.message}`, "bad");
+      if (pending) settle("bad", `${pending.command} refused: ${msg.message}`);
+      else notice(`The dashboard refused a message: ${msg.message}`, "bad");
       break;
     default:
       break;
   }
 }
 
+/** Asks the server why the websocket closed: gone, full, or this token refused. */
 async function explainFailure() {
   try {
-    const res = await fetch("/api/snapshot", { headers: { "X-Hotreload-Token": token } });
+    const res = await fetch("/api/status");
     if (res.status === 401) {
-      tokenRejected = true;
-      notice(
-        "This page's token is not valid for the running hotreload. Open the URL it printed.",
-        "bad",
-      );
+      trouble = "token";
+      clearTimeout(retryTimer);
+      setConnection("closed", "not allowed");
+    } else if (res.ok) {
+      const status = await res.json();
+      maxClients = status.maxClients;
+      if (status.clients >= status.maxClients) trouble = "full";
     }
   } catch (error) {
-    // The server is down (the engine is restarting): keep retrying quietly.
-    console.debug("hotreload: snapshot probe failed", error);
+    // Nothing answers: hotreload is gone (quit or killed), or is starting again.
+    console.debug("hotreload: status probe failed", error);
+    if (trouble === "lost") trouble = "down";
   }
+  troubleNotice();
 }
 
 function connect() {
   clearTimeout(retryTimer);
-  const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws?token=${encodeURIComponent(token)}`;
+  const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
   setConnection("connecting", failures ? "reconnecting…" : "connecting…");
   const ws = new WebSocket(url);
   socket = ws;
   ws.onopen = () => {
     if (socket !== ws) return;
     failures = 0;
-    tokenRejected = false;
+    trouble = null;
     if ($("notice").dataset.kind !== "info") notice("");
     setConnection("open", "live");
   };
   ws.onmessage = (message) => {
-    if (socket === ws) handle(JSON.parse(message.data), ws);
+    if (socket === ws) handle(JSON.parse(message.data));
   };
   ws.onclose = () => {
     if (socket !== ws) return;
     socket = null;
     failures++;
-    const delay = retryDelay(failures);
-    setConnection("closed", "reconnecting…");
-    if (!tokenRejected) {
-      notice(
-        `Lost the connection to hotreload — reconnecting… (attempt ${failures}, next in ${(delay / 1000).toFixed(1)} s)`,
-        "warn",
-      );
-    }
-    if (failures === 3) explainFailure();
-    retryTimer = setTimeout(connect, delay);
+    retryAt = Date.now() + retryDelay(failures);
+    trouble = "lost";
+    // Said at once: whatever the header showed is no longer known to be true.
+    setConnection("closed", "disconnected");
+    settle("bad", pending ? `${pending.command}: not confirmed, the connection was lost` : "");
+    troubleNotice();
+    explainFailure();
+    retryTimer = setTimeout(connect, retryDelay(failures));
   };
 }
 
+const PENDING_LABEL = {
+  rebuild: "Rebuilding…",
+  restart: "Restarting…",
+  stop: "Stopping…",
+  start: "Starting…",
+  clear: "Clearing…",
+};
+
 for (const button of buttons) {
   button.addEventListener("click", () => {
-    if (socket?.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify({ type: "command", command: button.dataset.command }));
-    }
+    if (socket?.readyState !== WebSocket.OPEN || pending) return;
+    const command = button.dataset.command;
+    socket.send(JSON.stringify({ type: "command", command }));
+    pending = {
+      command,
+      button,
+      label: button.textContent,
+      timer: setTimeout(
+        () => settle("bad", `${command}: no answer from hotreload`),
+        ACK_TIMEOUT_MS,
+      ),
+    };
+    button.dataset.pending = "true";
+    button.setAttribute("aria-busy", "true");
+    button.textContent = PENDING_LABEL[command] ?? `${command}…`;
+    $("action-result").textContent = `${command}: waiting for hotreload…`;
+    $("action-result").dataset.kind = "";
   });
 }
+
+$("log-more").addEventListener("click", () => loadEarlier(LOG_PAGE));
 
 const streams = [...document.querySelectorAll("input[name=stream]")];
 for (const box of streams) {
@@ -245,16 +350,17 @@ for (const box of streams) {
 let searchTimer = 0;
 $("search").addEventListener("input", (e) => {
   clearTimeout(searchTimer);
-  searchTimer = setTimeout(() => logView.setQuery(e.target.value), 120);
+  searchTimer = setTimeout(async () => {
+    // A search covers every line the server keeps, not only the recent ones shown first.
+    if (e.target.value.trim() !== "") await loadEarlier(5000);
+    logView.setQuery(e.target.value);
+  }, 120);
 });
 
 setInterval(() => {
-  if (state) renderClock(state, Date.now() + skew);
+  if (state) renderClock(state, Date.now() + skew, connected);
+  if (!connected && trouble !== null && trouble !== "token") troubleNotice();
 }, 250);
 
-if (token === "") {
-  notice("This page needs the token from the URL hotreload printed (…/?token=…).", "bad");
-  setConnection("closed", "no token");
-} else {
-  connect();
-}
+preloadIcons();
+connect();

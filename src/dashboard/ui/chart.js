@@ -1,17 +1,13 @@
 // The build-history chart: one inline SVG bar per build (last 50), stacked by stage
-// (build, stop, start, healthy); failed and cancelled builds are one coloured bar.
+// (build, stop, start, healthy); failed and cancelled builds are one coloured bar. Under it,
+// an axis of build numbers and start times (HTML, so the text is not stretched).
+import { formatMs, formatTime } from "./time.js";
+
 const SVG = "http://www.w3.org/2000/svg";
 const STAGES = ["build", "stop", "start", "healthy"];
 const SLOTS = 50;
 const SLOT = 12;
 const HEIGHT = 100;
-
-export function formatMs(ms) {
-  if (ms === null || ms === undefined) return "—";
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  return `${Math.floor(ms / 60_000)} m ${Math.round((ms % 60_000) / 1000)} s`;
-}
 
 function total(build) {
   const stages = STAGES.reduce((sum, s) => sum + (build.stages[s] ?? 0), 0);
@@ -22,7 +18,7 @@ export function describeBuild(build) {
   const parts = STAGES.filter((s) => build.stages[s] !== undefined).map(
     (s) => `${s} ${formatMs(build.stages[s])}`,
   );
-  const when = new Date(build.startedAt).toLocaleTimeString();
+  const when = formatTime(build.startedAt);
   const outcome = build.outcome === "ok" && !build.done ? "swapping" : build.outcome;
   return `#${build.seq} ${outcome} at ${when}, total ${formatMs(build.durationMs)}${parts.length ? ` (${parts.join(", ")})` : ""} — ${build.reason}`;
 }
@@ -37,8 +33,36 @@ function rect(x, y, width, height, cls) {
   return r;
 }
 
+function label(cls, text, slot) {
+  const span = document.createElement("span");
+  span.className = cls;
+  span.textContent = text;
+  span.style.left = `${((slot + 0.5) / SLOTS) * 100}%`;
+  // Labels at the ends grow inwards, so none sticks out of the panel.
+  if (slot >= SLOTS - 5) span.classList.add("end");
+  else if (slot < 5) span.classList.add("start");
+  return span;
+}
+
+/** Build numbers (every fifth bar and the last) and start times (first, middle, last). */
+function renderAxis(axis, shown, offset) {
+  const labels = [];
+  shown.forEach((build, i) => {
+    const last = i === shown.length - 1;
+    if (last || (shown.length - 1 - i) % 5 === 0) {
+      const mark = build.outcome === "cancelled" ? " ✕" : "";
+      labels.push(label(`axis-seq o-${build.outcome}`, `#${build.seq}${mark}`, offset + i));
+    }
+  });
+  const times = new Set([0, Math.floor((shown.length - 1) / 2), shown.length - 1]);
+  for (const i of times) {
+    if (shown[i]) labels.push(label("axis-time", formatTime(shown[i].startedAt), offset + i));
+  }
+  axis.replaceChildren(...labels);
+}
+
 /** Redraws the chart into `container`; `onDetail(text)` receives hover/focus descriptions. */
-export function renderChart(container, maxLabel, builds, onDetail) {
+export function renderChart(container, maxLabel, builds, onDetail, axis) {
   const shown = builds.slice(-SLOTS);
   const max = Math.max(1, ...shown.map(total));
   const svg = document.createElementNS(SVG, "svg");
@@ -79,5 +103,6 @@ export function renderChart(container, maxLabel, builds, onDetail) {
     svg.append(g);
   });
   container.replaceChildren(svg);
+  if (axis) renderAxis(axis, shown, offset);
   maxLabel.textContent = shown.length ? formatMs(max) : "";
 }

@@ -38,3 +38,7 @@ declare module "*/ui/favicon.svg" {
   const text: string;
   export default text;
 }
+declare module "*/ui/time.js" {
+  const text: string;
+  export default text;
+}

@@ -4,12 +4,13 @@
 // Streams and search filter the array (matches are marked); the view follows new lines until
 // the user scrolls up.
 import { renderAnsi, stripAnsi } from "./ansi.js";
+import { formatTime } from "./time.js";
 
 const ROW = 18;
 const OVERSCAN = 20;
 const CHUNK = 500;
 
-/** HH:MM:SS, formatted once per second rather than once per line. */
+/** The page's one clock format (time.js), formatted once per second rather than per line. */
 function createClockFormatter() {
   let second = -1;
   let text = "";
@@ -17,7 +18,7 @@ function createClockFormatter() {
     const s = Math.floor(time / 1000);
     if (s !== second) {
       second = s;
-      text = new Date(time).toTimeString().slice(0, 8);
+      text = formatTime(time);
     }
     return text;
   };
@@ -74,8 +75,10 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
   let hidden = new Set();
   let query = "";
   let following = true;
-  let unseen = 0;
   let frame = 0;
+  let viewHeight = 0;
+  let appended = 0; // lines appended so far; each line's `n` is its number
+  let pausedAt = 0; // `appended` when the user scrolled away from the bottom
   let drawn = { first: -1, last: -1, shown: null, length: -1 };
 
   function passes(item) {
@@ -114,6 +117,7 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
     frame = 0;
     const total = shown.length;
     spacer.style.height = `${total * ROW}px`;
+    viewHeight = root.clientHeight;
     if (following) root.scrollTop = root.scrollHeight;
     const first = Math.max(0, Math.floor(root.scrollTop / ROW) - OVERSCAN);
     const last = Math.min(total, Math.ceil((root.scrollTop + root.clientHeight) / ROW) + OVERSCAN);
@@ -131,6 +135,12 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
       query === "" && hidden.size === 0 ? `${total} lines` : `${total} of ${items.length} lines`;
     countEl.textContent = count;
     followButton.hidden = following;
+    // Lines that arrived since the user scrolled away and are really there: trimmed and
+    // filtered-out lines are not in `shown`, so they are not counted.
+    let unseen = 0;
+    if (!following) {
+      for (let i = shown.length - 1; i >= 0 && shown[i].n >= pausedAt; i--) unseen++;
+    }
     followButton.textContent =
       unseen > 0 ? `${unseen} new line${unseen === 1 ? "" : "s"} — follow ↓` : "Follow new lines ↓";
   }
@@ -140,16 +150,17 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
   }
 
   root.addEventListener("scroll", () => {
-    const atBottom = root.scrollHeight - root.scrollTop - root.clientHeight < ROW;
-    if (atBottom !== following) {
+    // A resize moves the bottom, not the reader: only a scroll at an unchanged size decides.
+    if (root.clientHeight === viewHeight) {
+      const atBottom = root.scrollHeight - root.scrollTop - root.clientHeight < ROW;
+      if (following && !atBottom) pausedAt = appended;
       following = atBottom;
-      if (following) unseen = 0;
     }
     schedule();
   });
+  new ResizeObserver(() => schedule()).observe(root);
   followButton.addEventListener("click", () => {
     following = true;
-    unseen = 0;
     schedule();
     root.focus();
   });
@@ -158,9 +169,9 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
     /** items: {time, stream, fd?, line, kind?} */
     append(list) {
       for (const item of list) {
+        item.n = appended++;
         items.push(item);
         if (shown !== items && passes(item)) shown.push(item);
-        if (!following && passes(item)) unseen++;
       }
       if (items.length > cap + CHUNK) {
         const before = shown.length;
@@ -171,9 +182,18 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
       }
       schedule();
     },
+    /** Earlier lines (oldest first), put before the kept ones; the view stays where it is. */
+    prepend(list) {
+      if (list.length === 0) return;
+      const before = shown.length;
+      for (const item of list) item.n = -1;
+      items = [...list, ...items].slice(-(cap + CHUNK));
+      refilter();
+      if (!following) root.scrollTop += (shown.length - before) * ROW;
+      schedule();
+    },
     clear() {
       items = [];
-      unseen = 0;
       refilter();
       schedule();
     },

@@ -1,16 +1,9 @@
-// The state panels: header (phase, pid, uptime, health, backoff), recent changes and the
-// build error. All text goes through textContent.
+// The state panels: header (status, pid, uptime, health, backoff, build timer), the tab's
+// title and favicon, recent changes and the build error. All text goes through textContent.
 import { renderAnsi } from "./ansi.js";
-import { formatMs } from "./chart.js";
+import { formatElapsed, formatMs, formatTime } from "./time.js";
 
 const $ = (id) => document.getElementById(id);
-
-function uptime(ms) {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
-  return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-}
 
 function healthText(health) {
   switch (health.status) {
@@ -21,34 +14,74 @@ function healthText(health) {
     case "failed":
       return [`unhealthy: ${health.error}`, "chip-bad"];
     default:
-      return ["health —", ""];
+      return [null, ""];
   }
 }
 
-/** Static parts of the header; call on every state change. */
-export function renderHeader(state) {
+/** The status the header, title and favicon show: the server's, or "disconnected". */
+export function shownStatus(state, connected) {
+  if (!connected) return "disconnected";
+  return state?.status ?? "starting";
+}
+
+const key = (status) => status.replace(" ", "-");
+
+/** Loads every state icon once, so the tab can show one even when hotreload is gone. */
+export function preloadIcons() {
+  const states = ["starting", "building", "build failed", "running", "unhealthy", "crashed"];
+  for (const status of [...states, "backoff", "stopping", "stopped", "exited", "disconnected"]) {
+    new Image().src = `/favicon-${key(status)}.svg`;
+  }
+}
+
+/** Static parts of the header; call on every state or connection change. */
+export function renderHeader(state, connected) {
+  const status = shownStatus(state, connected);
   const phase = $("phase");
-  phase.textContent = state.phase;
-  phase.dataset.phase = state.phase;
+  phase.textContent = status;
+  phase.dataset.phase = key(status);
+  document.title = `${status} · hotreload`;
+  const icon = document.querySelector("link[rel=icon]");
+  const href = `/favicon-${key(status)}.svg`;
+  if (icon.getAttribute("href") !== href) icon.setAttribute("href", href);
+  document.body.dataset.connected = String(connected);
+  if (!state) return;
   $("pid").textContent = state.process ? String(state.process.pid) : "—";
   const [text, cls] = healthText(state.health);
   const health = $("health");
-  health.textContent = text;
+  health.hidden = text === null;
+  health.textContent = text ?? "";
   health.className = `chip ${cls}`;
   const stop = $("stopstart");
   stop.dataset.command = state.process ? "stop" : "start";
-  stop.textContent = state.process ? "Stop" : "Start";
-  document.title = `${state.phase} · hotreload`;
+  if (!stop.dataset.pending) stop.textContent = state.process ? "Stop" : "Start";
 }
 
-/** Time-driven parts: uptime and the backoff countdown. `now` is server time. */
-export function renderClock(state, now) {
-  $("uptime").textContent = state.process ? uptime(now - state.process.startedAt) : "—";
+/**
+ * Time-driven parts: uptime, the backoff countdown, the running build's timer. `now` is
+ * server time. Disconnected, nothing ticks: the process may be gone with hotreload.
+ */
+export function renderClock(state, now, connected) {
+  const uptime = $("uptime");
   const backoff = $("backoff");
+  const elapsed = $("elapsed");
+  if (!connected) {
+    backoff.hidden = true;
+    elapsed.hidden = true;
+    if (state?.process) uptime.title = "not counting: the connection to hotreload is lost";
+    return;
+  }
+  uptime.title = "";
+  uptime.textContent = state.process ? formatElapsed(now - state.process.startedAt) : "—";
   const left = state.backoff ? state.backoff.until - now : 0;
   backoff.hidden = !(state.phase === "backoff" && state.backoff && left > 0);
   if (!backoff.hidden) {
     backoff.textContent = `restart #${state.backoff.attempt} in ${(left / 1000).toFixed(1)}s`;
+  }
+  const build = state.builds.at(-1);
+  elapsed.hidden = !(state.phase === "building" && build && build.outcome === "building");
+  if (!elapsed.hidden) {
+    elapsed.textContent = `build #${build.seq} · ${formatElapsed(now - build.startedAt)}`;
   }
 }
 
@@ -67,7 +100,7 @@ export function renderChanges(changes) {
     const li = document.createElement("li");
     const head = document.createElement("div");
     head.className = "change-head";
-    head.textContent = `${new Date(batch.time).toLocaleTimeString()} · ${batch.total} file${batch.total === 1 ? "" : "s"}`;
+    head.textContent = `${formatTime(batch.time)} · ${batch.total} file${batch.total === 1 ? "" : "s"}`;
     const outcome = document.createElement("span");
     outcome.className = "change-outcome";
     outcome.textContent = batch.outcome ? ` → ${batch.outcome}` : " → waiting…";
@@ -94,17 +127,69 @@ export function renderChanges(changes) {
   list.replaceChildren(...items);
 }
 
-export function renderError(error) {
+/** Wraps each exact occurrence of a link's text in the rendered output in an <a>. */
+function linkRefs(el, links) {
+  if (links.length === 0) return;
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
+  for (const node of nodes) {
+    let rest = node.data;
+    const out = document.createDocumentFragment();
+    let changed = false;
+    for (;;) {
+      let best = null;
+      for (const link of links) {
+        const at = rest.indexOf(link.text);
+        if (at >= 0 && (best === null || at < best.at)) best = { at, link };
+      }
+      if (best === null) break;
+      changed = true;
+      out.append(rest.slice(0, best.at));
+      const a = document.createElement("a");
+      a.href = best.link.href;
+      a.className = "editor-link";
+      a.title = `Open ${best.link.text} in your editor`;
+      a.textContent = best.link.text;
+      out.append(a);
+      rest = rest.slice(best.at + best.link.text.length);
+    }
+    if (!changed) continue;
+    out.append(rest);
+    node.replaceWith(out);
+  }
+}
+
+function outputLines(out, lines, links) {
+  for (const line of lines) {
+    const row = document.createElement("span");
+    renderAnsi(row, line);
+    linkRefs(row, links);
+    out.append(row, "\n");
+  }
+}
+
+export function renderError(error, status) {
   const section = $("error");
   section.hidden = error === null;
   if (error === null) return;
   const how = error.signal ? `killed by ${error.signal}` : `exit code ${error.exitCode}`;
   $("error-title").textContent =
-    `Build #${error.seq} failed (${how}, ${formatMs(error.durationMs)})`;
+    `Build #${error.seq} failed at ${formatTime(error.time)} (${how}, ${formatMs(error.durationMs)})`;
+  const server =
+    error.serverPid !== null
+      ? `The previous server (pid ${error.serverPid}) keeps running.`
+      : "No server is running.";
+  $("error-meta").textContent =
+    status === "building" ? `${server} A new build is running.` : server;
   const out = $("error-output");
   out.replaceChildren();
-  for (const line of error.tail) {
-    renderAnsi(out, line);
-    out.append("\n");
+  outputLines(out, error.head, error.links);
+  if (error.omitted > 0) {
+    const gap = document.createElement("span");
+    gap.className = "omitted";
+    gap.textContent = `… ${error.omitted} line${error.omitted === 1 ? "" : "s"} omitted …`;
+    out.append(gap, "\n");
   }
+  outputLines(out, error.tail, error.links);
 }
