@@ -12,7 +12,7 @@ import type { Logger } from "../log.ts";
 import type { Debouncer } from "./debounce.ts";
 import type { PathFilter } from "./filter.ts";
 import type { FingerprintStore } from "./fingerprint-store.ts";
-import { isLoop } from "./symlink-guard.ts";
+import { linkRefusal } from "./symlink-guard.ts";
 import { readText, scanTree } from "./tree-walk.ts";
 
 export interface IntakeOptions {
@@ -144,9 +144,13 @@ export function createIntake(options: IntakeOptions): Intake {
         options.onIgnored(rel, "symlinked directory (follow_symlinks is off)");
         return;
       }
-      const loop = isLoop(options.visitedReal, real);
-      if (loop !== null && knownLinks.get(rel) !== real) {
-        options.onIgnored(rel, `symlink to ${real} not followed: ${loop}`);
+      const refused =
+        knownLinks.get(rel) === real
+          ? null
+          : linkRefusal(options.visitedReal, real, rel, (sub) => filter.ignores(sub, true));
+      if (refused !== null) {
+        if (refused.warn) log.warn(`symlink ${rel} → ${real} not followed: ${refused.reason}`);
+        options.onIgnored(rel, `symlink to ${real} not followed: ${refused.reason}`);
         return;
       }
       if (!knownLinks.has(rel)) {

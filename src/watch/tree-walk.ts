@@ -16,7 +16,7 @@ import {
 import { join } from "node:path";
 import type { Logger } from "../log.ts";
 import type { PathFilter } from "./filter.ts";
-import { isLoop } from "./symlink-guard.ts";
+import { linkRefusal } from "./symlink-guard.ts";
 
 export interface WalkResult {
   /** Watched files and their stat signatures (`mtime:size:ino`). */
@@ -42,6 +42,8 @@ export interface WalkOptions {
   /** Read `.gitignore` files into the filter on the way down. */
   loadGitignores: boolean;
   log: Logger;
+  /** Most directories one followed symlink may add (default MAX_LINKED_DIRS). */
+  maxLinkedDirs?: number;
 }
 
 export function statSignature(stat: Stats): string {
@@ -123,9 +125,17 @@ export function scanTree(
           continue;
         }
         const real = realpathSync(join(absDir, name));
-        const loop = isLoop(options.visitedReal, real);
-        if (loop !== null) {
-          log.debug(`walk: ${rel} → ${real} not followed: ${loop}`);
+        const refused = linkRefusal(
+          options.visitedReal,
+          real,
+          rel,
+          (sub) => filter.ignores(sub, true),
+          options.maxLinkedDirs,
+        );
+        if (refused !== null) {
+          const line = `symlink ${rel} → ${real} not followed: ${refused.reason}`;
+          if (refused.warn) log.warn(line);
+          else log.debug(`walk: ${line}`);
           continue;
         }
         options.visitedReal.add(real);
