@@ -14,6 +14,7 @@ export type LogTag =
   | "health"
   | "dashboard"
   | "notify"
+  | "hook"
   | "engine";
 
 export interface Logger {

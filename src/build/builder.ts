@@ -23,6 +23,8 @@ export interface StartBuildOptions {
   env: Record<string, string>;
   onLine(line: string, fd: OutputFd): void;
   log: Logger;
+  /** What the debug log calls it: "build" (default), or a hook's name. */
+  label?: string;
 }
 
 export interface RunningBuild {
@@ -68,7 +70,7 @@ export function startBuild(opts: StartBuildOptions): RunningBuild {
     const { exitCode, signal } = exitStatusOf(group.proc);
     const cancelled = cancelling !== null;
     opts.log.debug(
-      `build pid ${group.pid} ${cancelled ? "cancelled" : "finished"}: code ${exitCode} signal ${signal} in ${durationMs}ms`,
+      `${opts.label ?? "build"} pid ${group.pid} ${cancelled ? "cancelled" : "finished"}: code ${exitCode} signal ${signal} in ${durationMs}ms`,
     );
     return { ok: !cancelled && exitCode === 0, exitCode, signal, durationMs, tail, cancelled };
   })();
@@ -78,7 +80,7 @@ export function startBuild(opts: StartBuildOptions): RunningBuild {
     done,
     async cancel() {
       if (!cancelling) {
-        opts.log.debug(`cancelling build pid ${group.pid}`);
+        opts.log.debug(`cancelling ${opts.label ?? "build"} pid ${group.pid}`);
         cancelling = terminateGroup(group, {
           signal: "SIGTERM",
           timeoutMs: CANCEL_GRACE_MS,

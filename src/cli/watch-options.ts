@@ -4,6 +4,7 @@
  */
 import { projectCacheDir } from "../config/dirs.ts";
 import type { ResolvedConfig } from "../config/schema.ts";
+import { compileRules } from "../engine/rules.ts";
 import { stateDir } from "../run/pidfile.ts";
 import type { WatchSetOptions } from "../watch/watch-set.ts";
 
@@ -18,6 +19,7 @@ export function watchSettingsFrom(
     extraRoots: config.watch,
     ext: config.ext,
     ignorePatterns: config.ignore_patterns,
+    alsoWatch: ruleFiles(config),
     alwaysIgnore: [
       // Our own files, wherever the environment puts them (even inside the project).
       ...outputs,
@@ -34,4 +36,11 @@ export function watchSettingsFrom(
     poll: config.poll,
     followSymlinks: config.follow_symlinks,
   };
+}
+
+/** A rule is a request to watch what it matches (an `ignore` rule only when it runs something). */
+function ruleFiles(config: ResolvedConfig): ((rel: string) => boolean) | undefined {
+  const rules = compileRules(config.rules.filter((r) => r.action !== "ignore" || r.run !== null));
+  if (rules.length === 0) return undefined;
+  return (rel) => rules.some((r) => r.test(rel));
 }

@@ -228,6 +228,7 @@ export function resolveConfigRaw(
   const warnings = [
     ...(found?.warnings ?? []),
     ...(detection ? [] : staleOutputWarnings(root, config)),
+    ...reloadRuleWarnings(config),
   ];
   return { ok: true, value: { config, detection, outputs, warnings } };
 }
@@ -393,4 +394,16 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/**
+ * `reload` rules need the proxy's browser live reload to reach a page; without it their
+ * changes are only reported. Said once, at start.
+ */
+function reloadRuleWarnings(config: ResolvedConfig): string[] {
+  const globs = config.rules.filter((r) => r.action === "reload").flatMap((r) => r.match);
+  if (globs.length === 0) return [];
+  return [
+    `reload rules (${globs.join(", ")}) reload browser pages only through the proxy's live reload (proxy.enabled with live reload); without it their changes are only reported, nothing restarts`,
+  ];
 }

@@ -8,11 +8,14 @@ import type { Clock, TimerHandle } from "../clock.ts";
 import { CACHE_DIR_VARIABLE } from "../config/detect/index.ts";
 import { projectCacheDir } from "../config/dirs.ts";
 import type { ResolvedConfig } from "../config/schema.ts";
+import type { CommandSpec } from "../config/schema-commands.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { LoggerFactory } from "../log.ts";
 import { killGroupNow } from "../run/process-group.ts";
 import type { ChildStdin } from "../run/runner.ts";
+import { createHookRunner } from "./hook-runner.ts";
 import { createInstances, type InstanceProxyOptions } from "./instances.ts";
+import { compileRules } from "./rules.ts";
 import { initialState, step } from "./step.ts";
 import type {
   Effect,
@@ -75,8 +78,19 @@ export function settingsFrom(
     stopSignal: config.stop.signal,
     restart: config.restart,
     swap: proxied ? config.proxy.swap : null,
+    rules: compileRules(config.rules),
+    hooks: {
+      before_build: hookSetting(config.hooks.before_build, config.hooks.timeout),
+      after_build: hookSetting(config.hooks.after_build, config.hooks.timeout),
+      after_ready: hookSetting(config.hooks.after_ready, config.hooks.timeout),
+      on_crash: hookSetting(config.hooks.on_crash, config.hooks.timeout),
+    },
+    hookTimeoutMs: config.hooks.timeout,
   };
 }
+
+const hookSetting = (spec: CommandSpec | null, timeoutMs: number) =>
+  spec ? { command: spec.command, timeoutMs: spec.timeout ?? timeoutMs } : null;
 
 export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
   const { bus, clock, logs } = options;
@@ -131,6 +145,15 @@ export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
     send,
   });
 
+  const hooks = createHookRunner({
+    cwd: () => config.root,
+    env,
+    service: "default",
+    bus,
+    log: logs.tag("hook"),
+    send,
+  });
+
   const perform = (effect: Effect) => {
     switch (effect.type) {
       case "emit":
@@ -156,6 +179,17 @@ export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
         return instances.route(effect.id);
       case "drain":
         return instances.drain(effect.id);
+      case "runHook":
+        return hooks.run(effect.id, effect.hook, effect.command, effect.env);
+      case "cancelHook":
+        return hooks.cancel(effect.id);
+      case "reloadBrowsers":
+        // The proxy's live reload (docs/PROXY.md) is what reloads pages; until it is wired
+        // here, a reload rule only says so.
+        log.debug(
+          `browser reload asked for (${effect.paths.join(", ") || "pending"}): no live reload to send it to`,
+        );
+        return;
       case "schedule": {
         const name = effect.name;
         const old = timers.get(name);
@@ -226,10 +260,11 @@ export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
     childStdin: () => instances.stdinOf(state.active?.id),
     exited,
     async abort() {
-      await Promise.all([build?.cancel(), instances.stopAll()]);
+      await Promise.all([build?.cancel(), instances.stopAll(), hooks.cancelAll()]);
     },
     killNow() {
       instances.killNow();
+      hooks.killNow();
       if (build && build.pid > 0) killGroupNow(build.pid, log);
     },
     reconfigure(next) {

@@ -5,26 +5,49 @@
  * Instances and the retiring list are replaced, never mutated: step() copies the state
  * shallowly and the previous state must stay intact.
  */
+import { cancelHook, runHook } from "./hook-moves.ts";
 import type { Draft, EngineState, Instance, StopReason } from "./types.ts";
 
-export function startBuild(d: Draft, reason: string, fingerprint: string | null, files: number) {
+/** A build: its before_build hook first when there is one, then the command. */
+export function startBuild(
+  d: Draft,
+  reason: string,
+  fingerprint: string | null,
+  files: number,
+  paths: string[] = [],
+) {
   const s = d.s;
   const seq = ++s.buildSeq;
-  s.build = { seq, reason, fingerprint, files, startedAt: d.now };
+  const before = s.settings.hooks.before_build;
+  s.build = {
+    seq,
+    reason,
+    fingerprint,
+    files,
+    paths,
+    startedAt: d.now,
+    stage: before ? "before_build" : "command",
+    hook: null,
+    result: null,
+  };
   s.rebuildQueued = null;
   s.exited = null;
-  s.reload = { seq, files, timing: {}, stageStart: d.now };
+  s.reload = { seq, files, timing: {}, stageStart: d.now, action: "rebuild", paths };
   d.effects.push({
     type: "emit",
     event: { type: "build.started", seq, command: s.settings.buildCommand ?? "", reason },
   });
-  d.effects.push({ type: "startBuild", seq });
+  if (before) {
+    const hook = runHook(d, "before_build", before, { files: paths, seq });
+    s.build = { ...s.build, hook };
+  } else d.effects.push({ type: "startBuild", seq });
 }
 
 export function cancelBuild(d: Draft, reason: string): void {
   const build = d.s.build;
   if (!build) return;
-  d.effects.push({ type: "cancelBuild", seq: build.seq });
+  if (build.stage === "command") d.effects.push({ type: "cancelBuild", seq: build.seq });
+  else if (build.hook !== null) cancelHook(d, build.hook);
   d.effects.push({ type: "emit", event: { type: "build.cancelled", seq: build.seq, reason } });
   d.s.build = null;
 }
@@ -38,15 +61,23 @@ export function buildOrRestart(
   reason: string,
   fingerprint: string | null,
   files: number,
+  paths: string[] = [],
 ): void {
   const s = d.s;
   if (s.settings.hasBuild) {
-    startBuild(d, reason, fingerprint, files);
+    startBuild(d, reason, fingerprint, files, paths);
     return;
   }
   s.rebuildQueued = null;
   s.built = { fingerprint, seq: ++s.buildSeq };
-  s.reload = { seq: s.buildSeq, files, timing: {}, stageStart: d.now };
+  s.reload = {
+    seq: s.buildSeq,
+    files,
+    timing: {},
+    stageStart: d.now,
+    action: "rebuild",
+    paths,
+  };
   s.crash.attempts = 0;
   deploy(d, "swap");
 }
@@ -183,7 +214,7 @@ export function update(s: EngineState, next: Instance): void {
 /** Quitting and nothing is left running: the engine is done. */
 export function exitIfDone(d: Draft): void {
   const s = d.s;
-  if (s.quitting && !s.active && !s.candidate && s.retiring.length === 0)
+  if (s.quitting && !s.active && !s.candidate && s.retiring.length === 0 && s.hooks.length === 0)
     d.effects.push({ type: "exit", code: 0 });
 }
 
@@ -203,9 +234,17 @@ export function finishReload(d: Draft, healthy: boolean): void {
   if (!r) return;
   d.effects.push({
     type: "emit",
-    event: { type: "reload.done", seq: r.seq, files: r.files, timing: r.timing },
+    event: { type: "reload.done", seq: r.seq, files: r.files, timing: r.timing, action: r.action },
   });
   s.reload = null;
+  // A fresh process serves: a restart or a browser reload asked for meanwhile is done.
+  s.pending = null;
+  const afterReady = s.settings.hooks.after_ready;
+  if (afterReady) {
+    // One at a time: a newer swap's hook replaces one still running.
+    for (const run of s.hooks) if (run.hook === "after_ready") cancelHook(d, run.id);
+    runHook(d, "after_ready", afterReady, { files: r.paths, seq: r.seq, pid: s.active?.pid });
+  }
 }
 
 /** Marks the end of a reload stage: the time since the stage began goes to `stage`. */

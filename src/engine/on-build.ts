@@ -1,20 +1,38 @@
-/** The build finished: decide what its result means. */
-import { firstErrorLine } from "../notify/first-error-line.ts";
-import { deploy, scheduleBackoff, stageDone, startBuild } from "./moves.ts";
+/** The build command finished: decide what its result means (after_build may still follow). */
+import { runHook } from "./hook-moves.ts";
+import { buildFailed, buildSucceeded } from "./outcomes.ts";
 import type { Draft, EngineInput } from "./types.ts";
 
 export function onBuildDone(d: Draft, input: Extract<EngineInput, { type: "buildDone" }>): void {
   const s = d.s;
   const build = s.build;
-  if (!build || build.seq !== input.seq) return; // a cancelled build finishing late
+  // A cancelled build finishing late, or one that is not at its command stage.
+  if (!build || build.seq !== input.seq || build.stage !== "command") return;
   s.build = null;
   if (input.cancelled) return;
+  if (!input.ok) {
+    buildFailed(d, input);
+    return;
+  }
+  const after = s.settings.hooks.after_build;
+  if (after && !s.quitting) {
+    const result = {
+      exitCode: input.exitCode,
+      signal: input.signal,
+      durationMs: input.durationMs,
+      tail: input.tail,
+    };
+    s.build = { ...build, stage: "after_build", hook: null, result };
+    const hook = runHook(d, "after_build", after, { files: build.paths, seq: build.seq });
+    s.build = { ...s.build, hook };
+    return;
+  }
   d.effects.push({
     type: "emit",
     event: {
       type: "build.finished",
       seq: input.seq,
-      ok: input.ok,
+      ok: true,
       exitCode: input.exitCode,
       signal: input.signal,
       durationMs: input.durationMs,
@@ -22,33 +40,5 @@ export function onBuildDone(d: Draft, input: Extract<EngineInput, { type: "build
     },
   });
   if (s.quitting) return;
-
-  if (!input.ok) {
-    const firstError = firstErrorLine(input.tail);
-    s.lastBuildFailed = true;
-    s.troubled = true;
-    s.reload = null;
-    d.effects.push({
-      type: "notify",
-      kind: "build-failed",
-      title: "build failed",
-      body: firstError || `exit code ${input.exitCode}`,
-    });
-    // The old process keeps serving. If there is none (it crashed meanwhile), retry it with backoff.
-    if (!s.active && !s.candidate && s.built && s.crash.attempts > 0) scheduleBackoff(d);
-    return;
-  }
-
-  s.lastBuildFailed = false;
-  s.built = { fingerprint: build.fingerprint, seq: build.seq };
-  stageDone(d, "build");
-  // A successful build from a real change forgives earlier crashes.
-  if (build.files > 0) s.crash.attempts = 0;
-  if (s.rebuildQueued) {
-    const queued = s.rebuildQueued;
-    startBuild(d, queued.reason, null, queued.files);
-    return;
-  }
-  if (s.halted) return;
-  deploy(d, "swap");
+  buildSucceeded(d, build);
 }

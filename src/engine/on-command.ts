@@ -1,4 +1,6 @@
 /** Commands from the keyboard and the dashboard: rebuild, restart, start, stop, quit. */
+
+import { cancelAllHooks } from "./hook-moves.ts";
 import {
   buildOrRestart,
   cancelBackoff,
@@ -41,8 +43,10 @@ export function onCommand(d: Draft, command: CommandKind): void {
     case "quit":
       s.quitting = true;
       cancelBackoff(d);
-      if (s.build) d.effects.push({ type: "cancelBuild", seq: s.build.seq });
+      if (s.build?.stage === "command") d.effects.push({ type: "cancelBuild", seq: s.build.seq });
       s.build = null;
+      s.prep = null;
+      cancelAllHooks(d);
       stopAll(d, "quit");
       exitIfDone(d);
       return;

@@ -1,4 +1,6 @@
 /** What happens to a server instance: it started, answered its probe (or not), drained, exited. */
+
+import { runHook } from "./hook-moves.ts";
 import {
   buildOrRestart,
   detach,
@@ -14,6 +16,7 @@ import {
   swapPending,
   update,
 } from "./moves.ts";
+import { settlePending } from "./outcomes.ts";
 import type { Draft, EngineInput, EngineSettings, Instance } from "./types.ts";
 
 type Input<T extends EngineInput["type"]> = Extract<EngineInput, { type: T }>;
@@ -141,7 +144,7 @@ export function onChildExited(d: Draft, input: Input<"childExited">): void {
     return;
   }
   if (s.routed === instance.id) route(d, null);
-  activeExited(d, input, uptimeMs);
+  activeExited(d, input, uptimeMs, instance.pid);
 }
 
 function afterRequestedExit(d: Draft, instance: Instance): void {
@@ -154,7 +157,7 @@ function afterRequestedExit(d: Draft, instance: Instance): void {
   stageDone(d, "stop");
   if (s.active || s.candidate || swapPending(s) || s.halted) return;
   const queued = s.rebuildQueued;
-  if (queued) buildOrRestart(d, queued.reason, null, queued.files);
+  if (queued) buildOrRestart(d, queued.reason, null, queued.files, queued.paths);
   else s.active = spawn(d);
 }
 
@@ -163,6 +166,7 @@ function activeExited(
   d: Draft,
   input: { exitCode: number | null; signal: string | null },
   uptimeMs: number,
+  pid: number | null,
 ): void {
   const s = d.s;
   if (!s.candidate) s.reload = null; // a reload under way belongs to the candidate
@@ -177,6 +181,8 @@ function activeExited(
     s.crash.attempts += 1;
     s.crash.exitCode = input.exitCode;
     s.troubled = true;
+    const onCrash = s.settings.hooks.on_crash;
+    if (onCrash) runHook(d, "on_crash", onCrash, { pid, exitCode: input.exitCode });
     // Once per crash streak: the streak ends when attempts reset (uptime >= reset_after, or a
     // fresh build from a real change), so the next crash notifies again.
     if (s.crash.attempts === 1)
@@ -215,6 +221,7 @@ function swapFailed(d: Draft, reason: string): void {
     type: "emit",
     event: { type: "swap.failed", reason, previousServing: s.active !== null },
   });
+  settlePending(d, "swap failed");
   d.effects.push({
     type: "notify",
     kind: "build-failed",

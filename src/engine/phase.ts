@@ -6,7 +6,8 @@ export function derivePhase(s: EngineState): Phase {
   if (s.quitting) return "stopping";
   if (!s.active && s.retiring.some((i) => i.status === "stopping" && i.stopReason !== "retire"))
     return "stopping";
-  if (s.build) return "building";
+  // A rule's command (a generator) is part of building, whatever action follows it.
+  if (s.build || s.prep) return "building";
   if (s.candidate || s.active?.status === "spawning") return "starting";
   if (s.active?.status === "running") {
     const probed = s.settings.hasHealthCheck || s.settings.swap !== null;

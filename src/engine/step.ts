@@ -7,6 +7,7 @@ import { spawn, startBuild, swapPending } from "./moves.ts";
 import { onBuildDone } from "./on-build.ts";
 import { onChanges } from "./on-changes.ts";
 import { onCommand } from "./on-command.ts";
+import { onHookDone, onHookTimeout } from "./on-hook.ts";
 import { onChildExited, onChildStarted, onDrained, onHealth } from "./on-instance.ts";
 import { derivePhase } from "./phase.ts";
 import type { Draft, EngineSettings, EngineState, StepResult, TimedInput } from "./types.ts";
@@ -32,12 +33,21 @@ export function initialState(settings: EngineSettings): EngineState {
     halted: false,
     quitting: false,
     reload: null,
+    hooks: [],
+    hookSeq: 0,
+    prep: null,
+    pending: null,
     phase: "idle",
   };
 }
 
 /** Inputs that still matter while quitting: the ends of what is being stopped. */
-const WHILE_QUITTING = new Set<TimedInput["type"]>(["childExited", "buildDone", "childStarted"]);
+const WHILE_QUITTING = new Set<TimedInput["type"]>([
+  "childExited",
+  "buildDone",
+  "childStarted",
+  "hookDone",
+]);
 
 export function step(state: EngineState, input: TimedInput): StepResult {
   const draft: Draft = { s: { ...state, crash: { ...state.crash } }, effects: [], now: input.now };
@@ -72,7 +82,10 @@ function apply(d: Draft, input: TimedInput) {
       return onHealth(d, input);
     case "drained":
       return onDrained(d, input);
+    case "hookDone":
+      return onHookDone(d, input);
     case "timer":
+      if (input.name.startsWith("hook:")) return onHookTimeout(d, Number(input.name.slice(5)));
       if (input.name === "backoff" && d.s.crash.backoffUntil !== null) {
         const s = d.s;
         s.crash.backoffUntil = null;

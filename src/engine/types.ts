@@ -2,10 +2,11 @@
  * The engine's vocabulary: what it knows (state), what happens to it (inputs) and what it
  * asks the world to do (effects). step() in step.ts maps one to the others, purely.
  */
-import type { EventInput, FileChange, Phase, ReloadTiming } from "../events/types.ts";
+import type { EventInput, FileChange, HookName, Phase, ReloadTiming } from "../events/types.ts";
 import type { NotifyKind } from "../notify/types.ts";
+import type { CompiledRule } from "./rules.ts";
 
-export type { NotifyKind };
+export type { HookName, NotifyKind };
 
 export type CommandKind = "rebuild" | "restart" | "stop" | "start" | "quit";
 /**
@@ -15,8 +16,14 @@ export type CommandKind = "rebuild" | "restart" | "stop" | "start" | "quit";
  */
 export type StopReason = "swap" | "restart" | "stop" | "quit" | "retire" | "superseded" | "failed";
 /** What a change batch asks for; the strongest action of its files wins. */
-export type ChangeAction = "rebuild" | "restart";
-export type TimerName = "backoff";
+export type ChangeAction = "rebuild" | "restart" | "reload";
+export type HookTimer = `hook:${number}`;
+export type TimerName = "backoff" | HookTimer;
+
+export interface HookSetting {
+  command: string;
+  timeoutMs: number;
+}
 export type RestartPolicy = "on_failure" | "always" | "never";
 
 export interface EngineSettings {
@@ -32,6 +39,11 @@ export interface EngineSettings {
   restart: RestartPolicy;
   /** How a new instance replaces the old one behind hotreload's proxy; null: no proxy. */
   swap: "overlap" | "stop_first" | null;
+  /** `rules:`, in order, their globs compiled. */
+  rules: readonly CompiledRule[];
+  hooks: Record<Exclude<HookName, "run">, HookSetting | null>;
+  /** `hooks.timeout`: for a rule's `run` without a timeout of its own. */
+  hookTimeoutMs: number;
 }
 
 export interface BuildState {
@@ -39,7 +51,45 @@ export interface BuildState {
   reason: string;
   fingerprint: string | null;
   files: number;
+  /** The changed files it builds (for the hooks' HOTRELOAD_CHANGED_FILES). */
+  paths: string[];
   startedAt: number;
+  /** A build is its before_build hook, its command, then its after_build hook. */
+  stage: "before_build" | "command" | "after_build";
+  /** The hook of the current stage, while one runs. */
+  hook: number | null;
+  /** The command's result, kept while after_build runs (build.finished waits for it). */
+  result: {
+    exitCode: number | null;
+    signal: string | null;
+    durationMs: number;
+    tail: string[];
+  } | null;
+}
+
+/** A hook process; `cancelling` until its end is reported (its result no longer counts). */
+export interface HookRun {
+  id: number;
+  hook: HookName;
+  command: string;
+  status: "running" | "cancelling";
+  /** For `run`: the index of its rule. */
+  rule: number | null;
+  startedAt: number;
+  timeoutMs: number;
+}
+
+/**
+ * Rule commands that run before a batch's action. Batches that arrive meanwhile join it;
+ * `pending` holds the rules (by index, in order) whose command must still run.
+ */
+export interface PrepState {
+  changes: FileChange[];
+  /** Changes whose action was given (env files restart), not decided by the rules. */
+  forced: { action: ChangeAction; changes: FileChange[] } | null;
+  fingerprint: string | null;
+  pending: number[];
+  current: { rule: number; hook: number } | null;
 }
 
 /**
@@ -64,6 +114,8 @@ export interface Instance {
 export interface ReloadState {
   seq: number;
   files: number;
+  action: "rebuild" | "restart";
+  paths: string[];
   timing: ReloadTiming;
   /** When the current stage began (monotonic ms). */
   stageStart: number;
@@ -73,7 +125,7 @@ export interface EngineState {
   settings: EngineSettings;
   build: BuildState | null;
   /** A change arrived during a build with on_busy=queue, or while a swap was under way. */
-  rebuildQueued: { reason: string; files: number } | null;
+  rebuildQueued: { reason: string; files: number; paths: string[] } | null;
   /** The instance that serves (or is starting to, when there is no other). */
   active: Instance | null;
   /** Behind the proxy with overlap: the newest build's instance, not yet ready. */
@@ -96,6 +148,14 @@ export interface EngineState {
   halted: boolean;
   quitting: boolean;
   reload: ReloadState | null;
+  hooks: HookRun[];
+  hookSeq: number;
+  prep: PrepState | null;
+  /**
+   * A restart or browser reload asked for while a build or a swap was under way: the swap
+   * covers it; if that fails, it is done on its own.
+   */
+  pending: "restart" | "reload" | null;
   phase: Phase;
 }
 
@@ -123,6 +183,15 @@ export type EngineInput =
   | { type: "health"; id: number; ok: true; attempts: number; ms: number; status: number }
   | { type: "health"; id: number; ok: false; attempts: number; error: string }
   | { type: "drained"; id: number }
+  | {
+      type: "hookDone";
+      id: number;
+      ok: boolean;
+      exitCode: number | null;
+      signal: string | null;
+      durationMs: number;
+      tail: string[];
+    }
   | { type: "timer"; name: TimerName }
   | { type: "command"; command: CommandKind };
 
@@ -140,6 +209,12 @@ export type Effect =
   | { type: "route"; id: number | null }
   /** Let instance `id` finish what it serves (bounded by proxy.drain_timeout), then report drained. */
   | { type: "drain"; id: number }
+  /** Run a hook (or a rule's command) in the root, in its own group, with `env` added. */
+  | { type: "runHook"; id: number; hook: HookName; command: string; env: Record<string, string> }
+  /** Stop a hook's whole group; its hookDone still follows. */
+  | { type: "cancelHook"; id: number }
+  /** Reload the open browser pages (the proxy's live reload). */
+  | { type: "reloadBrowsers"; paths: string[] }
   | { type: "schedule"; name: TimerName; ms: number }
   | { type: "cancelTimer"; name: TimerName }
   | { type: "emit"; event: EventInput }

@@ -56,10 +56,15 @@ const LOCATION_FIRST = /^\s*(?:[A-Za-z]:[\\/])?[\w.\-/\\@+~]+\.[A-Za-z]\w*(?::\d
 const HAS_ESCAPES = /\x1b\[/;
 
 /** One line of a failed build's output as shown in the terminal. */
-export function formatBuildLine(line: string, paint: Painter, links: LinkOptions | null): string {
+export function formatBuildLine(
+  line: string,
+  paint: Painter,
+  links: LinkOptions | null,
+  tag = "build",
+): string {
   const isError = ERROR_WORD.test(line) || LOCATION_FIRST.test(line);
   // A compiler that colours its own output knows best; only plain text is recoloured.
   const linked = links ? linkFileRefs(line, links) : line;
   const body = isError && !HAS_ESCAPES.test(line) ? paint.red(linked) : linked;
-  return `${paint.dim("build │")} ${body}`;
+  return `${paint.dim(`${tag} │`)} ${body}`;
 }

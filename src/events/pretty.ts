@@ -7,6 +7,7 @@
  */
 import { humanDuration } from "../config/duration.ts";
 import { createBuildOutput, formatBuildLine, type LinkOptions } from "./build-report.ts";
+import { firedText, ruleText } from "./rule-lines.ts";
 import { formatStamp } from "./stamp.ts";
 import type { Event, ReloadTiming } from "./types.ts";
 
@@ -64,6 +65,8 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
   };
   const buildOutput = createBuildOutput();
   const changed = new Set<string>();
+  // What the rules decided for the batch being reloaded ("views/index.hbs → restart").
+  let fired: string | null = null;
   let serving = false;
   let firstReady = true;
 
@@ -81,11 +84,13 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
   const buildFailed = (event: Extract<Event, { type: "build.finished" }>) => {
     const how = event.signal ? `killed by ${event.signal}` : `exit ${event.exitCode}`;
     const keeps = serving ? " — the previous server keeps running" : "";
+    const what = event.hook ? `${event.hook} hook failed` : "build failed";
     important(
       event,
-      `${c.red(c.bold("✗ build failed"))} ${c.dim(`(${how}, ${humanDuration(event.durationMs)})${keeps}`)}`,
+      `${c.red(c.bold(`✗ ${what}`))} ${c.dim(`(${how}, ${humanDuration(event.durationMs)})${keeps}`)}`,
     );
     changed.clear();
+    fired = null;
     const { lines, dropped } = buildOutput.take();
     if (options.debug) return; // already shown live
     if (dropped > 0) err.write(`${c.dim(`build │ … ${dropped} earlier lines not shown`)}\n`);
@@ -93,11 +98,40 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
     for (const text of shown) err.write(`${formatBuildLine(text, c, options.links ?? null)}\n`);
   };
 
+  const hookFinished = (event: Extract<Event, { type: "hook.finished" }>) => {
+    const name =
+      event.hook === "run" ? `\`${event.command}\`` : `${event.hook} hook \`${event.command}\``;
+    if (event.ok) return debug(event, `${name} done in ${humanDuration(event.durationMs)}`);
+    const how = event.timedOut
+      ? `timed out after ${humanDuration(event.durationMs)}; its process group was stopped`
+      : event.signal
+        ? `killed by ${event.signal}`
+        : `exit ${event.exitCode}`;
+    // A build's hook failing is said by build.finished; a background hook only warns.
+    if (event.hook === "before_build" || event.hook === "after_build")
+      return debug(event, `${name} failed (${how})`);
+    if (event.hook !== "run") return important(event, c.yellow(`${name} failed (${how})`));
+    const keeps = serving ? " — the previous server keeps running" : "";
+    important(event, `${c.red(c.bold(`✗ ${name} failed`))} ${c.dim(`(${how})${keeps}`)}`);
+    changed.clear();
+    fired = null;
+    buildOutput.take();
+    if (!options.debug)
+      for (const text of event.tail)
+        err.write(`${formatBuildLine(text, c, options.links ?? null, "run")}\n`);
+  };
+
   return (event) => {
     switch (event.type) {
       case "log":
         if (event.stream === "app") (event.fd === "stdout" ? out : err).write(`${event.line}\n`);
-        else if (event.stream === "build") {
+        else if (
+          event.stream === "hook" &&
+          (event.hook === "after_ready" || event.hook === "on_crash")
+        ) {
+          // Hooks around a running server speak for themselves, like the server does.
+          if (!options.quiet) err.write(`${c.dim(`${event.hook} │`)} ${event.line}\n`);
+        } else if (event.stream === "build" || event.stream === "hook") {
           buildOutput.add(event.line);
           if (options.debug) err.write(`${c.dim("build │")} ${event.line}\n`);
         } else debug(event, event.line);
@@ -124,6 +158,26 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
           event,
           `changed: ${event.changes.map((ch) => `${ch.path} (${ch.kind})`).join(", ")}`,
         );
+      case "rules.applied":
+        fired = event.action === "ignore" ? null : firedText(event.hits, event.action);
+        for (const hit of event.hits) debug(event, ruleText(hit));
+        if (event.runs.length > 0)
+          debug(event, `rules: running first ${event.runs.map((r) => `\`${r}\``).join(", ")}`);
+        return;
+      case "hook.started":
+        return debug(
+          event,
+          `${event.hook === "run" ? `rule ${event.rule}` : event.hook}: running \`${event.command}\``,
+        );
+      case "hook.finished":
+        return hookFinished(event);
+      case "browser.reload": {
+        const names =
+          fired ?? (event.paths.length > 0 ? `${event.paths.join(", ")} → reload` : "reload");
+        fired = null;
+        changed.clear();
+        return info(event, `${c.green("✓")} ${names} ${c.dim("· browsers reloaded")}`);
+      }
       case "build.started":
         endStatus();
         if (options.clear && options.tty && event.seq > 1) err.write(CLEAR_SCREEN);
@@ -185,11 +239,15 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
         changed.clear();
         const ready = firstReady && event.files === 0;
         firstReady = false;
+        // A rule's line only for the reload it decided (a restart during a build is not).
+        const rule = fired?.includes(`→ ${event.action ?? "rebuild"}`) ? fired : null;
+        fired = null;
         if (event.unhealthy !== undefined) {
-          const line = summary(event.files, event.timing, c.red, names, "✗");
+          const line = summary(event.files, event.timing, c.red, names, "✗", rule);
           return important(event, `${line} · ${c.red(`unhealthy: ${event.unhealthy}`)}`);
         }
-        if (!ready) return info(event, summary(event.files, event.timing, c.green, names));
+        if (!ready)
+          return info(event, summary(event.files, event.timing, c.green, names, "✓", rule));
         const detail = summary(0, event.timing).slice(2);
         return info(
           event,
@@ -219,9 +277,12 @@ export function summary(
   green: (s: string) => string = (s) => s,
   names: readonly string[] = [],
   mark = "✓",
+  /** What a rule decided, said instead of the changed names: "views/index.hbs → restart". */
+  rule: string | null = null,
 ): string {
   const parts: string[] = [];
-  if (files === 1 && names.length === 1) parts.push(`${names[0]} changed`);
+  if (rule !== null && files > 0) parts.push(rule);
+  else if (files === 1 && names.length === 1) parts.push(`${names[0]} changed`);
   else if (files > 0) {
     const shown = names.slice(0, 2).join(", ");
     const more = names.length > 2 ? ` +${names.length - 2}` : "";

@@ -32,7 +32,23 @@ export interface FileChange {
 /** What a user can ask for from the dashboard: the engine's commands and clearing its log. */
 export type UserCommand = "rebuild" | "restart" | "stop" | "start" | "clear";
 
-export type LogStream = "build" | "app" | "engine";
+export type LogStream = "build" | "app" | "engine" | "hook";
+
+/** A hook of the reload cycle, or `run`: the command of a rule (rules[].run). */
+export type HookName = "before_build" | "after_build" | "after_ready" | "on_crash" | "run";
+
+/** What a batch (or one file of it) triggers, from `rules:`. */
+export type RuleAction = "rebuild" | "restart" | "reload" | "ignore";
+
+/** How one changed file was decided. */
+export interface RuleHit {
+  path: string;
+  action: RuleAction;
+  /** Index in `rules:`; null: no rule matched (rebuild), or the action was given (env files). */
+  rule: number | null;
+  /** The matching rule's globs, for the log. */
+  match: string | null;
+}
 
 /** Durations of the stages of one reload, in milliseconds; absent when a stage did not run. */
 export interface ReloadTiming {
@@ -66,11 +82,15 @@ export type Event = EventBase &
     | { type: "watch.error"; message: string }
     | { type: "changes"; changes: FileChange[]; fingerprint: string | null }
     | { type: "changes.ignored"; reason: string; paths: string[] }
+    /** The rules' decision for a batch (emitted when a rule matched or the action was given). */
+    | { type: "rules.applied"; action: RuleAction; hits: RuleHit[]; runs: string[] }
     | { type: "build.started"; seq: number; command: string; reason: string }
     | {
         type: "build.finished";
         seq: number;
         ok: boolean;
+        /** The build's hook that failed it (the command itself did not run, or ran fine). */
+        hook?: "before_build" | "after_build";
         exitCode: number | null;
         signal: string | null;
         durationMs: number;
@@ -105,10 +125,43 @@ export type Event = EventBase &
         timing: ReloadTiming;
         /** The health check failed: the new server runs, but is not ready. Absent: ready. */
         unhealthy?: string;
+        /** `restart`: the server was swapped without a build (a rule, an env file); absent: rebuild. */
+        action?: "rebuild" | "restart";
+      }
+    /** Open pages were asked to reload (a `reload` rule); works with the proxy's live reload. */
+    | { type: "browser.reload"; paths: string[] }
+    | {
+        type: "hook.started";
+        id: number;
+        hook: HookName;
+        command: string;
+        /** For `run`: the rule's index. */
+        rule: number | null;
+      }
+    | {
+        type: "hook.finished";
+        id: number;
+        hook: HookName;
+        command: string;
+        rule: number | null;
+        ok: boolean;
+        exitCode: number | null;
+        signal: string | null;
+        /** Killed (its whole group) for running longer than its timeout. */
+        timedOut: boolean;
+        durationMs: number;
+        tail: string[];
       }
     /** A command from a user interface (the dashboard), before the engine acts on it. */
     | { type: "command.requested"; command: UserCommand; source: "dashboard" }
-    | { type: "log"; stream: LogStream; fd: "stdout" | "stderr"; line: string }
+    | {
+        type: "log";
+        stream: LogStream;
+        fd: "stdout" | "stderr";
+        line: string;
+        /** On stream `hook`: which hook wrote it. */
+        hook?: HookName;
+      }
     | { type: "notice"; level: "debug" | "info" | "warn" | "error"; tag: string; message: string }
   );
 

@@ -14,6 +14,8 @@ export interface FilterOptions {
   root: string;
   ext: readonly string[];
   ignorePatterns: readonly string[];
+  /** Files to watch although `ext` leaves them out (those a rule matches). */
+  alsoWatch?: (rel: string) => boolean;
   alwaysIgnore: readonly string[];
   /** Skip node_modules/, vendor/ and editor litter (default true). */
   defaults?: boolean;
@@ -97,7 +99,7 @@ export function createPathFilter(options: FilterOptions): PathFilter {
     }
     const git = gitignore.test(rel, isDir);
     if (git?.ignored) return `ignored by ${git.source}`;
-    if (!isDir && exts.length > 0) {
+    if (!isDir && exts.length > 0 && !options.alsoWatch?.(rel)) {
       const lower = name.toLowerCase();
       if (!exts.some((e) => lower.endsWith(e))) {
         const dot = name.lastIndexOf(".");
@@ -132,7 +134,7 @@ export function createPathFilter(options: FilterOptions): PathFilter {
   function fileIgnored(rel: string, name: string): boolean {
     if (exts.length > 0) {
       const lower = name.toLowerCase();
-      if (!exts.some((e) => lower.endsWith(e))) return true;
+      if (!exts.some((e) => lower.endsWith(e)) && !options.alsoWatch?.(rel)) return true;
     }
     if (name === ".git" || alwaysSet.has(rel)) return true;
     if (editorRe?.test(name)) return true;

@@ -20,6 +20,8 @@ export interface ChangeStreamOptions {
   root: string;
   ext: readonly string[];
   ignorePatterns: readonly string[];
+  /** Files to watch although `ext` leaves them out (those a rule matches), by relative path. */
+  alsoWatch?: (rel: string) => boolean;
   /** Absolute paths never watched (build output dir, cache dir). */
   alwaysIgnore: readonly string[];
   debounceMs: number | "auto";

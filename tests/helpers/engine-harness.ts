@@ -18,6 +18,9 @@ export const SETTINGS: EngineSettings = {
   stopSignal: "SIGTERM",
   restart: "on_failure",
   swap: null,
+  rules: [],
+  hooks: { before_build: null, after_build: null, after_ready: null, on_crash: null },
+  hookTimeoutMs: 60_000,
 };
 
 type ByPid<T> = T extends { id: number } ? Omit<T, "id"> & { pid: number } : never;

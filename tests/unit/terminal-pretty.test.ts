@@ -240,3 +240,89 @@ test("exit 127 and 126 say what the shell meant: command not found, not executab
   expect(text).toContain("server exited (exit 126: not executable)");
   expect(text).toMatch(/server exited \(exit 1\) after/);
 });
+
+describe("pretty sink: rules and hooks", () => {
+  const applied = (
+    path: string,
+    action: "restart" | "reload",
+    runs: string[] = [],
+  ): EventInput => ({
+    type: "rules.applied",
+    action,
+    hits: [{ path, action, rule: 0, match: "views/**" }],
+    runs,
+  });
+  const hookFinished = (ok: boolean, extra: Partial<EventInput> = {}): EventInput =>
+    ({
+      type: "hook.finished",
+      id: 1,
+      hook: "run",
+      command: "templ generate",
+      rule: 3,
+      ok,
+      exitCode: ok ? 0 : 1,
+      signal: null,
+      timedOut: false,
+      durationMs: 20,
+      tail: ["x.templ:3:1: unexpected token"],
+      ...extra,
+    }) as EventInput;
+
+  test("the reload line says which rule fired", () => {
+    const s = sink();
+    s.send(applied("views/index.hbs", "restart"), {
+      type: "reload.done",
+      seq: 1,
+      files: 1,
+      timing: { stop: 30, start: 8 },
+      action: "restart",
+    });
+    expect(s.err.join("")).toBe("hotreload ✓ views/index.hbs → restart · swapped in 38 ms\n");
+  });
+
+  test("a browser reload is one line; debug explains each file's decision", () => {
+    const s = sink({ debug: true });
+    s.send(applied("public/app.css", "reload"), {
+      type: "browser.reload",
+      paths: ["public/app.css"],
+    });
+    const text = s.err.join("");
+    expect(text).toContain("rules: public/app.css → reload: rule 0 (views/**)");
+    expect(text).toContain("✓ public/app.css → reload · browsers reloaded");
+  });
+
+  test("a failing rule command is reported like a failed build, with its output", () => {
+    const s = sink();
+    s.send({ type: "process.started", pid: 5 }, hookFinished(false));
+    expect(s.err.join("")).toBe(
+      "hotreload ✗ `templ generate` failed (exit 1) — the previous server keeps running\nrun │ x.templ:3:1: unexpected token\n",
+    );
+  });
+
+  test("a hook that timed out says so; a failing before_build is a failed build", () => {
+    const s = sink();
+    s.send(
+      hookFinished(false, {
+        hook: "after_ready",
+        timedOut: true,
+        exitCode: null,
+        durationMs: 5000,
+      } as never),
+      { ...failed, hook: "before_build" } as EventInput,
+    );
+    const text = s.err.join("");
+    expect(text).toContain(
+      "after_ready hook `templ generate` failed (timed out after 5.0 s; its process group was stopped)",
+    );
+    expect(text).toContain("✗ before_build hook failed (exit 1, 7 ms)");
+  });
+
+  test("after_ready and on_crash output is shown live and tagged; a before_build's only on failure", () => {
+    const s = sink();
+    s.send(
+      { type: "log", stream: "hook", fd: "stdout", line: "warmed", hook: "after_ready" },
+      { type: "log", stream: "hook", fd: "stdout", line: "generated", hook: "before_build" },
+    );
+    expect(s.err.join("")).toBe("after_ready │ warmed\n");
+  });
+});
