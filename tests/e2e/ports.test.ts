@@ -99,41 +99,34 @@ test("EADDRINUSE names the holder: a leftover of this project, another process, 
   dir.write("holder.ts", APP);
   elsewhere.write("holder.ts", APP);
 
-  const leftoverPort = freePort();
-  const leftover = await startHolder(dir.path, leftoverPort);
-  try {
-    await using hr = startHotreload(["--exec", "bun app.ts", "--env", `PORT=${leftoverPort}`], {
-      cwd: dir.path,
-    });
-    const said = await hr.waitFor(
-      "notice",
-      (e) => e.tag === "run" && e.message.includes(`port ${leftoverPort}`),
-    );
-    expect(said.level).toBe("warn");
-    expect(said.message).toContain(`held by a leftover of this project: pid ${leftover.pid} \``);
-    expect(said.message).toContain("holder.ts");
-    expect(said.message).toContain(`kill ${leftover.pid}`);
-  } finally {
-    leftover.kill("SIGKILL");
-    await leftover.exited;
-  }
-
-  const otherPort = freePort();
-  const other = await startHolder(elsewhere.path, otherPort);
-  try {
-    await using hr = startHotreload(["--exec", "bun app.ts", "--env", `PORT=${otherPort}`], {
-      cwd: dir.path,
-    });
-    const said = await hr.waitFor(
-      "notice",
-      (e) => e.tag === "run" && e.message.includes(`port ${otherPort}`),
-    );
-    expect(said.message).toContain(`held by another process: pid ${other.pid} \``);
-    expect(said.message).toContain(elsewhere.path);
-  } finally {
-    other.kill("SIGKILL");
-    await other.exited;
-  }
+  /** The app, in `dir`, wants the port a holder started in `holderCwd` has: what is said? */
+  const clashWith = async (holderCwd: string, check: (message: string, pid: number) => void) => {
+    const port = freePort();
+    const holder = await startHolder(holderCwd, port);
+    try {
+      await using hr = startHotreload(["--exec", "bun app.ts", "--env", `PORT=${port}`], {
+        cwd: dir.path,
+      });
+      const said = await hr.waitFor(
+        "notice",
+        (e) => e.tag === "run" && e.message.includes(`port ${port}`),
+      );
+      expect(said.level).toBe("warn");
+      check(said.message, holder.pid);
+    } finally {
+      holder.kill("SIGKILL");
+      await holder.exited;
+    }
+  };
+  await clashWith(dir.path, (message, pid) => {
+    expect(message).toContain(`held by a leftover of this project: pid ${pid} \``);
+    expect(message).toContain("holder.ts");
+    expect(message).toContain(`kill ${pid}`);
+  });
+  await clashWith(elsewhere.path, (message, pid) => {
+    expect(message).toContain(`held by another process: pid ${pid} \``);
+    expect(message).toContain(elsewhere.path);
+  });
 
   const dashPort = freePort();
   await using hr = startHotreload(
