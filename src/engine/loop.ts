@@ -38,6 +38,11 @@ export interface EngineLoopOptions {
   pidfile?: string;
   /** Backpressure from our output: the app's pipes are not read while it holds. */
   holdOutput?: () => Promise<void> | null;
+  /**
+   * A limit on builds shared with other engines (several services): resolves with the
+   * release once this build may run. Absent: builds start at once.
+   */
+  buildSlot?: () => Promise<() => void>;
   /** hotreload's proxy in front of the instances, when it is on. */
   proxy?: InstanceProxyOptions;
   /** Values from env files, read at each build and start; `env:` and flags win over them. */
@@ -218,6 +223,27 @@ export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
   };
 
   const startBuild = (seq: number) => {
+    const slot = options.buildSlot;
+    if (!slot) return spawnBuildNow(seq, () => {});
+    // Waiting for a slot: a cancel meanwhile gives the slot back unused.
+    let cancelled = false;
+    build = {
+      seq,
+      pid: 0,
+      cancel: async () => {
+        cancelled = true;
+      },
+    };
+    void slot().then((release) => {
+      if (!cancelled && build?.seq === seq) return spawnBuildNow(seq, release);
+      release();
+      if (build?.seq === seq) build = null;
+      const none = { exitCode: null, signal: null, durationMs: 0, tail: [] };
+      send({ type: "buildDone", seq, ok: false, cancelled: true, ...none });
+    });
+  };
+
+  const spawnBuildNow = (seq: number, release: () => void) => {
     const handle = spawnBuild({
       command: config.build ?? "",
       cwd: config.root,
@@ -227,6 +253,7 @@ export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
     });
     build = { seq, pid: handle.pid, cancel: handle.cancel };
     const done = (r: Omit<Extract<EngineInput, { type: "buildDone" }>, "type" | "seq">) => {
+      release();
       if (build?.seq === seq) build = null;
       send({ type: "buildDone", seq, ...r });
     };
