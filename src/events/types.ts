@@ -61,6 +61,8 @@ export interface ReloadTiming {
 interface EventBase {
   /** Wall-clock time in epoch milliseconds. */
   time: number;
+  /** The service it concerns, when the config has `services:`; absent otherwise. */
+  service?: string;
 }
 
 export type Event = EventBase &
