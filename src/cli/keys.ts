@@ -14,7 +14,9 @@ export type KeyAction =
   /** Text for the server's stdin. */
   | { type: "forward"; text: string }
   /** Text to show locally while a line for the server is typed (raw mode has no echo). */
-  | { type: "echo"; text: string };
+  | { type: "echo"; text: string }
+  /** A digit with several services: 0 all of them, 1… the service with that number. */
+  | { type: "select"; index: number };
 
 export const KEY_BINDINGS: readonly { key: string; command: KeyCommand; label: string }[] = [
   { key: "r", command: "rebuild", label: "rebuild and restart" },
@@ -34,7 +36,7 @@ export interface KeyReader {
 }
 
 /** Pure: turns raw-mode input into commands, text for the server and local echo. */
-export function createKeyReader(): KeyReader {
+export function createKeyReader(options: { digits?: boolean } = {}): KeyReader {
   let line: string | null = null;
   return {
     feed(chunk) {
@@ -72,6 +74,8 @@ export function createKeyReader(): KeyReader {
         if (line === null) {
           const binding = KEY_BINDINGS.find((b) => b.key === ch);
           if (binding) actions.push({ type: "command", command: binding.command });
+          else if (options.digits && /^[0-9]$/.test(ch))
+            actions.push({ type: "select", index: Number(ch) });
           else if (ch === "\\") {
             line = "";
             actions.push({ type: "echo", text: LINE_PROMPT });
@@ -108,10 +112,27 @@ function isPrintable(ch: string): boolean {
 }
 
 /** The `h` screen. */
-export function keyHelp(paint: { bold(s: string): string; dim(s: string): string }): string {
+export function keyHelp(
+  paint: { bold(s: string): string; dim(s: string): string },
+  /** With several services: the number that picks each ("1 api"). */
+  services: readonly string[] = [],
+): string {
   const rows = KEY_BINDINGS.map((b) => `  ${paint.bold(b.key)}  ${b.label}`);
+  const picks =
+    services.length === 0
+      ? []
+      : [
+          `  ${paint.bold("0")}  all services (r, R and s act on every one)`,
+          ...services
+            .slice(0, 9)
+            .map(
+              (name, i) =>
+                `  ${paint.bold(String(i + 1))}  ${name} only (and what you type goes to it)`,
+            ),
+        ];
   return [
     ...rows,
+    ...picks,
     paint.dim("  any other key types a line for the server's stdin: Enter sends it, Esc drops it"),
     paint.dim("  \\ starts such a line with one of the keys above; --no-keys turns the keys off"),
   ].join("\n");
@@ -130,11 +151,13 @@ export function listenForKeys(options: {
   onCommand(command: KeyCommand): void;
   onInput(text: string): void;
   echo(text: string): void;
+  /** Digits pick a service (several services only). */
+  onSelect?(index: number): void;
   log: Logger;
   input?: RawInput;
 }): { close(): void } {
   const input: RawInput = options.input ?? process.stdin;
-  const reader = createKeyReader();
+  const reader = createKeyReader({ digits: options.onSelect !== undefined });
   const decoder = new TextDecoder();
   let raw = false;
   const restore = () => {
@@ -152,6 +175,7 @@ export function listenForKeys(options: {
     for (const action of reader.feed(text)) {
       if (action.type === "command") options.onCommand(action.command);
       else if (action.type === "forward") options.onInput(action.text);
+      else if (action.type === "select") options.onSelect?.(action.index);
       else options.echo(action.text);
     }
   };
