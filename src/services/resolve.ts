@@ -55,6 +55,14 @@ export function loadRun(options: LoadOptions): Result<LoadedRun> {
   return resolved.ok ? { ok: true, value: { kind: "services", loaded: resolved.value } } : resolved;
 }
 
+/** The config file has a `services:` key (whatever else is wrong with it). */
+export function declaresServices(options: LoadOptions): boolean {
+  const input = readConfigInput(options);
+  return (
+    input.ok && input.value.fileRaw.services !== undefined && input.value.fileRaw.services !== null
+  );
+}
+
 function resolveServices(
   input: ConfigInput,
   services: Record<string, Raw>,

@@ -58,8 +58,9 @@ export function watchPlan(services: readonly ServiceWatch[]): WatchPlan {
   const ext = everyFile ? [] : [...new Set(services.flatMap((s) => normalizeExt(s.ext)))];
   // A path one service must not react to may still be another's source: only what no
   // service watches as its own source is ignored for all (outputs, caches, env files).
+  const watched = services.flatMap((s) => [s.root, ...s.extraRoots]);
   const alwaysIgnore = [...new Set(services.flatMap((s) => s.alwaysIgnore))].filter(
-    (abs) => !kept.includes(abs),
+    (abs) => !watched.some((dir) => isInside(abs, dir)),
   );
   return {
     root: main,

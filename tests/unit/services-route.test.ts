@@ -47,6 +47,12 @@ describe("watch plan", () => {
     expect(plan.extraRoots).toEqual([]);
   });
 
+  test("a root another service ignores (its own root, above an extra dir) stays watched", () => {
+    const top = service("top", { root: P, alwaysIgnore: [P, `${P}/api`, `${P}/top-out`] });
+    const plan = watchPlan([top, api]);
+    expect(plan.alwaysIgnore).toEqual([`${P}/top-out`, `${P}/api/bin`]);
+  });
+
   test("one service taking every file makes the shared stream take every file", () => {
     expect(watchPlan([api, service("docs")]).ext).toEqual([]);
   });
