@@ -71,7 +71,8 @@ async function main(argv: string[]): Promise<number> {
     const positional = rawArgs.find(
       (a, i) => !a.startsWith("-") && !isFlagValue(rawArgs, i, defs as ArgsDef),
     );
-    if (positional !== undefined)
+    // `hotreload api worker` names services; run.ts says when there are none.
+    if (positional !== undefined && name !== "run")
       throw new HotreloadFailure(
         hotreloadError(
           "flag.unknown",

@@ -19,6 +19,7 @@ import type { FileChange } from "../events/types.ts";
 import { createLoggerFactory, type LogLevel } from "../log.ts";
 import { createNotifier } from "../notify/index.ts";
 import { startPid1Reaper } from "../run/pid1-reaper.ts";
+import { declaresServices, loadRun } from "../services/resolve.ts";
 import { VERSION } from "../version.ts";
 import { createWatchSet } from "../watch/index.ts";
 import { useColor } from "./color.ts";
@@ -40,10 +41,23 @@ export default defineCommand({
   args: { ...configArgs, ...outputArgs },
   async run({ args, rawArgs }) {
     const flags = flagValues(args, rawArgs);
-    const loaded = loadConfig({ cwd: process.cwd(), flags });
-    if (!loaded.ok)
-      fail(loaded.error.code, loaded.error.message, loaded.error.hint, loaded.error.details);
-    const { config, detection, warnings } = loaded.value;
+    const load = { cwd: process.cwd(), flags };
+    const run = loadRun(load);
+    // `hotreload api worker`: service names (src/services/); nothing else takes arguments.
+    const wanted = (args._ ?? []).map(String);
+    if (wanted.length > 0 && !declaresServices(load))
+      fail(
+        "flag.unknown",
+        `Unexpected argument ${JSON.stringify(wanted[0])}`,
+        'Commands are run, init, check; service names need `services:` in the config; quote commands with spaces: --exec "go run ."',
+      );
+    if (!run.ok) fail(run.error.code, run.error.message, run.error.hint, run.error.details);
+    if (run.value.kind === "services") {
+      const { runServicesCommand } = await import("../services/run-services.ts");
+      return await runServicesCommand(args, run.value.loaded, wanted);
+    }
+    const loaded = run.value.loaded;
+    const { config, detection, warnings } = loaded;
 
     const color = useColor(args.color as boolean | undefined, process.stderr);
     const levelChoice = levelFromArgs(args);
@@ -108,7 +122,7 @@ export default defineCommand({
       log: logs.tag("notify"),
     });
     // What a live config edit replaces; the rest of the wiring reads these, not `config`.
-    let current = loaded.value;
+    let current = loaded;
     const startEnvFiles = (c: ResolvedConfig) =>
       startEnvReload({
         root: c.root,
