@@ -123,6 +123,16 @@ export function statusAnswer(req: Request, input: StatusAnswerInput): Response {
   return new Response(req.method === "HEAD" ? null : statusHtml(input), { status: 503, headers });
 }
 
+/** The seconds in "retrying in N s" count down on the page (status-client.ts). */
+function countdown(title: string, status: ProxyStatus): string {
+  if (status.retryInMs === undefined) return title;
+  const n = seconds(status.retryInMs);
+  return title.replace(
+    `retrying in ${n} s`,
+    `retrying in <span id="retry-in" data-seconds="${n}">${n}</span> s`,
+  );
+}
+
 export function statusHtml(input: StatusAnswerInput): string {
   const { status } = input;
   const title = escapeHtml(headline(status, input.app));
@@ -140,7 +150,7 @@ export function statusHtml(input: StatusAnswerInput): string {
 </head>
 <body>
 <main>
-<h1 id="headline">${title}</h1>
+<h1 id="headline">${countdown(title, status)}</h1>
 <p id="note">This page reloads by itself when the app is ready.</p>${detail}
 </main>
 </body>

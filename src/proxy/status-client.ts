@@ -3,12 +3,21 @@
  * inline code). The script listens to /__hotreload/events and reloads the page as soon as
  * the version it was rendered with is no longer current: the app became ready (the reload
  * shows the app) or the status changed (the reload shows the new status). EventSource
- * reconnects by itself when the proxy restarts.
+ * reconnects by itself when the proxy restarts. "retrying in N s" counts down meanwhile.
  */
 
 export const STATUS_CLIENT_JS = `"use strict";
 (function () {
   var rendered = document.documentElement.getAttribute("data-hotreload-version");
+  var retry = document.getElementById("retry-in");
+  if (retry) {
+    var left = Number(retry.getAttribute("data-seconds"));
+    var tick = setInterval(function () {
+      left = Math.max(0, left - 1);
+      retry.textContent = String(left);
+      if (left === 0) clearInterval(tick);
+    }, 1000);
+  }
   var source = new EventSource("/__hotreload/events");
   source.addEventListener("open", function () {
     document.documentElement.setAttribute("data-live", "true");

@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!haveChromium)("proxy status page in Chromium", () => {
-  test("building → build failed (escaped output) → the app, each without a manual reload", async () => {
+  test("building → build failed (escaped output) → crashed (counting down) → the app, each without a manual reload", async () => {
     await using app = startUpstream(
       "app",
       () =>
@@ -48,6 +48,15 @@ describe.skipIf(!haveChromium)("proxy status page in Chromium", () => {
       expect(await page.textContent("#detail")).toBe("<img src=x onerror=alert(1)> main.go:3");
       expect(await page.$("#detail img")).toBeNull();
       await screenshot(page, "proxy-status-build-failed");
+      proxy.setStatus({ kind: "crashed", retryInMs: 3000, hold: false });
+      await page.waitForSelector("html[data-kind=crashed][data-live]", { timeout: 10_000 });
+      expect(await page.textContent("#headline")).toBe("demo crashed, retrying in 3 s");
+      // The seconds count down on the page while the backoff runs.
+      await page.waitForFunction(
+        () => document.getElementById("retry-in")?.textContent === "2",
+        null,
+        { timeout: 5000 },
+      );
       proxy.route(app.target);
       await page.waitForSelector("#app", { timeout: 10_000 });
       expect(page.url()).toBe(`${proxy.url}/dashboard?x=1`);

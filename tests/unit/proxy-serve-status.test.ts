@@ -56,7 +56,9 @@ describe("status answers", () => {
       showDetail: true,
     });
     expect(html).toContain('data-hotreload-version="3"');
-    expect(html).toContain('<h1 id="headline">a&amp;b crashed, retrying in 2 s</h1>');
+    expect(html).toContain(
+      '<h1 id="headline">a&amp;b crashed, retrying in <span id="retry-in" data-seconds="2">2</span> s</h1>',
+    );
     expect(html).toContain("&lt;/pre&gt;&lt;script&gt;x()&lt;/script&gt;</pre>");
     expect(html).not.toContain("\x1b");
     expect(html.match(/<script/g)?.length).toBe(1);
