@@ -7,6 +7,7 @@ import type { ResolvedConfig } from "../config/schema.ts";
 import { DEFAULT_DASHBOARD_PORT } from "../config/schema.ts";
 import type { EngineCommand } from "../dashboard/protocol.ts";
 import type { Dashboard } from "../dashboard/server.ts";
+import { settingsFrom } from "../engine/loop.ts";
 import type { Result } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../log.ts";
@@ -25,6 +26,10 @@ export async function openDashboard(options: DashboardStartOptions): Promise<Res
   const { config, bus, log } = options;
   // Loaded only when wanted: the server and its embedded page cost memory otherwise.
   const { startDashboard } = await import("../dashboard/server.ts");
+  // As the engine decides it: a new server is probed with a health check, or behind the
+  // proxy before traffic is switched to it; otherwise nothing is "checking".
+  const engine = settingsFrom(config);
+  const probed = engine.hasHealthCheck || engine.swap !== null;
   const wanted = config.dashboard.port;
   const attempts = wanted === DEFAULT_DASHBOARD_PORT ? DEFAULT_PORT_ATTEMPTS : 1;
   let result: Result<Dashboard> | null = null;
@@ -44,7 +49,7 @@ export async function openDashboard(options: DashboardStartOptions): Promise<Res
       },
       onCommand: options.onCommand,
       log,
-      healthCheck: config.health_check.enabled && config.health_check.url !== null,
+      healthCheck: probed,
       editor: { template: config.editor_url, root: config.root },
     });
     if (result.ok || result.error.code !== "dashboard.port-in-use") break;

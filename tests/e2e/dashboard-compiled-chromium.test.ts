@@ -141,6 +141,12 @@ dashboard:
 
     // Rebuild from the page: a third bar.
     await page.click("#rebuild");
+    // run.ts says the action on the bus (the terminal prints it; here it is --json).
+    await first.waitFor(
+      "command.requested",
+      (e) => e.command === "rebuild" && e.source === "dashboard",
+    );
+    await page.waitForSelector("#action-result:has-text('rebuild: build #3 started')");
     await page.waitForSelector('#chart g.bar[data-seq="3"]', { timeout: 30_000 });
     await first.waitFor("reload.done", (e) => e.seq === 3, 30_000);
 
