@@ -7,6 +7,7 @@
 import { type Dirent, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { ResolvedConfig } from "../config/schema.ts";
+import { compileRules, decide } from "../engine/rules.ts";
 import { createPathFilter } from "../watch/filter.ts";
 import { watchSettingsFrom } from "./watch-options.ts";
 
@@ -28,6 +29,7 @@ export function scanTriggers(options: {
   ext: readonly string[];
   ignorePatterns: readonly string[];
   alwaysIgnore: readonly string[];
+  alsoWatch?: (rel: string) => boolean;
 }): TriggerScan {
   const filter = createPathFilter(options);
   const scan: TriggerScan = { triggers: [], ignored: new Map(), truncated: false };
@@ -79,11 +81,16 @@ export function triggersReport(config: ResolvedConfig, outputs: readonly string[
     const scan = scanTriggers({ ...settings, root });
     const where = root === config.root ? "" : ` in ${relative(config.root, root) || root}`;
     const more = scan.truncated ? ` (first ${MAX_ENTRIES} entries only)` : "";
+    // Rules are relative to the root: the files there are grouped by the rule that decides.
+    const groups = root === config.root ? byRule(config, scan.triggers) : new Map();
+    const plain = groups.get(null) ?? (root === config.root ? [] : scan.triggers);
     lines.push(
-      scan.triggers.length > 0
-        ? `#   ${action}${where}: ${scan.triggers.length} file${scan.triggers.length === 1 ? "" : "s"}${more} — ${sample(scan.triggers)}`
+      plain.length > 0
+        ? `#   ${action}${where}: ${plain.length} file${plain.length === 1 ? "" : "s"}${more} — ${sample(plain)}`
         : `#   ${action}${where}: no files yet${more}`,
     );
+    for (const [rule, paths] of groups)
+      if (rule !== null) lines.push(`#   ${ruleLine(config, rule, action)}: ${sample(paths)}`);
     for (const [reason, paths] of scan.ignored)
       lines.push(`#   nothing${where} (${reason}): ${sample(paths)}`);
   }
@@ -92,4 +99,29 @@ export function triggersReport(config: ResolvedConfig, outputs: readonly string[
   if (config.configFile)
     lines.push(`#   apply the new configuration: ${relative(config.root, config.configFile)}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** Files by the index of the rule that decides for them; null: no rule (the default). */
+function byRule(config: ResolvedConfig, files: readonly string[]): Map<number | null, string[]> {
+  const rules = compileRules(config.rules);
+  const groups = new Map<number | null, string[]>();
+  for (const path of files) {
+    const [hit] = decide(rules, [{ path, kind: "modify" }]).hits;
+    const rule = hit?.rule ?? null;
+    groups.set(rule, [...(groups.get(rule) ?? []), path]);
+  }
+  return groups;
+}
+
+function ruleLine(config: ResolvedConfig, index: number, rebuild: string): string {
+  const rule = config.rules[index];
+  if (!rule) return "";
+  const what = {
+    rebuild,
+    restart: "restart without a rebuild",
+    reload: "reload the browsers",
+    ignore: "nothing",
+  }[rule.action];
+  const run = rule.run ? `, running \`${rule.run.command}\` first` : "";
+  return `${what}${run} (rule ${index}: ${rule.match.join(", ")})`;
 }
