@@ -171,6 +171,8 @@ export function resolveConfigRaw(
     root,
     configFile: file?.path ?? null,
     ignore_patterns: unique([...(found?.ignore ?? []), ...checked.value.ignore_patterns]),
+    // The user's rules first: the first match wins, so they override the detected ones.
+    rules: [...checked.value.rules, ...(found?.rules ?? [])],
     detected: found ? (detection ? found.label : `${found.label}; commands from you`) : null,
   });
   if (config.exec === null && !options.allowMissingExec) {
@@ -228,7 +230,7 @@ export function resolveConfigRaw(
   const warnings = [
     ...(found?.warnings ?? []),
     ...(detection ? [] : staleOutputWarnings(root, config)),
-    ...reloadRuleWarnings(config),
+    ...reloadRuleWarnings(checked.value.rules),
   ];
   return { ok: true, value: { config, detection, outputs, warnings } };
 }
@@ -397,11 +399,11 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
- * `reload` rules need the proxy's browser live reload to reach a page; without it their
- * changes are only reported. Said once, at start.
+ * The user's `reload` rules need the proxy's browser live reload to reach a page; without
+ * it their changes are only reported. Said once, at start (detected rules go unsaid).
  */
-function reloadRuleWarnings(config: ResolvedConfig): string[] {
-  const globs = config.rules.filter((r) => r.action === "reload").flatMap((r) => r.match);
+function reloadRuleWarnings(rules: ResolvedConfig["rules"]): string[] {
+  const globs = rules.filter((r) => r.action === "reload").flatMap((r) => r.match);
   if (globs.length === 0) return [];
   return [
     `reload rules (${globs.join(", ")}) reload browser pages only through the proxy's live reload (proxy.enabled with live reload); without it their changes are only reported, nothing restarts`,

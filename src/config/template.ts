@@ -60,6 +60,10 @@ export function renderInitFile(detection: Detection | null): string {
     for (const warning of detection.warnings) lines.push(`# Note: ${warning}`);
     if (detection.ignore.length > 0)
       lines.push(`# Also never triggering for this project: ${detection.ignore.join(", ")}`);
+    for (const rule of detection.rules)
+      lines.push(
+        `# Also for this project: ${rule.match.join(", ")} → ${rule.action} (after your own \`rules\`)`,
+      );
     if (detection.build) set.build = detection.build;
     set.exec = detection.exec ?? "";
     set.ext = detection.ext;

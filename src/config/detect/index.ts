@@ -9,6 +9,7 @@ import { detectGo } from "./go.ts";
 import { compiledOutputDirs, detectPackage } from "./node.ts";
 import { readPackage } from "./package-json.ts";
 import { detectPython } from "./python.ts";
+import { detectedRules } from "./rules.ts";
 import { detectRust } from "./rust.ts";
 import type { Detection, DetectOptions } from "./types.ts";
 
@@ -80,6 +81,11 @@ export const SOURCE_EXT: readonly string[] = [
  */
 export function detectProject(root: string, options: DetectOptions = {}): Detection | null {
   const ctx = createDetectContext(root, options);
+  const found = detectKind(ctx);
+  return found ? { ...found, rules: detectedRules(ctx, found.kind) } : null;
+}
+
+function detectKind(ctx: ReturnType<typeof createDetectContext>): Detection | null {
   // The root's own manifests first; a go.mod or go.work further up (the root is a
   // directory inside a Go module) only when the root has none of its own.
   if (ctx.isFile("go.mod") || ctx.isFile("go.work")) return detectGo(ctx);

@@ -91,6 +91,7 @@ export function detectPackage(ctx: DetectContext, pkg: PackageJson, runtime: JsR
       watch: workspaceDependencyDirs(ctx, pkg),
       warnings,
       choices: [],
+      rules: [],
     };
   };
 

@@ -1,4 +1,5 @@
 /** What zero-config detection proposes for a project, and the context every ecosystem reads. */
+import type { RuleConfig } from "../../engine/rules.ts";
 
 export type ProjectKind = "go" | "bun" | "node" | "rust" | "python";
 
@@ -21,6 +22,8 @@ export interface Detection {
   warnings: string[];
   /** Several candidates for what to run: the user picks one with `entry`. */
   choices: string[];
+  /** `rules:` for the project (templates restart, static files reload), after the user's. */
+  rules: RuleConfig[];
 }
 
 export interface DetectOptions {
@@ -64,6 +67,7 @@ export function emptyDetection(
     watch: [],
     warnings: [],
     choices: [],
+    rules: [],
     ...fields,
   };
 }
