@@ -20,6 +20,8 @@ export interface DashboardStartOptions {
   bus: EventBus;
   log: Logger;
   onCommand(command: EngineCommand): void;
+  /** The configuration as it is now (live edits), for what the page shows on connect. */
+  current?: () => ResolvedConfig;
 }
 
 export async function openDashboard(options: DashboardStartOptions): Promise<Result<Dashboard>> {
@@ -39,14 +41,7 @@ export async function openDashboard(options: DashboardStartOptions): Promise<Res
       port: wanted + i,
       allowedHosts: config.dashboard.allowed_hosts,
       bus,
-      config: {
-        root: config.root,
-        build: config.build,
-        exec: config.exec,
-        debounce: config.debounce,
-        ext: config.ext,
-        health: config.health_check.url,
-      },
+      config: shownConfig(options.current ?? (() => config)),
       onCommand: options.onCommand,
       log,
       healthCheck: probed,
@@ -63,4 +58,28 @@ export async function openDashboard(options: DashboardStartOptions): Promise<Res
       message: `port ${wanted} is taken; the dashboard uses ${result.value.port}`,
     });
   return result as Result<Dashboard>;
+}
+
+/** What the page shows, read when a page connects: a live config edit shows up there. */
+function shownConfig(now: () => ResolvedConfig): Record<string, unknown> {
+  return {
+    get root() {
+      return now().root;
+    },
+    get build() {
+      return now().build;
+    },
+    get exec() {
+      return now().exec;
+    },
+    get debounce() {
+      return now().debounce;
+    },
+    get ext() {
+      return now().ext;
+    },
+    get health() {
+      return now().health_check.url;
+    },
+  };
 }

@@ -172,6 +172,7 @@ export default defineCommand({
     const startDash = (c: ResolvedConfig) =>
       openDashboard({
         config: c,
+        current: () => current.config,
         bus,
         log: logs.tag("dashboard"),
         onCommand: (command) => {

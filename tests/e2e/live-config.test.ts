@@ -5,6 +5,7 @@
  * and says where the error is; the next valid edit is applied. One server at a time.
  */
 import { expect, test } from "bun:test";
+import { openClient } from "../helpers/dashboard-harness.ts";
 import { freePort, type HotreloadProcess, startHotreload } from "../helpers/hotreload-process.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 
@@ -134,4 +135,21 @@ test("a changed dashboard port moves the dashboard", async () => {
   expect(await page(second)).not.toBe("refused");
   expect(await page(first)).toBe("refused");
   expect(hr.count("process.exited")).toBe(0);
+
+  // A page that connects after an exec edit shows the new command.
+  dir.write(".hotreload.yaml", config(second).replace("exec: sleep 300", "exec: sleep 301"));
+  await hr.waitFor(
+    "process.started",
+    (e) => e.pid !== hr.events.find((x) => x.type === "process.started")?.pid,
+  );
+  const url = hr.stderr
+    .map((line) => /http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+)/.exec(line))
+    .findLast(Boolean);
+  expect(url?.[1]).toBe(String(second));
+  using client = await openClient(
+    `ws://127.0.0.1:${second}/ws?token=${url?.[2]}`,
+    `http://127.0.0.1:${second}`,
+  );
+  const snapshot = await client.next("snapshot");
+  expect(snapshot.config.exec).toBe("sleep 301");
 }, 60_000);
