@@ -44,19 +44,26 @@ function label(cls, text, slot) {
   return span;
 }
 
-/** Build numbers (every fifth bar and the last) and start times (first, middle, last). */
+/**
+ * Build numbers and start times, from the newest bar back, each kind spaced so that labels
+ * never overlap (a time takes about as much room as ten bars at phone width).
+ */
 function renderAxis(axis, shown, offset) {
   const labels = [];
-  shown.forEach((build, i) => {
-    const last = i === shown.length - 1;
-    if (last || (shown.length - 1 - i) % 5 === 0) {
+  let lastSeq = Number.POSITIVE_INFINITY;
+  let lastTime = Number.POSITIVE_INFINITY;
+  for (let i = shown.length - 1; i >= 0; i--) {
+    const build = shown[i];
+    const slot = offset + i;
+    if (lastSeq - slot >= 5) {
       const mark = build.outcome === "cancelled" ? " ✕" : "";
-      labels.push(label(`axis-seq o-${build.outcome}`, `#${build.seq}${mark}`, offset + i));
+      labels.push(label(`axis-seq o-${build.outcome}`, `#${build.seq}${mark}`, slot));
+      lastSeq = slot;
     }
-  });
-  const times = new Set([0, Math.floor((shown.length - 1) / 2), shown.length - 1]);
-  for (const i of times) {
-    if (shown[i]) labels.push(label("axis-time", formatTime(shown[i].startedAt), offset + i));
+    if (lastTime - slot >= 16) {
+      labels.push(label("axis-time", formatTime(build.startedAt), slot));
+      lastTime = slot;
+    }
   }
   axis.replaceChildren(...labels);
 }
