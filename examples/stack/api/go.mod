@@ -1,0 +1,3 @@
+module example.com/stack/api
+
+go 1.19
