@@ -164,7 +164,7 @@ export function describeHolders(
   const ownRole = Object.entries(own.ports).find(([, p]) => p === port)?.[0];
   if (holders === null)
     return ownRole
-      ? `port ${port} is hotreload's own ${ownRole}: move it (e.g. --${ownRole}-port) or the app`
+      ? `port ${port} is hotreload's own ${ownRole}: ${moveHint(ownRole)}`
       : `port ${port} is in use by another program (this system gives no way to tell which)`;
   if (holders.length === 0)
     return `port ${port} was in use, but nothing listens on it now (it may have been a process that just exited)`;
@@ -179,13 +179,21 @@ function describeOne(
 ): string {
   const command = h.command ? ` \`${shorten(h.command)}\`` : "";
   if (h.pid === own.pid)
-    return `port ${port} is held by hotreload's own ${ownRole ?? "listener"} (this process, pid ${h.pid}): give the ${ownRole ?? "listener"} another port (--${ownRole ?? "dashboard"}-port) or the app another one`;
+    return `port ${port} is held by hotreload's own ${ownRole ?? "listener"} (this process, pid ${h.pid}): ${moveHint(ownRole)}`;
   if (h.pid === null)
     return `port ${port} is held by a process hotreload cannot see${h.uid !== null ? ` (user id ${h.uid})` : ""}; try \`sudo ss -ltnp 'sport = :${port}'\``;
   const inProject = h.cwd !== null && (h.cwd === own.root || h.cwd.startsWith(own.root + sep));
   if (inProject)
     return `port ${port} is held by a leftover of this project: pid ${h.pid}${command}, started in ${h.cwd}; stop it (kill ${h.pid}) and save again`;
   return `port ${port} is held by another process: pid ${h.pid}${command}${h.cwd ? ` in ${h.cwd}` : ""}`;
+}
+
+function moveHint(role: string | undefined): string {
+  if (role === "dashboard")
+    return "give the dashboard another port (--dashboard-port, dashboard.port) or the app another one";
+  if (role === "proxy")
+    return "the proxy owns the public port and gives each instance its own in $PORT (proxy.app_port_env): make the app listen there";
+  return "give the app another port";
 }
 
 function shorten(command: string): string {

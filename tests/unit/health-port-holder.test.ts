@@ -107,5 +107,15 @@ describe("who holds the port, in one sentence", () => {
     expect(describeHolders(3000, [], own)).toContain("nothing listens on it now");
     expect(describeHolders(3000, null, own)).toContain("no way to tell which");
     expect(describeHolders(7357, null, own)).toContain("hotreload's own dashboard");
+    const proxied = { ...own, ports: { dashboard: null, proxy: 8080 } };
+    expect(
+      describeHolders(
+        8080,
+        [{ pid: 100, command: "hotreload", cwd: "/work/app", uid: 0 }],
+        proxied,
+      ),
+    ).toContain(
+      "hotreload's own proxy (this process, pid 100): the proxy owns the public port and gives each instance its own in $PORT",
+    );
   });
 });
