@@ -2,7 +2,8 @@
  * Websockets through the proxy: the upgrade is first opened on the instance (same path,
  * headers and subprotocols), and only then is the client's upgrade accepted, with the
  * subprotocol the instance chose. From then on frames pass both ways as they come: text,
- * binary, ping, pong, and close codes. A socket belongs to the instance it was opened on;
+ * binary, ping, pong, and close codes; a slow client pauses reading from the instance until
+ * it catches up. A socket belongs to the instance it was opened on;
  * draining that instance closes it towards the client with 1012 (service restart).
  */
 import type {
@@ -95,7 +96,12 @@ export function bridgeHandlers(
       });
       for (const frame of ws.data.pending ?? []) ws.send(frame);
       ws.data.pending = null;
-      upstream.onmessage = (event) => ws.send(event.data as string | Buffer);
+      // A client slower than the instance: stop reading from the instance (TCP
+      // backpressure towards it) until the client's buffer drains, instead of buffering
+      // without bound or, past Bun's backpressure limit, dropping frames.
+      upstream.onmessage = (event) => {
+        if (ws.send(event.data as string | Buffer) === -1) upstream.pause();
+      };
       upstream.addEventListener("ping", (event: MessageEvent) => ws.ping(event.data as Buffer));
       upstream.addEventListener("pong", (event: MessageEvent) => ws.pong(event.data as Buffer));
       upstream.onclose = (event) => {
@@ -104,6 +110,9 @@ export function bridgeHandlers(
       };
       upstream.onerror = (event) =>
         log.debug(`proxy: websocket on instance ${target.id}: ${(event as ErrorEvent).message}`);
+    },
+    drain(ws) {
+      if (ws.data.upstream.isPaused) ws.data.upstream.resume();
     },
     message(ws, message) {
       ws.data.upstream.send(message);

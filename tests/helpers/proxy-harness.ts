@@ -169,7 +169,7 @@ export async function until(
   deadlineMs = 5000,
 ): Promise<void> {
   const deadline = Date.now() + deadlineMs;
-  while (!predicate()) {
+  while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -179,4 +179,28 @@ export async function until(
 export async function heldRequests(proxy: AppProxy): Promise<number> {
   const res = await fetch(`${proxy.url}/__hotreload/status`);
   return ((await res.json()) as { held: number }).held;
+}
+
+/**
+ * Resolves once `progress()` has not changed for `quietMs` (a writer blocked by
+ * backpressure), checking every 20 ms; fails at the deadline.
+ */
+export async function untilStalled(
+  progress: () => number,
+  what: string,
+  quietMs = 300,
+  deadlineMs = 10_000,
+): Promise<number> {
+  const deadline = Date.now() + deadlineMs;
+  let last = progress();
+  let since = Date.now();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 20)); // polling interval of a deadline-bounded wait
+    const now = progress();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) return now;
+    if (Date.now() > deadline) throw new Error(`${what}: still moving (${now}) at the deadline`);
+  }
 }

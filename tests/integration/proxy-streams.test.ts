@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { startProxy, startUpstream } from "../helpers/proxy-harness.ts";
+import { startProxy, startUpstream, untilStalled } from "../helpers/proxy-harness.ts";
 
 const MB = 1024 * 1024;
 
@@ -106,6 +106,39 @@ describe("proxy streams", () => {
     );
     expect(ended === "ended" || ended === "cut").toBe(true);
     expect((await fetch(`${proxy.url}/`)).status).toBe(502);
+  });
+
+  test("a client that does not read holds the instance back (no buffering in the proxy)", async () => {
+    const total = 200 * MB;
+    const block = new Uint8Array(256 * 1024);
+    let generated = 0;
+    await using up = startUpstream("big", () => {
+      const body = new ReadableStream<Uint8Array>(
+        {
+          pull(controller) {
+            if (generated >= total) return controller.close();
+            generated += block.length;
+            controller.enqueue(block);
+          },
+        },
+        { highWaterMark: 0 },
+      );
+      return new Response(body);
+    });
+    await using proxy = await startProxy();
+    proxy.route(up.target);
+    const res = await fetch(`${proxy.url}/big`);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let received = (await reader.read()).value?.length ?? 0;
+    const stalled = await untilStalled(() => generated, "the instance's writes");
+    console.log(`download held back after ${(stalled / MB).toFixed(0)} MB of ${total / MB} MB`);
+    expect(stalled).toBeLessThan(64 * MB);
+    for (;;) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      received += chunk.value.length;
+    }
+    expect(received).toBe(total);
   });
 
   test("a large download streams back whole", async () => {

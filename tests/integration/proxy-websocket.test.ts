@@ -1,6 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import type { ServerWebSocket } from "bun";
-import { heldRequests, startProxy, startUpstream, until } from "../helpers/proxy-harness.ts";
+import {
+  heldRequests,
+  startProxy,
+  startUpstream,
+  until,
+  untilStalled,
+} from "../helpers/proxy-harness.ts";
 
 /** An upstream whose websockets echo every frame, prefixed with its name for text. */
 function wsUpstream(name: string) {
@@ -117,6 +123,47 @@ describe("proxy websockets", () => {
     expect(fresh.received[1]).toBe("b:after-drain");
     fresh.ws.close();
   });
+
+  test("a client that does not read holds the instance back; nothing is dropped", async () => {
+    const total = 100;
+    const frame = new Uint8Array(1024 * 1024);
+    let sent = 0;
+    const pump = (ws: ServerWebSocket<unknown>) => {
+      while (sent < total) {
+        frame[0] = sent;
+        sent++;
+        if (ws.send(frame) === -1) return; // resumed by drain
+      }
+    };
+    await using up = startUpstream(
+      "blast",
+      (req, server) => (server.upgrade(req, { data: undefined }) ? undefined : new Response("")),
+      {
+        open: pump,
+        drain: pump,
+        message() {},
+      },
+    );
+    await using proxy = await startProxy();
+    proxy.route(up.target);
+    const ws = new WebSocket(`${proxy.url.replace("http", "ws")}/blast`) as WebSocket & {
+      pause(): void;
+      resume(): void;
+    };
+    ws.binaryType = "arraybuffer";
+    const firstBytes: number[] = [];
+    ws.addEventListener("message", (event) =>
+      firstBytes.push(new Uint8Array(event.data as ArrayBuffer)[0] as number),
+    );
+    ws.addEventListener("open", () => ws.pause());
+    const stalled = await untilStalled(() => sent, "the instance's sends");
+    // 100 MB would pass if the proxy buffered (or dropped) instead of pushing back.
+    expect(stalled).toBeLessThan(60);
+    ws.resume();
+    await until(() => firstBytes.length === total, `all ${total} frames`, 20_000);
+    expect(firstBytes).toEqual(Array.from({ length: total }, (_, i) => i));
+    ws.close();
+  }, 30_000);
 
   test("an upgrade while nothing can serve is held, then opened on the next route", async () => {
     const a = wsUpstream("a");
