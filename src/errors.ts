@@ -27,7 +27,7 @@ export type UsageErrorCode =
   | "proxy.port-in-use";
 
 /** Runtime failures happen while running (exit 1). */
-export type RuntimeErrorCode = "runtime.failure" | "runtime.spawn" | "runtime.io";
+export type RuntimeErrorCode = "runtime.failure" | "runtime.spawn" | "runtime.io" | "runtime.bun";
 
 export type ErrorCode = UsageErrorCode | RuntimeErrorCode;
 

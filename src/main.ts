@@ -6,6 +6,7 @@
 // First: back to the user's directory when started by the npm entry (see the file).
 import "./launch-cwd.ts";
 import { type ArgsDef, type CommandDef, runCommand } from "citty";
+import { BUN_FLOOR, olderThanFloor } from "./cli/bun-floor.ts";
 import { useColor } from "./cli/color.ts";
 import { renderHelp } from "./cli/help.ts";
 import { formatError } from "./cli/print-error.ts";
@@ -41,6 +42,19 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === "--version" || argv[0] === "-v" || argv[0] === "version") {
     process.stdout.write(`hotreload ${VERSION}\n`);
     return 0;
+  }
+  if (olderThanFloor(Bun.version)) {
+    process.stderr.write(
+      formatError(
+        hotreloadError(
+          "runtime.bun",
+          `hotreload needs Bun ${BUN_FLOOR} or later; this is Bun ${Bun.version}`,
+          "Run `bun upgrade`, or use a release binary, which brings its own Bun.",
+        ),
+        color,
+      ),
+    );
+    return 1;
   }
   const name = argv[0] !== undefined && argv[0] in COMMANDS ? argv[0] : "run";
   const rawArgs = name === argv[0] ? argv.slice(1) : argv;
