@@ -15,6 +15,7 @@ export type LogTag =
   | "dashboard"
   | "notify"
   | "hook"
+  | "proxy"
   | "engine";
 
 export interface Logger {

@@ -28,6 +28,7 @@ import { startEnvReload } from "./env-reload.ts";
 import { startLiveConfig } from "./live-config.ts";
 import { likelyAppPorts, reportPortClashes } from "./port-clash.ts";
 import { guardProcess } from "./process-guard.ts";
+import { type ProxyWiring, startProxy } from "./proxy-wiring.ts";
 import { configArgs, flagValues, levelFromArgs, outputArgs } from "./shared-args.ts";
 import { bindTerminalKeys } from "./terminal-keys.ts";
 import { watchSettingsFrom } from "./watch-options.ts";
@@ -137,6 +138,23 @@ export default defineCommand({
         },
       });
     let envFiles = startEnvFiles(config);
+    // The proxy first: it owns the public port from the start, so a request that arrives
+    // during the first build waits instead of being refused.
+    let proxy: ProxyWiring | null = null;
+    if (config.proxy.enabled) {
+      const started = await startProxy(config, bus, logs.tag("proxy"));
+      if (!started.ok) {
+        guard.dispose();
+        reaper.close();
+        fail(started.error.code, started.error.message, started.error.hint);
+      }
+      proxy = started.value;
+      logs
+        .tag("proxy")
+        .info(
+          `serving on ${proxy.url} (the app gets its own port in $${config.proxy.app_port_env})`,
+        );
+    }
     const loop = createEngineLoop({
       envFiles: () => envFiles.values(),
       config,
@@ -151,6 +169,7 @@ export default defineCommand({
       },
       pidfile: guard.pidfile,
       holdOutput: gate.hold,
+      proxy: proxy?.engine,
     });
     const forwardStdin = (data: Buffer) => loop.childStdin()?.write(data);
     if (!interactive) process.stdin.on("data", forwardStdin);
@@ -264,7 +283,7 @@ export default defineCommand({
       envFiles.close();
       process.stdin.off("data", forwardStdin);
       process.stdin.pause();
-      await Promise.all([stream.close(), dashboard?.close()]);
+      await Promise.all([stream.close(), dashboard?.close(), proxy?.close()]);
       notifier.close();
       guard.dispose();
       reaper.close();

@@ -66,7 +66,16 @@ function apply(d: Draft, input: TimedInput) {
     case "start":
       if (d.s.settings.hasBuild) startBuild(d, "initial build", null, 0);
       else {
+        // Nothing to build: the first start is the first reload, reported when it is up.
         d.s.built = { fingerprint: null, seq: 0 };
+        d.s.reload = {
+          seq: 0,
+          files: 0,
+          action: "restart",
+          paths: [],
+          timing: {},
+          stageStart: input.now,
+        };
         d.s.active = spawn(d);
       }
       return;
