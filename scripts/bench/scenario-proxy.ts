@@ -6,7 +6,7 @@
  * Targets: ≤ 0.3 ms added at p50; throughput ≥ 0.5× direct.
  */
 import { median } from "../bench-stats.ts";
-import { readRssKb } from "./proc-stat.ts";
+import { clockTicks, readCpuMs, readRssKb } from "./proc-stat.ts";
 import { startTool, type ToolProcess } from "./tool-process.ts";
 import type { BenchContext, Scenario, Section } from "./types.ts";
 import { findWrk, runWrk, type WrkResult } from "./wrk.ts";
@@ -45,6 +45,10 @@ async function run(context: BenchContext): Promise<Section> {
   const samples = { direct: [] as WrkResult[], proxy: [] as WrkResult[] };
   const throughput = { direct: [] as WrkResult[], proxy: [] as WrkResult[] };
   let rssMb = Number.NaN;
+  const ticks = clockTicks();
+  const cpu = (pid: number) => readCpuMs(pid, ticks) ?? Number.NaN;
+  /** CPU µs per request of the app and of the proxy, from the 16-connection runs. */
+  const cpuPerRequest = { app: [] as number[], proxy: [] as number[] };
   try {
     for (let round = 0; round < rounds; round++)
       for (const [path, port] of [
@@ -54,7 +58,13 @@ async function run(context: BenchContext): Promise<Section> {
         context.log(`proxy: round ${round + 1}/${rounds}: ${path}`);
         const url = `http://127.0.0.1:${port}/`;
         samples[path].push(await runWrk(wrk, url, { threads: 1, connections: 1, seconds }));
-        throughput[path].push(await runWrk(wrk, url, { threads: 2, connections: 16, seconds }));
+        const before = { app: cpu(app.proc.pid), proxy: cpu(proxy.proc.pid) };
+        const result = await runWrk(wrk, url, { threads: 2, connections: 16, seconds });
+        throughput[path].push(result);
+        if (path === "proxy") {
+          cpuPerRequest.app.push(((cpu(app.proc.pid) - before.app) * 1000) / result.requests);
+          cpuPerRequest.proxy.push(((cpu(proxy.proc.pid) - before.proxy) * 1000) / result.requests);
+        }
       }
     rssMb = (readRssKb(proxy.proc.pid) ?? Number.NaN) / 1024;
   } finally {
@@ -91,6 +101,7 @@ async function run(context: BenchContext): Promise<Section> {
     notes: [
       `Added latency at p50: ${overhead.toFixed(0)} µs; target ≤ ${OVERHEAD_TARGET_US} µs: ${verdict(overhead <= OVERHEAD_TARGET_US, `${overhead.toFixed(0)} µs`)}.`,
       `Throughput through the proxy: ${ratio.toFixed(2)}× direct; target ≥ ${THROUGHPUT_TARGET}×: ${verdict(ratio >= THROUGHPUT_TARGET, `${ratio.toFixed(2)}×`)}.`,
+      `CPU per request through the proxy: the app ${median(cpuPerRequest.app).toFixed(0)} µs, the proxy ${median(cpuPerRequest.proxy).toFixed(0)} µs. The proxy is a server and a client for each request, so with a trivial app it costs more than the app itself; on a machine whose cores are all busy that sets the throughput ratio, and an app that does real work per request loses proportionally less.`,
       `Proxy RSS after the load: ${rssMb.toFixed(0)} MB. Failed requests through the proxy: ${errors}.`,
     ],
     ok: Number.isFinite(overhead) && Number.isFinite(ratio) && errors === 0,

@@ -12,6 +12,8 @@ export interface WrkResult {
   p90: number;
   p99: number;
   requestsPerSecond: number;
+  /** Requests completed in the run. */
+  requests: number;
   /** Connect, read, write and timeout errors plus non-2xx/3xx answers. */
   errors: number;
 }
@@ -34,12 +36,14 @@ export function parseWrk(output: string): WrkResult | null {
     output,
   );
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(output);
+  const done = /^\s*(\d+) requests in /m.exec(output);
   const socketErrors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
   return {
     p50: percentile(50),
     p90: percentile(90),
     p99: percentile(99),
     requestsPerSecond: Number(rps[1]),
+    requests: Number(done?.[1] ?? Number.NaN),
     errors: socketErrors + Number(non2xx?.[1] ?? 0),
   };
 }

@@ -24,6 +24,7 @@ test("wrk's latency distribution in µs, requests per second, errors summed", ()
     p90: 1100,
     p99: 2670,
     requestsPerSecond: 11909.02,
+    requests: 35727,
     errors: 7,
   });
   expect(parseWrk("unable to connect to 127.0.0.1:1 Connection refused")).toBeNull();
