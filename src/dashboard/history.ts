@@ -4,6 +4,15 @@
  * last build error. Log lines live in a separate ring (log-ring.ts).
  */
 import type { Event, EventOf, FileChange, Phase, ReloadTiming } from "../events/types.ts";
+import {
+  type Health,
+  type Instance,
+  instanceDraining,
+  instanceExited,
+  instanceStarted,
+  noInstances,
+  startedAt,
+} from "./instances.ts";
 
 export const MAX_BUILDS = 50;
 export const MAX_CHANGE_BATCHES = 20;
@@ -71,16 +80,14 @@ export type DisplayStatus =
   | "stopped"
   | "exited";
 
-export type Health =
-  | { status: "none" }
-  | { status: "checking"; pid: number }
-  | { status: "ok"; pid: number; attempts: number; ms: number }
-  | { status: "failed"; pid: number; attempts: number; error: string };
+export type { Health } from "./instances.ts";
 
 export interface HistoryView {
   engine: Omit<EventOf<"engine.started">, "type" | "time"> | null;
   phase: Phase;
-  process: { pid: number; startedAt: number } | null;
+  /** The server that serves; `candidate`: a newer one started beside it (instances.ts). */
+  process: Instance | null;
+  candidate: Instance | null;
   health: Health;
   backoff: { attempt: number; delayMs: number; until: number } | null;
   watch: { mode: "native" | "poll"; dirs: number } | null;
@@ -103,6 +110,7 @@ interface ReloadMarks {
 
 export interface HistoryState extends HistoryView {
   reload: ReloadMarks | null;
+  servingHealth: Health | null;
   /** Builds started in this run, including those no longer kept. */
   buildsSeen: number;
 }
@@ -110,8 +118,7 @@ export interface HistoryState extends HistoryView {
 export const initialHistory: HistoryState = {
   engine: null,
   phase: "idle",
-  process: null,
-  health: { status: "none" },
+  ...noInstances,
   backoff: null,
   watch: null,
   builds: [],
@@ -128,7 +135,7 @@ export function createHistory(options: { healthCheck: boolean }): HistoryState {
 }
 
 export function viewOf(state: HistoryState): HistoryView {
-  const { reload: _reload, buildsSeen: _seen, ...view } = state;
+  const { reload: _reload, buildsSeen: _seen, servingHealth: _serving, ...view } = state;
   return view;
 }
 
@@ -282,11 +289,10 @@ function reduce(state: HistoryState, event: Event, details?: FailureDetails): Hi
       return state.reload
         ? { ...state, reload: { ...state.reload, stoppingAt: event.time } }
         : state;
+    case "process.draining":
+      return { ...state, ...instanceDraining(state, event.pid) };
     case "process.exited": {
-      const base: HistoryState =
-        state.process?.pid === event.pid
-          ? { ...state, process: null, health: { status: "none" } }
-          : state;
+      const base: HistoryState = { ...state, ...instanceExited(state, event.pid) };
       if (!base.reload) return base;
       const reload = { ...base.reload, exitedAt: event.time };
       const stopped = base.reload.stoppingAt;
@@ -298,10 +304,10 @@ function reduce(state: HistoryState, event: Event, details?: FailureDetails): Hi
         ? { ...state, reload: { ...state.reload, startingAt: event.time } }
         : state;
     case "process.started": {
+      const started = { pid: event.pid, startedAt: event.time };
       const next: HistoryState = {
         ...state,
-        process: { pid: event.pid, startedAt: event.time },
-        health: state.healthCheck ? { status: "checking", pid: event.pid } : { status: "none" },
+        ...instanceStarted(state, started, state.healthCheck),
       };
       const from = state.reload?.startingAt ?? state.reload?.exitedAt;
       return from === undefined ? next : withStage(next, "start", event.time - from);
@@ -311,8 +317,8 @@ function reduce(state: HistoryState, event: Event, details?: FailureDetails): Hi
         ...state,
         health: { status: "ok", pid: event.pid, attempts: event.attempts, ms: event.ms },
       };
-      const started = state.process?.pid === event.pid ? state.process.startedAt : undefined;
-      return started === undefined ? next : withStage(next, "healthy", event.time - started);
+      const at = startedAt(state, event.pid);
+      return at === undefined ? next : withStage(next, "healthy", event.time - at);
     }
     case "health.failed":
       return {

@@ -356,3 +356,49 @@ describe("the status the header shows", () => {
     expect(state.builds.map((b) => b.initial)).toEqual([true, false]);
   });
 });
+
+describe("the server the header names, behind the proxy", () => {
+  const started = (pid: number): EventInput => ({ type: "process.started", pid });
+  const exited = (pid: number): EventInput => ({
+    type: "process.exited",
+    pid,
+    exitCode: 1,
+    signal: null,
+    requested: false,
+    uptimeMs: 5,
+  });
+  const healthy = (pid: number): EventInput => ({
+    type: "health.ok",
+    pid,
+    attempts: 1,
+    ms: 20,
+    status: 200,
+  });
+  const steps = (events: EventInput[]) => events.map((e, i) => [i * 10, e] as [number, EventInput]);
+
+  test("a candidate beside the serving one takes over when the old one drains", () => {
+    const checking = run(steps([started(100), healthy(100), started(200)]));
+    expect(checking.process?.pid).toBe(100);
+    expect(checking.candidate?.pid).toBe(200);
+    expect(checking.health).toEqual({ status: "checking", pid: 200 });
+    const swapped = run(steps([healthy(200), { type: "process.draining", pid: 100 }]), checking);
+    expect(swapped.process?.pid).toBe(200);
+    expect(swapped.candidate).toBeNull();
+    expect(swapped.health).toMatchObject({ status: "ok", pid: 200 });
+    // The drained one's exit changes nothing more.
+    expect(run(steps([exited(100)]), swapped).process?.pid).toBe(200);
+  });
+
+  test("a candidate that exits leaves the serving one named, with its health", () => {
+    const state = run(steps([started(100), healthy(100), started(200), exited(200)]));
+    expect(state.process?.pid).toBe(100);
+    expect(state.candidate).toBeNull();
+    expect(state.health).toMatchObject({ status: "ok", pid: 100 });
+  });
+
+  test("without the proxy the old one exits first: one server at a time", () => {
+    const state = run(steps([started(100), exited(100), started(200)]));
+    expect(state.process?.pid).toBe(200);
+    expect(state.candidate).toBeNull();
+  });
+});

@@ -46,7 +46,9 @@ export function renderHeader(state, connected) {
   if (icon.getAttribute("href") !== href) icon.setAttribute("href", href);
   document.body.dataset.connected = String(connected);
   if (!state) return;
-  $("pid").textContent = state.process ? String(state.process.pid) : "—";
+  // Behind the proxy a new server starts beside the one that serves: both are named.
+  const serving = state.process ? String(state.process.pid) : "—";
+  $("pid").textContent = state.candidate ? `${serving} → ${state.candidate.pid}` : serving;
   const [text, cls] = healthText(state.health);
   const health = $("health");
   health.hidden = text === null;
