@@ -19,6 +19,7 @@ import type { FileChange } from "../events/types.ts";
 import { createLoggerFactory, type LogLevel } from "../log.ts";
 import { createNotifier } from "../notify/index.ts";
 import { startPid1Reaper } from "../run/pid1-reaper.ts";
+import { catchStartupSignals } from "../run/shutdown.ts";
 import { declaresServices, loadRun } from "../services/resolve.ts";
 import { VERSION } from "../version.ts";
 import { createWatchSet } from "../watch/index.ts";
@@ -41,6 +42,8 @@ export default defineCommand({
   },
   args: { ...configArgs, ...outputArgs },
   async run({ args, rawArgs }) {
+    // A signal before the handlers below are installed still ends in a clean quit.
+    const startup = catchStartupSignals();
     const flags = flagValues(args, rawArgs);
     const load = { cwd: process.cwd(), flags };
     const run = loadRun(load);
@@ -54,6 +57,8 @@ export default defineCommand({
       );
     if (!run.ok) fail(run.error.code, run.error.message, run.error.hint, run.error.details);
     if (run.value.kind === "services") {
+      // The services command installs its own handlers (src/services/).
+      startup.dispose();
       const { runServicesCommand } = await import("../services/run-services.ts");
       return await runServicesCommand(args, run.value.loaded, wanted);
     }
@@ -292,6 +297,7 @@ export default defineCommand({
     })();
     // A signal asks the engine to quit and exits once everything is stopped; a second one
     // (or a stop that hangs) SIGKILLs the groups; an uncaught error stops and exits 1.
+    startup.dispose();
     guard.install({
       onQuit: async (reason) => {
         if (reason.kind === "error") await loop.abort();
@@ -301,7 +307,8 @@ export default defineCommand({
       onForce: () => loop.killNow(),
     });
 
-    loop.send({ type: "start" });
+    // Asked to quit while starting up: nothing is started, and the quit ends it all, exit 0.
+    loop.send(startup.signal ? { type: "command", command: "quit" } : { type: "start" });
     return await finished;
   },
 });

@@ -101,3 +101,40 @@ function describe(error: unknown): string {
   if (error instanceof Error) return error.stack ?? error.message;
   return String(error);
 }
+
+export interface StartupSignals {
+  /** The first quit signal that arrived during start-up, or null. */
+  readonly signal: QuitSignal | null;
+  dispose(): void;
+}
+
+/**
+ * Quit signals that arrive during start-up (the config loading, the first walk of a large
+ * tree), before installShutdownHandlers: remembered, so start-up ends in a clean quit with
+ * exit 0 instead of the default death by signal. A second one exits 0 at once, since no
+ * server or build has been started yet.
+ */
+export function catchStartupSignals(
+  exit: (code: number) => void = (code) => process.exit(code),
+): StartupSignals {
+  let first: QuitSignal | null = null;
+  const handlers = QUIT_SIGNALS.map(
+    (signal) =>
+      [
+        signal,
+        () => {
+          if (first !== null) exit(0);
+          first = signal;
+        },
+      ] as const,
+  );
+  for (const [signal, handler] of handlers) process.on(signal, handler);
+  return {
+    get signal() {
+      return first;
+    },
+    dispose() {
+      for (const [signal, handler] of handlers) process.off(signal, handler);
+    },
+  };
+}
