@@ -276,6 +276,25 @@ function reduce(state: HistoryState, event: Event, details?: FailureDetails): Hi
       const reload = state.reload?.seq === event.seq ? null : state.reload;
       return { ...state, builds, lastError, reload };
     }
+    case "hook.finished": {
+      // A rule's failing command stops its batch like a failed build, and is shown as one.
+      if (event.ok || event.hook !== "run") return state;
+      const lastError: BuildError = {
+        seq: state.builds.at(-1)?.seq ?? 0,
+        time: event.time,
+        exitCode: event.exitCode,
+        signal: event.signal,
+        durationMs: event.durationMs,
+        head: [],
+        omitted: 0,
+        tail: event.tail,
+        links: [],
+        ...details,
+        serverPid: state.process?.pid ?? null,
+      };
+      const outcome = `\`${event.command}\` failed`;
+      return { ...state, lastError, changes: settleChanges(state.changes, outcome) };
+    }
     case "build.cancelled": {
       const builds = updateBuild(state, event.seq, (b) => ({
         ...b,

@@ -134,14 +134,37 @@ function marker(e) {
     case "build.finished":
       return e.ok
         ? null
-        : at(`── build #${e.seq} failed (${e.signal ?? `exit ${e.exitCode}`})`, "marker bad");
+        : at(
+            `── build #${e.seq} failed (${e.hook ? `${e.hook} hook: ` : ""}${e.signal ?? `exit ${e.exitCode}`})`,
+            "marker bad",
+          );
+    case "rules.applied": {
+      const fired = e.hits.filter((h) => h.rule !== null);
+      const shown = fired.slice(0, 3).map((h) => `${h.path} → ${h.action}`);
+      const more = fired.length > 3 ? ` +${fired.length - 3}` : "";
+      return at(`── rules: ${shown.join(", ")}${more} (batch: ${e.action})`);
+    }
+    case "hook.finished": {
+      const name = e.hook === "run" ? `\`${e.command}\`` : `${e.hook} hook`;
+      if (e.ok) return at(`── ${name} done`);
+      const how = e.timedOut ? "timed out" : (e.signal ?? `exit ${e.exitCode}`);
+      return at(`── ${name} failed (${how})`, "marker bad");
+    }
+    case "browser.reload":
+      return at(
+        `── browsers reloaded${e.paths.length ? `: ${e.paths.join(", ")}` : ""}`,
+        "marker good",
+      );
     case "build.cancelled":
       return at(`── build #${e.seq} cancelled: ${e.reason}`);
     case "build.skipped":
       return at(`── build skipped: ${e.reason}`);
     case "reload.done":
       return e.unhealthy === undefined
-        ? at(`── reload #${e.seq} done`, "marker good")
+        ? at(
+            `── reload #${e.seq} done${e.action === "restart" ? " (restart, no build)" : ""}`,
+            "marker good",
+          )
         : at(`── reload #${e.seq} unhealthy: ${e.unhealthy}`, "marker bad");
     case "process.exited":
       return e.requested
