@@ -9,7 +9,8 @@
 // this bin directory, which holds neither, and gets the user's directory in HOTRELOAD_CWD;
 // src/launch-cwd.ts moves back there before anything else runs.
 import { spawn } from "node:child_process";
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { findBun } from "./find-bun.js";
 
@@ -41,7 +42,7 @@ const quote = (arg) => (viaShell ? `"${arg.replace(/"/g, '""')}"` : arg);
 const child = spawn(quote(bun), [main, ...process.argv.slice(2)].map(quote), {
   stdio: "inherit",
   cwd: binDir,
-  env: { ...process.env, HOTRELOAD_CWD: process.cwd() },
+  env: { ...(await launchEnv()), HOTRELOAD_CWD: process.cwd() },
   shell: viaShell,
   windowsHide: true,
 });
@@ -60,6 +61,41 @@ child.on("error", (error) => {
 child.on("exit", (code, signal) => {
   process.exit(code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : 0));
 });
+
+/**
+ * The environment to hand over. Under Node it is this process's own. Under Bun (`bunx
+ * --bun`, or no Node on PATH) Bun has already loaded the project's .env files into it
+ * before this file ran (and run its bunfig preload, which nothing here can undo): hand
+ * over the environment this process was started with instead, read from
+ * /proc/self/environ on Linux; elsewhere, drop the keys the project's .env files set to
+ * the very values this process now has.
+ */
+async function launchEnv() {
+  const env = { ...process.env };
+  if (typeof globalThis.Bun === "undefined") return env;
+  try {
+    const original = {};
+    for (const entry of readFileSync("/proc/self/environ", "latin1").split("\0")) {
+      const at = entry.indexOf("=");
+      if (at > 0) original[entry.slice(0, at)] = entry.slice(at + 1);
+    }
+    return original;
+  } catch {
+    // No /proc (macOS, Windows): fall back to the .env files themselves, below.
+  }
+  const { parse } = await import("dotenv");
+  const mode = process.env.NODE_ENV || "development";
+  for (const name of [".env", ".env.local", `.env.${mode}`, `.env.${mode}.local`]) {
+    let text;
+    try {
+      text = readFileSync(join(process.cwd(), name), "utf8");
+    } catch {
+      continue; // no such file: nothing of it was loaded
+    }
+    for (const [key, value] of Object.entries(parse(text))) if (env[key] === value) delete env[key];
+  }
+  return env;
+}
 
 function signalNumber(signal) {
   return { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }[signal];

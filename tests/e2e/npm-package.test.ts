@@ -145,6 +145,35 @@ describe.skipIf(!npm || !npx || !node)("npm package", () => {
     expect(hr.stderr.join("\n")).not.toContain("preload ran");
   });
 
+  test("entry run by Bun itself (bunx --bun, no Node): the .env still stays out, a preload stays in the entry", async () => {
+    // Bun loads .env and the bunfig preload before the entry runs; the entry hands over the
+    // environment it was started with, and hotreload's own process loads neither.
+    const app = join(project, "app-bun-entry");
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, ".env"), "HOTRELOAD_TEST_LEAK=from-dotenv\n");
+    writeFileSync(join(app, "bunfig.toml"), 'preload = ["./preload.ts"]\n');
+    writeFileSync(
+      join(app, "preload.ts"),
+      `require("node:fs").appendFileSync(\`\${import.meta.dir}/preload-pids\`, \`\${process.pid}\\n\`);\n`,
+    );
+    writeFileSync(
+      join(app, "app.sh"),
+      `echo "leak=\${HOTRELOAD_TEST_LEAK:-none}"; exec sleep 300\n`,
+    );
+    using state = tempDir();
+    await using hr = startHotreload(["--exec", "sh app.sh", "--ext", ".sh", "--no-notifications"], {
+      cwd: app,
+      command: [process.execPath, join(project, "node_modules", ".bin", "hotreload")],
+      env: { XDG_STATE_HOME: state.path },
+    });
+    const started = await hr.waitFor("engine.started", undefined, 30_000);
+    const line = await hr.waitFor("log", (e) => e.line.startsWith("leak="), 30_000);
+    expect(line.line).toBe("leak=none");
+    const preloadPids = readFileSync(join(app, "preload-pids"), "utf8").trim().split("\n");
+    expect(preloadPids).toEqual([String(hr.proc.pid)]);
+    expect(preloadPids).not.toContain(String(started.pid));
+  });
+
   test("npx hotreload without Bun on PATH explains how to get it, exit 2", async () => {
     // A PATH holding node and sh (npx runs bins through a shell) and nothing else: no bun.
     const onlyNode = join(work.path, "only-node");
