@@ -276,6 +276,13 @@ function reduce(state: HistoryState, event: Event, details?: FailureDetails): Hi
       const reload = state.reload?.seq === event.seq ? null : state.reload;
       return { ...state, builds, lastError, reload };
     }
+    case "rules.applied":
+      // A batch the rules answered without a build or a restart has its outcome now.
+      if (event.action === "ignore")
+        return { ...state, changes: settleChanges(state.changes, "ignored by a rule") };
+      return state;
+    case "browser.reload":
+      return { ...state, changes: settleChanges(state.changes, "browsers reloaded") };
     case "hook.finished": {
       // A rule's failing command stops its batch like a failed build, and is shown as one.
       if (event.ok || event.hook !== "run") return state;

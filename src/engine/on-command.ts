@@ -1,6 +1,6 @@
 /** Commands from the keyboard and the dashboard: rebuild, restart, start, stop, quit. */
 
-import { cancelAllHooks } from "./hook-moves.ts";
+import { cancelAllHooks, cancelHook } from "./hook-moves.ts";
 import {
   buildOrRestart,
   cancelBackoff,
@@ -37,6 +37,9 @@ export function onCommand(d: Draft, command: CommandKind): void {
     case "stop":
       s.halted = true;
       s.exited = null;
+      // A batch whose rule commands are running would start the server again when they end.
+      if (s.prep?.current) cancelHook(d, s.prep.current.hook);
+      s.prep = null;
       cancelBackoff(d);
       stopAll(d, "stop");
       return;

@@ -160,6 +160,7 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
         );
       case "rules.applied":
         fired = event.action === "ignore" ? null : firedText(event.hits, event.action);
+        for (const hit of event.hits) if (hit.action === "ignore") changed.delete(hit.path);
         for (const hit of event.hits) debug(event, ruleText(hit));
         if (event.runs.length > 0)
           debug(event, `rules: running first ${event.runs.map((r) => `\`${r}\``).join(", ")}`);

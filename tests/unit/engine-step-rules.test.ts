@@ -322,3 +322,15 @@ describe("engine step: hooks", () => {
     expect(e.find("exit")).toEqual({ type: "exit", code: 0 });
   });
 });
+
+test("stop while a rule's command runs stops it, and its batch does not start the server again", () => {
+  const e = withRules().running(100);
+  e.send(batch(["x.templ"]));
+  const id = e.find("runHook")?.id ?? 0;
+  e.send({ type: "command", command: "stop" });
+  expect(e.find("cancelHook")?.id).toBe(id);
+  e.send(exited(100, 0));
+  e.send(hookDone(id));
+  expect(e.effects).toEqual([]);
+  expect(e.state.phase).toBe("stopped");
+});
