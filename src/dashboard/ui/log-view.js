@@ -84,7 +84,7 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
   function passes(item) {
     if (hidden.has(item.stream)) return false;
     if (query === "") return true;
-    item.lower ??= stripAnsi(item.line).toLowerCase();
+    item.lower ??= `${item.service ? `${item.service} ` : ""}${stripAnsi(item.line)}`.toLowerCase();
     return item.lower.includes(query);
   }
 
@@ -103,7 +103,8 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
     ts.textContent = clock(item.time);
     const tag = document.createElement("span");
     tag.className = "tag";
-    tag.textContent = item.stream;
+    // With several services, the line says whose it is (`api app`).
+    tag.textContent = item.service ? `${item.service} ${item.stream}` : item.stream;
     const msg = document.createElement("span");
     msg.className = "msg";
     renderAnsi(msg, item.line);
