@@ -9,6 +9,7 @@ import type { Event } from "../../src/events/types.ts";
 import { MAIN, startHotreload } from "../helpers/hotreload-process.ts";
 import { collectStream, createLineCollector } from "../helpers/run-processes.ts";
 import { copyStack } from "../helpers/stack-example.ts";
+import { hasTmux, startTmux } from "../helpers/tmux-session.ts";
 
 type Of<T extends Event["type"]> = Extract<Event, { type: T }>;
 const LONG = 120_000;
@@ -173,4 +174,42 @@ describe.skipIf(Bun.which("go") === null)("services: examples/stack", () => {
       expect(await proc.exited).toBe(0);
     }
   }, 120_000);
+
+  test.skipIf(!hasTmux)(
+    "keys in a terminal: h lists the numbers, 1 then R restarts that service alone, q stops all",
+    async () => {
+      using stack = copyStack();
+      await using tmux = startTmux(
+        `${process.execPath} ${MAIN} users migrate; echo "[exited $?]"; exec sleep 600`,
+        {
+          cwd: stack.root,
+          width: 160,
+          height: 50,
+        },
+      );
+      const pidsOf = (screen: string) =>
+        [...screen.matchAll(/users listening on \S+ \(pid (\d+)\)/g)].map((m) => Number(m[1]));
+      const first = pidsOf(
+        await tmux.waitFor(/users listening on .* \(pid \d+\)/, { timeoutMs: LONG }),
+      );
+      await tmux.waitFor("migrated to schema version 3");
+      tmux.send("h");
+      await tmux.waitFor("1  users only");
+      await tmux.waitFor("2  migrate only");
+      tmux.send("1");
+      await tmux.waitFor("keys act on users (0: all services)");
+      tmux.send("R");
+      const screen = await tmux.waitFor((s) => pidsOf(s).length === 2, {
+        timeoutMs: LONG,
+        history: true,
+      });
+      const [, second] = pidsOf(screen);
+      expect(second).not.toBe(first[0]);
+      // migrate ran once only: R went to users alone.
+      expect(screen.match(/migrated to schema version 3/g)).toHaveLength(1);
+      tmux.send("q");
+      await tmux.waitFor("[exited 0]", { timeoutMs: LONG });
+    },
+    120_000,
+  );
 });
