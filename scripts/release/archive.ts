@@ -15,6 +15,13 @@ export interface ArchiveEntry {
 
 const encoder = new TextEncoder();
 
+/**
+ * gzip's default level. On the 108 MiB linux-x64 binary (this machine, loaded): level 6
+ * gives 51.9 MiB in 2.1 s, level 9 50.6 MiB in 8.7 s: 2.5 % smaller for four times the time
+ * on every build of seven targets.
+ */
+const LEVEL = 6;
+
 function octal(value: number, width: number): string {
   return `${value.toString(8).padStart(width - 1, "0")}\0`;
 }
@@ -53,7 +60,7 @@ export function tarGz(entries: readonly ArchiveEntry[], mtime: number): Uint8Arr
     if (pad > 0) parts.push(new Uint8Array(pad));
   }
   parts.push(new Uint8Array(1024));
-  return Bun.gzipSync(concat(parts), { level: 9 });
+  return Bun.gzipSync(concat(parts), { level: LEVEL });
 }
 
 /** MS-DOS time and date fields of a zip header (local time, 2-second resolution). */
@@ -78,7 +85,7 @@ export function zip(entries: readonly ArchiveEntry[], mtime: number): Uint8Array
   for (const entry of entries) {
     const name = encoder.encode(entry.name);
     const isDir = entry.name.endsWith("/");
-    const body = isDir ? new Uint8Array(0) : Bun.deflateSync(entry.data, { level: 9 });
+    const body = isDir ? new Uint8Array(0) : Bun.deflateSync(entry.data, { level: LEVEL });
     const crc = isDir ? 0 : Bun.hash.crc32(entry.data);
     const size = isDir ? 0 : entry.data.length;
     const method = isDir ? 0 : 8;

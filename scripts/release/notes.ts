@@ -34,7 +34,8 @@ Each archive holds \`hotreload-<target>/\` with the binary, LICENSE and README.m
 
 ## Install
 
-Linux (\`linux-x64\`, \`linux-arm64\`), checked against SHA256SUMS:
+Linux (\`linux-x64\`, \`linux-arm64\`; kernel 5.1 or later, glibc 2.17 or later), checked
+against SHA256SUMS:
 
 \`\`\`sh
 ${unix("linux-x64", "sha256sum --check --ignore-missing")}
@@ -49,7 +50,7 @@ macOS (\`darwin-arm64\` on Apple silicon, \`darwin-x64\` on Intel; macOS 13 or l
 ${unix("darwin-arm64", "shasum -a 256 --check --ignore-missing")}
 \`\`\`
 
-Windows 10 or later (x64): download [\`hotreload-windows-x64.zip\`](${url("hotreload-windows-x64.zip")}),
+Windows 10 version 1809 or later (x64): download [\`hotreload-windows-x64.zip\`](${url("hotreload-windows-x64.zip")}),
 compare \`(Get-FileHash hotreload-windows-x64.zip).Hash\` with its line in SHA256SUMS, then
 \`Expand-Archive hotreload-windows-x64.zip\` and put \`hotreload.exe\` on your PATH.
 
