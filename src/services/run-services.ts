@@ -8,6 +8,7 @@ import { useColor } from "../cli/color.ts";
 import { openDashboard } from "../cli/dashboard-start.ts";
 import { type EnvReload, startEnvReload } from "../cli/env-reload.ts";
 import { guardProcess } from "../cli/process-guard.ts";
+import { type ProxyWiring, startProxy } from "../cli/proxy-wiring.ts";
 import { levelFromArgs } from "../cli/shared-args.ts";
 import { watchSettingsFrom } from "../cli/watch-options.ts";
 import { type Clock, createSystemClock } from "../clock.ts";
@@ -30,7 +31,7 @@ import { bindServiceKeys } from "./keys.ts";
 import { prefixLines, servicePrefixes } from "./prefix-writer.ts";
 import type { LoadedServices } from "./resolve.ts";
 import { createRouter } from "./route.ts";
-import { createSupervisor } from "./supervisor.ts";
+import { createSupervisor, serviceBus } from "./supervisor.ts";
 
 export interface RunServicesOptions {
   loaded: LoadedServices;
@@ -156,6 +157,29 @@ export async function runServices(options: RunServicesOptions): Promise<number> 
   }
   const notifier = createNotifier({ enabled: top.notifications.enabled, log: logs.tag("notify") });
 
+  // Each service with `proxy` on gets its own public port, as a single service does.
+  const proxies = new Map<string, ProxyWiring>();
+  for (const s of services) {
+    if (!s.config.proxy.enabled) continue;
+    const started = await startProxy(s.config, serviceBus(bus, s.name), logs.tag("proxy"));
+    if (!started.ok) {
+      await Promise.all([...proxies.values()].map((p) => p.close()));
+      guard.dispose();
+      return options.fail({
+        ...started.error,
+        message: `services.${s.name}: ${started.error.message}`,
+      });
+    }
+    proxies.set(s.name, started.value);
+    bus.emit({
+      type: "notice",
+      level: "info",
+      tag: "proxy",
+      message: `serving on ${started.value.url} (the app gets its own port in $${s.config.proxy.app_port_env})`,
+      service: s.name,
+    });
+  }
+
   let supervisor: ReturnType<typeof createSupervisor> | null = null;
   const envFiles = new Map<string, EnvReload>();
   for (const s of services) {
@@ -183,6 +207,7 @@ export async function runServices(options: RunServicesOptions): Promise<number> 
     clock,
     pidfileOf: (name) => pidfiles.get(name),
     envFilesOf: (name) => envFiles.get(name)?.values,
+    proxyOf: (name) => proxies.get(name)?.engine,
     loop: {
       forceColor: Boolean(process.stdout.isTTY) && options.color,
       stdin: "forward",
@@ -244,7 +269,11 @@ export async function runServices(options: RunServicesOptions): Promise<number> 
     keys?.close();
     for (const env of envFiles.values()) env.close();
     process.stdin.pause();
-    await Promise.all([stream.close(), dashboard?.close()]);
+    await Promise.all([
+      stream.close(),
+      dashboard?.close(),
+      ...[...proxies.values()].map((p) => p.close()),
+    ]);
     notifier.close();
     guard.dispose();
     reaper.close();

@@ -30,9 +30,11 @@ export interface SupervisorOptions {
   /** Everything an engine loop needs besides its config, bus and build slot. */
   loop: Omit<
     EngineLoopOptions,
-    "config" | "bus" | "buildSlot" | "logs" | "clock" | "pidfile" | "envFiles"
+    "config" | "bus" | "buildSlot" | "logs" | "clock" | "pidfile" | "envFiles" | "proxy"
   >;
   pidfileOf(name: string): string | undefined;
+  /** hotreload's proxy in front of the service's instances, when its proxy is on. */
+  proxyOf?(name: string): EngineLoopOptions["proxy"];
   /** The values of the service's env files now (they are watched on their own). */
   envFilesOf?(name: string): (() => Readonly<Record<string, string>>) | undefined;
 }
@@ -54,10 +56,16 @@ export interface Supervisor {
   killNow(): void;
 }
 
-/** A bus that stamps the service's name on every event its engine emits. */
+/**
+ * The bus as one service sees it: what it emits carries its name, and what it subscribes
+ * to is its own events and the run's (the proxy of `api` follows `api` alone).
+ */
 export function serviceBus(bus: EventBus, service: string): EventBus {
   return {
-    subscribe: (sink) => bus.subscribe(sink),
+    subscribe: (sink) =>
+      bus.subscribe((event) => {
+        if (event.service === undefined || event.service === service) sink(event);
+      }),
     emit: (event: EventInput) => bus.emit({ ...event, service } as EventInput),
   };
 }
@@ -80,6 +88,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         buildSlot: slots.acquire,
         pidfile: options.pidfileOf(name),
         envFiles: options.envFilesOf?.(name),
+        proxy: options.proxyOf?.(name),
       }),
     );
   }
