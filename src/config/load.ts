@@ -227,9 +227,9 @@ export function resolveConfigRaw(
   }
   const outputs = found ? [...found.outputs] : [];
   if (!detection && config.exec !== null) outputs.push(projectCacheDir(root));
+  // Detection's notes are about its commands: moot once the user gave their own.
   const warnings = [
-    ...(found?.warnings ?? []),
-    ...(detection ? [] : staleOutputWarnings(root, config)),
+    ...(detection ? detection.warnings : staleOutputWarnings(root, config)),
     ...reloadRuleWarnings(checked.value.rules),
   ];
   return { ok: true, value: { config, detection, outputs, warnings } };

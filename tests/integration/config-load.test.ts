@@ -301,6 +301,17 @@ describe("zero configuration", () => {
     expect(ext).not.toContain(".css");
   });
 
+  test("an exec into a TypeScript output dir with no build is a warning at start", () => {
+    using dir = tempDir();
+    dir.write("package.json", JSON.stringify({ name: "svc" }));
+    dir.write("tsconfig.json", '{"compilerOptions":{"outDir":"dist"}}');
+    const result = load(dir.path, { exec: "node dist/index.js" });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.warnings.join("\n")).toContain("edits would restart stale code");
+    const built = load(dir.path, { exec: "node dist/index.js", build: "tsc" });
+    expect(built.ok && built.value.warnings).toEqual([]);
+  });
+
   test("several main packages: the error lists them and names --entry; --entry picks", () => {
     using dir = tempDir();
     dir.write("go.mod", "module m\n");
