@@ -15,7 +15,7 @@ for (const layout of [...layoutsOf("go"), ...layoutsOf("rust")]) {
   }
   test(name, async () => {
     const run = await runLayout(layout);
-    expect(run.reloadMs).toBeGreaterThan(0);
+    expect(run.reloadMs.length).toBe(1);
     expect(run.brokenKeptServing).toBe(true);
   }, 240_000);
 }

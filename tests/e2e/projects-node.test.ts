@@ -10,7 +10,7 @@ for (const layout of [...layoutsOf("node"), ...layoutsOf("bun")]) {
   const what = layout.breakage ? "; a type error keeps the old version serving" : "";
   test(`${layout.name}: zero-config start, a source edit serves the new version${what}`, async () => {
     const run = await runLayout(layout);
-    expect(run.reloadMs).toBeGreaterThan(0);
+    expect(run.reloadMs.length).toBe(1);
     if (layout.breakage) expect(run.brokenKeptServing).toBe(true);
   }, 240_000);
 }

@@ -9,6 +9,6 @@ import { runLayout } from "../helpers/corpus-run.ts";
 for (const layout of layoutsOf("python")) {
   test(`${layout.name}: zero-config start, a source edit serves the new version`, async () => {
     const run = await runLayout(layout);
-    expect(run.reloadMs).toBeGreaterThan(0);
+    expect(run.reloadMs.length).toBe(1);
   }, 120_000);
 }

@@ -16,10 +16,10 @@ export interface Layout {
   installDir?: string;
   /** Where the user runs hotreload, relative to the project (a workspace member). */
   cwd?: string;
-  /** Text the first response contains. */
+  /** Text the first response contains (it shows the version marker `corpus v1`). */
   first: string;
-  /** A real content change of a source file; the new response contains `to`. */
-  edit: { file: string; from: string; to: string };
+  /** The source file holding the marker `corpus vN`: each edit bumps N, and the response shows it. */
+  edit: string;
   /** Appended to a source file: a type or compile error (compiled layouts only). */
   breakage?: { file: string; text: string };
   /** A tool the layout cannot run without; missing → skipped, and the test name says so. */
@@ -37,21 +37,21 @@ export const LAYOUTS: readonly Layout[] = [
     family: "node",
     install: NPM_CI,
     first: "Welcome to Express, corpus v1",
-    edit: { file: "routes/index.js", from: "corpus v1", to: "corpus v2" },
+    edit: "routes/index.js",
   },
   {
     name: "express-listen",
     family: "node",
     install: NPM_CI,
     first: "Hello World! corpus v1",
-    edit: { file: "index.js", from: "corpus v1", to: "corpus v2" },
+    edit: "index.js",
   },
   {
     name: "fastify-ts",
     family: "node",
     install: NPM_CI,
     first: '"version":"corpus v1"',
-    edit: { file: "src/routes/root.ts", from: "corpus v1", to: "corpus v2" },
+    edit: "src/routes/root.ts",
     breakage: { file: "src/routes/root.ts", text: 'export const broken: number = "not a number";' },
   },
   {
@@ -59,7 +59,7 @@ export const LAYOUTS: readonly Layout[] = [
     family: "node",
     install: NPM_CI,
     first: "hello split, corpus v1",
-    edit: { file: "src/greeting.ts", from: "corpus v1", to: "corpus v2" },
+    edit: "src/greeting.ts",
     breakage: { file: "src/greeting.ts", text: "export const broken: number = greeting(42);" },
   },
   {
@@ -69,21 +69,21 @@ export const LAYOUTS: readonly Layout[] = [
     cwd: "packages/api",
     first: "api: shared says corpus v1",
     // The edit is in the workspace package the app depends on, outside the watched root.
-    edit: { file: "packages/shared/index.js", from: "corpus v1", to: "corpus v2" },
+    edit: "packages/shared/index.js",
   },
   {
     name: "hono-bun",
     family: "bun",
     install: BUN_INSTALL,
     first: "Hello Hono! corpus v1",
-    edit: { file: "src/index.ts", from: "corpus v1", to: "corpus v2" },
+    edit: "src/index.ts",
   },
   {
     name: "elysia-bun",
     family: "bun",
     install: BUN_INSTALL,
     first: "Hello Elysia corpus v1",
-    edit: { file: "src/index.ts", from: "corpus v1", to: "corpus v2" },
+    edit: "src/index.ts",
   },
   {
     name: "flask-quickstart",
@@ -91,7 +91,7 @@ export const LAYOUTS: readonly Layout[] = [
     install: null,
     pythonModules: ["flask"],
     first: "Hello, World! corpus v1",
-    edit: { file: "app.py", from: "corpus v1", to: "corpus v2" },
+    edit: "app.py",
   },
   {
     name: "flask-tutorial",
@@ -99,7 +99,7 @@ export const LAYOUTS: readonly Layout[] = [
     install: null,
     pythonModules: ["flask"],
     first: "post: corpus v1",
-    edit: { file: "flaskr/blog.py", from: "corpus v1", to: "corpus v2" },
+    edit: "flaskr/blog.py",
   },
   {
     name: "fastapi-uvicorn",
@@ -107,7 +107,7 @@ export const LAYOUTS: readonly Layout[] = [
     install: null,
     pythonModules: ["fastapi", "uvicorn"],
     first: '"version":"corpus v1"',
-    edit: { file: "main.py", from: "corpus v1", to: "corpus v2" },
+    edit: "main.py",
   },
   {
     name: "django-project",
@@ -115,14 +115,14 @@ export const LAYOUTS: readonly Layout[] = [
     install: null,
     pythonModules: ["django"],
     first: "Hello, world. corpus v1",
-    edit: { file: "hello/views.py", from: "corpus v1", to: "corpus v2" },
+    edit: "hello/views.py",
   },
   {
     name: "python-script",
     family: "python",
     install: null,
     first: "plain script corpus v1",
-    edit: { file: "server.py", from: "corpus v1", to: "corpus v2" },
+    edit: "server.py",
   },
   {
     name: "go-single-main",
@@ -130,7 +130,7 @@ export const LAYOUTS: readonly Layout[] = [
     install: null,
     needs: "go",
     first: "hello from Go, corpus v1",
-    edit: { file: "main.go", from: "corpus v1", to: "corpus v2" },
+    edit: "main.go",
     breakage: { file: "main.go", text: 'var broken int = "not a number"' },
   },
   {
@@ -139,7 +139,7 @@ export const LAYOUTS: readonly Layout[] = [
     install: null,
     needs: "go",
     first: "hello api, corpus v1",
-    edit: { file: "internal/greet/greet.go", from: "corpus v1", to: "corpus v2" },
+    edit: "internal/greet/greet.go",
     breakage: { file: "internal/greet/greet.go", text: "func Broken() int { return }" },
   },
   {
@@ -150,7 +150,7 @@ export const LAYOUTS: readonly Layout[] = [
     cwd: "app",
     first: "app: lib corpus v1",
     // The replaced module lives beside the app, outside the watched root.
-    edit: { file: "lib/lib.go", from: "corpus v1", to: "corpus v2" },
+    edit: "lib/lib.go",
     breakage: { file: "lib/lib.go", text: "func Broken() string { return 1 }" },
   },
   {
@@ -159,7 +159,7 @@ export const LAYOUTS: readonly Layout[] = [
     install: null,
     needs: "cargo",
     first: "hello from Rust, corpus v1",
-    edit: { file: "src/message.rs", from: "corpus v1", to: "corpus v2" },
+    edit: "src/message.rs",
     breakage: { file: "src/message.rs", text: 'pub fn broken() -> u32 { "no" }' },
   },
 ];

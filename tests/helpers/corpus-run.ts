@@ -17,8 +17,8 @@ export const PROJECTS_DIR = join(import.meta.dir, "..", "projects");
 export interface LayoutRun {
   /** From hotreload's start to the first response (install excluded). */
   firstServedMs: number;
-  /** From the edit's write to the first response with the new text. */
-  reloadMs: number;
+  /** Per edit: from the write to the first response showing the new version. */
+  reloadMs: number[];
   /** Compiled layouts: the broken build failed and the old version still answered. */
   brokenKeptServing: boolean | null;
   build: string | null;
@@ -77,7 +77,7 @@ async function pythonPath(modules: string[], binDir: string): Promise<string | n
 
 export async function runLayout(
   layout: Layout,
-  options: { env?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; edits?: number } = {},
 ): Promise<LayoutRun> {
   using temp = tempDir("hotreload-corpus-");
   const project = join(temp.path, "project");
@@ -111,9 +111,16 @@ export async function runLayout(
   try {
     const first = await whileRunning(hr, waitServed(url, layout.first, 120_000));
     const started = await hr.waitFor("engine.started");
-    editFile(join(project, layout.edit.file), layout.edit.from, layout.edit.to);
-    const editedAt = performance.now();
-    const reloaded = await whileRunning(hr, waitServed(url, layout.edit.to, 60_000));
+    const reloadMs: number[] = [];
+    let version = 1;
+    for (let round = 0; round < (options.edits ?? 1); round++) {
+      const file = join(project, layout.edit);
+      editFile(file, `corpus v${version}`, `corpus v${version + 1}`);
+      version++;
+      const editedAt = performance.now();
+      const served = await whileRunning(hr, waitServed(url, `corpus v${version}`, 60_000));
+      reloadMs.push(served.at - editedAt);
+    }
     let brokenKeptServing: boolean | null = null;
     if (layout.breakage) {
       const from = hr.events.length;
@@ -121,11 +128,11 @@ export async function runLayout(
       writeFileSync(file, `${readFileSync(file, "utf8")}\n${layout.breakage.text}\n`);
       await hr.waitFor("build.finished", (e) => !e.ok, 60_000, from);
       const body = await (await fetch(url)).text();
-      brokenKeptServing = body.includes(layout.edit.to);
+      brokenKeptServing = body.includes(`corpus v${version}`);
     }
     return {
       firstServedMs: first.at - startedAt,
-      reloadMs: reloaded.at - editedAt,
+      reloadMs,
       brokenKeptServing,
       build: started.build,
       exec: started.exec,
