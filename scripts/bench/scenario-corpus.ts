@@ -13,6 +13,8 @@ import type { BenchContext, Scenario, Section } from "./types.ts";
 export const scenario: Scenario = { order: 95, id: "corpus", run };
 
 const ms = (value: number) => `${Math.round(value)}`;
+const NOTE_LOAD =
+  "Reload time is mostly each layout's own build and start — `tsc` for fastify-ts (through `npm run build`) and ts-start-split, `go build`, `cargo build`, Python imports — measured while other jobs shared the 2 cores; hotreload's own share is in \"Save → new version served\" above.";
 
 /** --short checks the scenario works: only layouts with nothing to install or compile long. */
 const quick = (layout: Layout) =>
@@ -80,6 +82,7 @@ async function run(context: BenchContext): Promise<Section> {
     notes: [
       `Zero-config success rate: **${worked}/${tried} (${rate.toFixed(0)}%)** of the layouts whose toolchain is installed (target 100%).`,
       ...failures.map((f) => `Failed: ${f}`),
+      NOTE_LOAD,
     ],
     ok: worked === tried,
   };
