@@ -20,7 +20,7 @@ import { workspaceDependencyDirs } from "./workspaces.ts";
 export type JsRuntime = "node" | "bun";
 
 const JS_EXT = [".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".json"];
-const JS_IGNORE = ["public/**"];
+const JS_IGNORE: string[] = [];
 const MULTI_RUNNERS = new Set(["concurrently", "run-p", "run-s", "npm-run-all", "turbo", "nx"]);
 const GUESSES = ["index", "server", "app", "main"].flatMap((n) =>
   ["", "src/"].flatMap((d) => [".ts", ".js", ".mjs", ".cjs", ".mts"].map((e) => `${d}${n}${e}`)),
