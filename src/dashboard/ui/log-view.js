@@ -104,7 +104,9 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
     const tag = document.createElement("span");
     tag.className = "tag";
     // With several services, the line says whose it is (`api app`).
-    tag.textContent = item.service ? `${item.service} ${item.stream}` : item.stream;
+    // A hook's lines are tagged with its name (`after_ready`).
+    const stream = item.stream === "hook" && item.hook ? item.hook : item.stream;
+    tag.textContent = item.service ? `${item.service} ${stream}` : stream;
     const msg = document.createElement("span");
     msg.className = "msg";
     renderAnsi(msg, item.line);
