@@ -117,26 +117,44 @@ describe.skipIf(!npm || !npx || !node)("npm package", () => {
     await waitAllDead([engine.pid, ...servers], 5000);
   });
 
-  test("the project's .env and bunfig.toml preload reach neither hotreload nor the server", async () => {
-    // Bun loads both from its working directory; the entry must not start Bun in the project.
-    const app = join(project, "app-with-dotenv");
+  /**
+   * A project with a .env setting a variable and a bunfig.toml preload, started through
+   * the installed entry by `runtime` (node, or Bun itself); the server prints the variable.
+   */
+  function startInDotenvProject(name: string, preload: string, runtime: string) {
+    const app = join(project, name);
     mkdirSync(app, { recursive: true });
     writeFileSync(join(app, ".env"), "HOTRELOAD_TEST_LEAK=from-dotenv\n");
     writeFileSync(join(app, "bunfig.toml"), 'preload = ["./preload.ts"]\n');
-    writeFileSync(
-      join(app, "preload.ts"),
-      `require("node:fs").writeFileSync(\`\${import.meta.dir}/preload-ran\`, "");\nthrow new Error("the project preload ran in hotreload");\n`,
-    );
+    writeFileSync(join(app, "preload.ts"), preload);
     writeFileSync(
       join(app, "app.sh"),
       `echo "leak=\${HOTRELOAD_TEST_LEAK:-none}"; exec sleep 300\n`,
     );
-    using state = tempDir();
-    await using hr = startHotreload(["--exec", "sh app.sh", "--ext", ".sh", "--no-notifications"], {
+    const state = tempDir();
+    const hr = startHotreload(["--exec", "sh app.sh", "--ext", ".sh", "--no-notifications"], {
       cwd: app,
-      command: [node as string, join(project, "node_modules", ".bin", "hotreload")],
+      command: [runtime, join(project, "node_modules", ".bin", "hotreload")],
       env: { XDG_STATE_HOME: state.path },
     });
+    return {
+      app,
+      hr,
+      async [Symbol.asyncDispose]() {
+        await hr[Symbol.asyncDispose]();
+        state[Symbol.dispose]();
+      },
+    };
+  }
+
+  test("the project's .env and bunfig.toml preload reach neither hotreload nor the server", async () => {
+    // Bun loads both from its working directory; the entry must not start Bun in the project.
+    await using run = startInDotenvProject(
+      "app-with-dotenv",
+      `require("node:fs").writeFileSync(\`\${import.meta.dir}/preload-ran\`, "");\nthrow new Error("the project preload ran in hotreload");\n`,
+      node as string,
+    );
+    const { app, hr } = run;
     const started = await hr.waitFor("engine.started", undefined, 30_000);
     expect(started.root).toBe(realpathSync(app));
     const line = await hr.waitFor("log", (e) => e.line.startsWith("leak="), 30_000);
@@ -148,24 +166,12 @@ describe.skipIf(!npm || !npx || !node)("npm package", () => {
   test("entry run by Bun itself (bunx --bun, no Node): the .env still stays out, a preload stays in the entry", async () => {
     // Bun loads .env and the bunfig preload before the entry runs; the entry hands over the
     // environment it was started with, and hotreload's own process loads neither.
-    const app = join(project, "app-bun-entry");
-    mkdirSync(app, { recursive: true });
-    writeFileSync(join(app, ".env"), "HOTRELOAD_TEST_LEAK=from-dotenv\n");
-    writeFileSync(join(app, "bunfig.toml"), 'preload = ["./preload.ts"]\n');
-    writeFileSync(
-      join(app, "preload.ts"),
+    await using run = startInDotenvProject(
+      "app-bun-entry",
       `require("node:fs").appendFileSync(\`\${import.meta.dir}/preload-pids\`, \`\${process.pid}\\n\`);\n`,
+      process.execPath,
     );
-    writeFileSync(
-      join(app, "app.sh"),
-      `echo "leak=\${HOTRELOAD_TEST_LEAK:-none}"; exec sleep 300\n`,
-    );
-    using state = tempDir();
-    await using hr = startHotreload(["--exec", "sh app.sh", "--ext", ".sh", "--no-notifications"], {
-      cwd: app,
-      command: [process.execPath, join(project, "node_modules", ".bin", "hotreload")],
-      env: { XDG_STATE_HOME: state.path },
-    });
+    const { app, hr } = run;
     const started = await hr.waitFor("engine.started", undefined, 30_000);
     const line = await hr.waitFor("log", (e) => e.line.startsWith("leak="), 30_000);
     expect(line.line).toBe("leak=none");
