@@ -1,0 +1,126 @@
+/**
+ * Services composed with real processes through the CLI: max_parallel_builds bounds the
+ * builds that overlap, a crash loop stays in its service, restart_dependents restarts the
+ * dependents after a swap (and only then).
+ */
+import { expect, test } from "bun:test";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Event } from "../../src/events/types.ts";
+import { startHotreload } from "../helpers/hotreload-process.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
+
+/** A build that records when it ran: `start <name> <ms>` and `end <name> <ms>` lines. */
+const build = (name: string, log: string) =>
+  `echo "start ${name} $(date +%s%N)" >> ${log}; sleep 0.8; echo "end ${name} $(date +%s%N)" >> ${log}`;
+
+/** The most builds running at once, from the log's start/end lines. */
+function maxOverlap(log: string): number {
+  let running = 0;
+  let most = 0;
+  const lines = readFileSync(log, "utf8").trim().split("\n");
+  const sorted = lines
+    .map((l) => l.split(" "))
+    .sort((a, b) => Number(BigInt(a[2] as string) - BigInt(b[2] as string)));
+  for (const [kind] of sorted) {
+    running += kind === "start" ? 1 : -1;
+    most = Math.max(most, running);
+  }
+  return most;
+}
+
+function project(maxParallel: number) {
+  const dir = tempDir();
+  // Beside the services' roots, so it is not watched.
+  const log = join(dir.path, "builds.log");
+  writeFileSync(log, "");
+  const services = ["a", "b", "c"]
+    .map((name) =>
+      [
+        `  ${name}:`,
+        `    root: ${name}`,
+        `    build: ${JSON.stringify(build(name, log))}`,
+        `    exec: "sh -c 'echo ${name} up; exec sleep 300'"`,
+      ].join("\n"),
+    )
+    .join("\n");
+  for (const name of ["a", "b", "c"]) dir.write(`${name}/src.txt`, "1\n");
+  dir.write(
+    ".hotreload.yaml",
+    `ext: [.txt]\nmax_parallel_builds: ${maxParallel}\nservices:\n${services}\n`,
+  );
+  return { dir, log };
+}
+
+for (const [max, expected] of [
+  [1, 1],
+  [3, 3],
+] as const)
+  test(`max_parallel_builds: ${max} → at most ${expected} build(s) at once`, async () => {
+    const { dir, log } = project(max);
+    using _dir = dir;
+    await using hr = startHotreload([], { cwd: dir.path });
+    for (const name of ["a", "b", "c"])
+      await hr.waitFor("process.started", (e) => e.service === name, 30_000);
+    expect(maxOverlap(log)).toBe(expected);
+    hr.proc.kill("SIGINT");
+    expect(await hr.exited).toBe(0);
+  }, 60_000);
+
+test("a crash loop stays in its service; restart_dependents restarts dependents after a swap", async () => {
+  using dir = tempDir();
+  dir.write("db/db.txt", "1\n");
+  dir.write("app/app.txt", "1\n");
+  dir.write("crasher/c.txt", "1\n");
+  dir.write(
+    ".hotreload.yaml",
+    [
+      "ext: [.txt]",
+      "crash: {backoff_initial: 100ms, backoff_max: 200ms}",
+      "services:",
+      "  db:",
+      "    root: db",
+      `    exec: "sh -c 'echo db up; exec sleep 300'"`,
+      "    restart_dependents: true",
+      "  app:",
+      "    root: app",
+      `    exec: "sh -c 'echo app up; exec sleep 300'"`,
+      "    depends_on: [db]",
+      "  crasher:",
+      "    root: crasher",
+      `    exec: "sh -c 'echo boom; exit 3'"`,
+      "",
+    ].join("\n"),
+  );
+  await using hr = startHotreload([], { cwd: dir.path });
+  const starts = (service: string, from = 0) =>
+    hr.events.slice(from).filter((e) => e.type === "process.started" && e.service === service)
+      .length;
+  await hr.waitFor("process.started", (e) => e.service === "app", 30_000);
+  await hr.waitFor("crash.backoff", (e) => e.service === "crasher" && e.attempt >= 2, 30_000);
+  // The crasher's loop touched nobody else.
+  expect(starts("db")).toBe(1);
+  expect(starts("app")).toBe(1);
+
+  // A change to app restarts app alone: app depends on db, not the other way round.
+  let mark = hr.events.length;
+  writeFileSync(join(dir.path, "app", "app.txt"), "2\n");
+  await hr.waitFor("process.started", (e) => e.service === "app", 30_000, mark);
+  expect(starts("db", mark)).toBe(0);
+
+  // A change to db swaps db, then restarts app (restart_dependents).
+  mark = hr.events.length;
+  writeFileSync(join(dir.path, "db", "db.txt"), "2\n");
+  await hr.waitFor("process.started", (e) => e.service === "db", 30_000, mark);
+  await hr.waitFor("process.started", (e) => e.service === "app", 30_000, mark);
+  const notice = hr.events
+    .slice(mark)
+    .find((e) => e.type === "notice" && e.service === "app") as Extract<Event, { type: "notice" }>;
+  expect(notice.message).toBe("restarting: db, which it depends on, has a new process");
+  expect(starts("app", mark)).toBe(1);
+  expect(hr.events.slice(mark).some((e) => e.type === "changes" && e.service === "app")).toBe(
+    false,
+  );
+  hr.proc.kill("SIGINT");
+  expect(await hr.exited).toBe(0);
+}, 60_000);
