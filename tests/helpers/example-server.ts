@@ -99,3 +99,15 @@ export function startServer(
     },
   };
 }
+
+/** Builds examples/go-server (or another Go package) to `binary`; throws with go's output. */
+export async function buildGoServer(go: string, packageDir: string, binary: string): Promise<void> {
+  const build = Bun.spawn([go, "build", "-o", binary, "."], {
+    cwd: packageDir,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { ...process.env, CGO_ENABLED: "0" },
+  });
+  const [code, stderr] = await Promise.all([build.exited, new Response(build.stderr).text()]);
+  if (code !== 0) throw new Error(`go build failed (exit ${code}):\n${stderr}`);
+}

@@ -204,3 +204,51 @@ export async function untilStalled(
     if (Date.now() > deadline) throw new Error(`${what}: still moving (${now}) at the deadline`);
   }
 }
+
+export interface Load {
+  /** One line per failed request: a non-2xx answer, an unexpected body, a thrown error. */
+  readonly failures: string[];
+  readonly ok: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * `clients` loops of keep-alive requests through the proxy until stop(): request `i` of a
+ * loop is `request(i)`; an answer counts as served when it is a 200 and `accept(body)`.
+ */
+export function startLoad(
+  proxy: AppProxy,
+  o: {
+    clients: number;
+    request(i: number): { path: string; init?: RequestInit };
+    accept(body: string): boolean;
+  },
+): Load {
+  let ok = 0;
+  let running = true;
+  const failures: string[] = [];
+  const loop = async (n: number) => {
+    for (let i = 0; running; i++) {
+      const { path, init } = o.request(i);
+      try {
+        const res = await fetch(`${proxy.url}${path}`, init);
+        const text = await res.text();
+        if (res.status === 200 && o.accept(text)) ok++;
+        else failures.push(`loop ${n} ${path}: ${res.status} ${text.slice(0, 120)}`);
+      } catch (error) {
+        failures.push(`loop ${n} ${path}: ${String(error)}`);
+      }
+    }
+  };
+  const loops = Array.from({ length: o.clients }, (_, n) => loop(n));
+  return {
+    failures,
+    get ok() {
+      return ok;
+    },
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import YAML from "yaml";
 import { configSchema } from "../../src/config/schema.ts";
-import { type ServerProcess, startServer } from "../helpers/example-server.ts";
+import { buildGoServer, type ServerProcess, startServer } from "../helpers/example-server.ts";
 
 const EXAMPLES = resolve(import.meta.dir, "../../examples");
 const GO_DIR = join(EXAMPLES, "go-server");
@@ -133,14 +133,7 @@ describe.skipIf(!go)("examples/go-server", () => {
     tmp = await mkdtemp(join(tmpdir(), "hotreload-go-server-"));
     binary = join(tmp, "server");
     version = await versionIn(join(GO_DIR, "handler.go"), /^const version = "([^"]+)"$/m);
-    const build = Bun.spawn([go!, "build", "-o", binary, "."], {
-      cwd: GO_DIR,
-      stdout: "pipe",
-      stderr: "pipe",
-      env: { ...process.env, CGO_ENABLED: "0" },
-    });
-    const [code, stderr] = await Promise.all([build.exited, new Response(build.stderr).text()]);
-    if (code !== 0) throw new Error(`go build failed (exit ${code}):\n${stderr}`);
+    await buildGoServer(go!, GO_DIR, binary);
   }, 120_000);
 
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import {
+  startLoad,
   startProxy,
   startUpstream,
   type TestProxy,
@@ -18,39 +19,16 @@ function instance(name: string): Upstream {
   });
 }
 
-/** CLIENTS loops of keep-alive requests (GET and POST, 1 KB and 100 KB answers) until stopped. */
+/** CLIENTS loops of keep-alive requests (GET and POST, 1 KB and 100 KB answers). */
 function load(proxy: TestProxy) {
-  let ok = 0;
-  let running = true;
-  const failures: string[] = [];
-  const loop = async (n: number) => {
-    for (let i = 0; running; i++) {
-      const path = `/c${n}/${i}?size=${i % 3 === 0 ? 100_000 : 1000}`;
-      const post = i % 2 === 0;
-      try {
-        const res = await fetch(`${proxy.url}${path}`, {
-          method: post ? "POST" : "GET",
-          body: post ? "x".repeat(1000) : null,
-        });
-        const text = await res.text();
-        if (res.status === 200 && text.startsWith("v")) ok++;
-        else failures.push(`${path}: ${res.status} ${text.slice(0, 100)}`);
-      } catch (error) {
-        failures.push(`${path}: ${String(error)}`);
-      }
-    }
-  };
-  const loops = Array.from({ length: CLIENTS }, (_, n) => loop(n));
-  return {
-    failures,
-    get ok() {
-      return ok;
-    },
-    async stop() {
-      running = false;
-      await Promise.all(loops);
-    },
-  };
+  return startLoad(proxy, {
+    clients: CLIENTS,
+    request: (i) => ({
+      path: `/r${i}?size=${i % 3 === 0 ? 100_000 : 1000}`,
+      init: i % 2 === 0 ? { method: "POST", body: "x".repeat(1000) } : undefined,
+    }),
+    accept: (body) => body.startsWith("v"),
+  });
 }
 
 describe("proxy under load while the route switches", () => {
