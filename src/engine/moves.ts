@@ -231,7 +231,11 @@ export function finishReload(d: Draft, healthy: boolean): void {
     const body = healthy ? "healthy again" : "running again";
     d.effects.push({ type: "notify", kind: "recovered", title: "recovered", body });
   }
-  if (!r) return;
+  if (!r) {
+    // The very first server without a build has no reload, but is ready all the same.
+    if (s.instanceSeq === 1) afterReady(d, [], s.buildSeq);
+    return;
+  }
   d.effects.push({
     type: "emit",
     event: { type: "reload.done", seq: r.seq, files: r.files, timing: r.timing, action: r.action },
@@ -239,12 +243,16 @@ export function finishReload(d: Draft, healthy: boolean): void {
   s.reload = null;
   // A fresh process serves: a restart or a browser reload asked for meanwhile is done.
   s.pending = null;
-  const afterReady = s.settings.hooks.after_ready;
-  if (afterReady) {
-    // One at a time: a newer swap's hook replaces one still running.
-    for (const run of s.hooks) if (run.hook === "after_ready") cancelHook(d, run.id);
-    runHook(d, "after_ready", afterReady, { files: r.paths, seq: r.seq, pid: s.active?.pid });
-  }
+  afterReady(d, r.paths, r.seq);
+}
+
+function afterReady(d: Draft, paths: string[], seq: number): void {
+  const s = d.s;
+  const hook = s.settings.hooks.after_ready;
+  if (!hook) return;
+  // One at a time: a newer swap's hook replaces one still running.
+  for (const run of s.hooks) if (run.hook === "after_ready") cancelHook(d, run.id);
+  runHook(d, "after_ready", hook, { files: paths, seq, pid: s.active?.pid });
 }
 
 /** Marks the end of a reload stage: the time since the stage began goes to `stage`. */

@@ -38,9 +38,11 @@ test("a view edit restarts without a build; an ignore rule ignores; a source edi
       "rules:",
       "  - { match: views/**, action: restart }",
       "  - { match: tmp/**, action: ignore }",
+      "  - { match: public/**, action: reload }",
       "",
     ].join("\n"),
   );
+  dir.write("public/app.css", "p { color: red }\n");
   const builds = join(dir.path, "builds.txt");
   await using hr = startHotreload([], { cwd: dir.path });
   await hr.waitFor("log", (e) => e.line === "serving view v1");
@@ -57,6 +59,14 @@ test("a view edit restarts without a build; an ignore rule ignores; a source edi
   ]);
   expect(hr.count("build.started")).toBe(1);
   expect(lines(builds)).toEqual(["built"]);
+
+  // A reload rule without the proxy's live reload: said once at start; the edit is only reported.
+  expect(hr.stderr.join("\n")).toContain("reload rules (public/**) reload browser pages only");
+  const running = hr.count("process.started");
+  dir.write("public/app.css", "p { color: blue }\n");
+  const reloaded = await hr.waitFor("browser.reload");
+  expect(reloaded.paths).toEqual(["public/app.css"]);
+  expect(hr.count("process.started")).toBe(running);
 
   dir.write("tmp/cache.go", "package tmp // 2\n");
   await hr.waitFor("rules.applied", (e) => e.action === "ignore");

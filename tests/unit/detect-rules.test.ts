@@ -1,6 +1,7 @@
 /** Zero-config rules on real temp trees: templates restart, static files reload, embeds rebuild. */
 import { describe, expect, test } from "bun:test";
 import { detectProject } from "../../src/config/detect/index.ts";
+import { renderInitFile } from "../../src/config/template.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 
 const main = "package main\n\nfunc main() {}\n";
@@ -42,6 +43,9 @@ describe("zero-config rules", () => {
       [["views/**"], "restart"],
       [["public/**"], "reload"],
     ]);
+    const init = renderInitFile(detectProject(node.path));
+    expect(init).toContain("# Also for this project: views/** → restart (after your own `rules`)");
+    expect(init).toContain("# Also for this project: public/** → reload (after your own `rules`)");
     using py = tempDir();
     py.write("requirements.txt", "flask\n");
     py.write("app.py", "");

@@ -334,3 +334,19 @@ test("stop while a rule's command runs stops it, and its batch does not start th
   expect(e.effects).toEqual([]);
   expect(e.state.phase).toBe("stopped");
 });
+
+test("after_ready also follows the first start of a server without a build, not a crash restart", () => {
+  const e = engine({
+    hasBuild: false,
+    buildCommand: null,
+    hooks: { ...SETTINGS.hooks, after_ready: { command: "./warm.sh", timeoutMs: 1000 } },
+  });
+  e.send({ type: "start" }).started(5);
+  expect(e.find("runHook")?.env).toMatchObject({
+    HOTRELOAD_HOOK: "after_ready",
+    HOTRELOAD_PID: "5",
+  });
+  e.send(hookDone(e.find("runHook")?.id ?? 0));
+  e.send(exited(5, 1)).send({ type: "timer", name: "backoff" }).started(6);
+  expect(e.kinds).not.toContain("runHook");
+});
