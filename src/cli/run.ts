@@ -189,6 +189,9 @@ export default defineCommand({
           bus.emit({ type: "changes", changes: batch.changes, fingerprint: batch.fingerprint });
           loop.send({ type: "changes", changes: batch.changes, fingerprint: batch.fingerprint });
         },
+        // The root deleted or replaced: no start in a missing directory; back: rebuild.
+        onRootGone: () => loop.send({ type: "command", command: "stop" }),
+        onRootBack: () => loop.send({ type: "command", command: "rebuild" }),
       });
     let stream = await armWatcher(current);
 

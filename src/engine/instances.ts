@@ -3,6 +3,7 @@
  * behind the proxy), stop it, probe its readiness, route the proxy to it and drain it. Each
  * result goes back to the engine as an input through `send`.
  */
+import { statSync } from "node:fs";
 import type { ResolvedConfig } from "../config/schema.ts";
 import type { EventBus } from "../events/bus.ts";
 import { rangesOf } from "../health/expect-status.ts";
@@ -89,6 +90,13 @@ export function createInstances(options: InstanceOptions) {
     const command = port === null ? exec : exec.replaceAll("{port}", String(port));
     const base = options.env();
     const env = port === null ? base : { ...base, [proxy?.portEnv ?? "PORT"]: `${port}` };
+    if (!isDirectory(config.root)) {
+      // The root was deleted under us (the watcher stops the engine when it notices): say
+      // so instead of a spawn's ENOENT for `sh`.
+      log.error(`not starting \`${command}\`: ${config.root} does not exist any more`);
+      send({ type: "childExited", id, exitCode: null, signal: null });
+      return;
+    }
     let handle: ReturnType<typeof startProcess>;
     try {
       handle = startProcess({
@@ -222,5 +230,16 @@ function pathOf(url: string): string {
   } catch {
     // Validated when the config was read; a URL that still fails to parse probes the root.
     return "/";
+  }
+}
+
+/** True when the path is a directory now (a spawn there can find its cwd). */
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch (error) {
+    // ENOENT, ENOTDIR: not a directory, which is the answer.
+    void error;
+    return false;
   }
 }

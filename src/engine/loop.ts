@@ -14,7 +14,7 @@ import type { LoggerFactory } from "../log.ts";
 import { killGroupNow } from "../run/process-group.ts";
 import type { ChildStdin } from "../run/runner.ts";
 import { createHookRunner } from "./hook-runner.ts";
-import { createInstances, type InstanceProxyOptions } from "./instances.ts";
+import { createInstances, type InstanceProxyOptions, isDirectory } from "./instances.ts";
 import { compileRules } from "./rules.ts";
 import { initialState, step } from "./step.ts";
 import type {
@@ -244,6 +244,12 @@ export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
   };
 
   const spawnBuildNow = (seq: number, release: () => void) => {
+    if (!isDirectory(config.root)) {
+      release();
+      logs.tag("build").error(`not building: ${config.root} does not exist any more`);
+      const none = { exitCode: null, signal: null, durationMs: 0, tail: [] };
+      return send({ type: "buildDone", seq, ok: false, cancelled: false, ...none });
+    }
     const handle = spawnBuild({
       command: config.build ?? "",
       cwd: config.root,

@@ -152,6 +152,15 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
         return important(event, c.yellow(`${event.reason} — ${event.hint}`));
       case "watch.error":
         return important(event, c.red(`watch error: ${event.message}`));
+      case "watch.root-gone":
+        return important(
+          event,
+          c.yellow(
+            `${event.root} was ${event.reason}: the server is stopped; nothing builds or starts until the directory is back`,
+          ),
+        );
+      case "watch.root-back":
+        return info(event, `${event.root} is back: watching again, rebuilding`);
       case "changes":
         for (const change of event.changes) changed.add(change.path);
         return debug(

@@ -82,6 +82,10 @@ export type Event = EventBase &
     | { type: "watch.hashed"; files: number; ms: number }
     | { type: "watch.fallback"; reason: string; hint: string }
     | { type: "watch.error"; message: string }
+    /** The watched root was deleted or replaced: the server is stopped until it is back. */
+    | { type: "watch.root-gone"; root: string; reason: "deleted" | "replaced" }
+    /** The root is a directory again and watched anew; a rebuild follows. */
+    | { type: "watch.root-back"; root: string }
     | { type: "changes"; changes: FileChange[]; fingerprint: string | null }
     | { type: "changes.ignored"; reason: string; paths: string[] }
     /** The rules' decision for a batch (emitted when a rule matched or the action was given). */

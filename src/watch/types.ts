@@ -37,6 +37,10 @@ export interface ChangeStreamOptions {
   /** Test injection: how a recursive native watch is started. */
   watchFactory?: WatchFactory;
   onBatch(batch: ChangeBatch): void;
+  /** The root was deleted or replaced (watch-set only): hold builds and starts. */
+  onRootGone?(): void;
+  /** The root is back and watched anew (watch-set only): rebuild. */
+  onRootBack?(): void;
 }
 
 export interface ChangeStream {

@@ -11,6 +11,7 @@ import type { EventBus } from "../events/bus.ts";
 import type { EventInput } from "../events/types.ts";
 import { createChangeStream } from "./change-stream.ts";
 import { createPathFilter } from "./filter.ts";
+import { createRootGuard, type RootGuard } from "./root-guard.ts";
 import { readText } from "./tree-walk.ts";
 import type { ChangeStream, ChangeStreamOptions } from "./types.ts";
 
@@ -82,18 +83,59 @@ export async function createWatchSet(options: WatchSetOptions): Promise<ChangeSt
       }),
     );
   }
-  const main = await createChangeStream({
-    ...options,
-    onBatch: (batch) =>
-      options.onBatch({ changes: batch.changes, fingerprint: combined(), hashes: batch.hashes }),
+  // The root's own pipeline, re-armed when the root comes back after being deleted or
+  // replaced (a watch on a deleted directory stays deaf); batches while it is gone (the
+  // deletions themselves) are dropped: nothing is built or started in a missing directory.
+  let guard: RootGuard | null = null;
+  // Only the current pipeline's batches count: one armed before a loss is stale.
+  let generation = 0;
+  const armRoot = (armed = generation) =>
+    createChangeStream({
+      ...options,
+      onBatch: (batch) => {
+        if (armed !== generation || (guard && !guard.present())) return;
+        options.onBatch({ changes: batch.changes, fingerprint: combined(), hashes: batch.hashes });
+      },
+    });
+  streams.unshift(await armRoot());
+  let rearming: Promise<void> = Promise.resolve();
+  // Gone again while re-arming (realpath fails): the next look of the guard sees it.
+  const rearmFailed = (error: unknown) => log.debug(`re-arming the root watch: ${String(error)}`);
+  let closed = false;
+  guard = createRootGuard({
+    root,
+    clock: options.clock,
+    log,
+    onGone(reason) {
+      generation++;
+      const old = streams[0] as ChangeStream;
+      rearming = rearming.then(() => old.close()).catch(rearmFailed);
+      options.bus.emit({ type: "watch.root-gone", root, reason });
+      options.onRootGone?.();
+    },
+    onBack() {
+      rearming = rearming
+        .then(async () => {
+          if (closed) return;
+          const fresh = await armRoot(generation);
+          if (closed) return void (await fresh.close());
+          streams[0] = fresh;
+          await fresh.ready;
+          options.bus.emit({ type: "watch.root-back", root });
+          options.onRootBack?.();
+        })
+        .catch(rearmFailed);
+    },
   });
-  streams.unshift(main);
 
   return {
     fingerprint: combined,
     ready: Promise.all(streams.map((s) => s.ready)).then(() => undefined),
     mode: () => (streams.some((s) => s.mode() === "poll") ? "poll" : "native"),
     async close() {
+      closed = true;
+      guard?.close();
+      await rearming;
       await Promise.all(streams.map((s) => s.close()));
     },
   };
