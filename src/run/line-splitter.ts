@@ -25,6 +25,8 @@ export function createLineSplitter(
   const decoder = new TextDecoder("utf-8", { fatal: false });
   let pending = "";
   let dropped = 0;
+  /** A partial line went out and nothing came since: its newline ends it, no empty line. */
+  let flushed = false;
 
   const emit = (text: string) => {
     let line = text.endsWith("\r") ? text.slice(0, -1) : text;
@@ -38,8 +40,11 @@ export function createLineSplitter(
     for (;;) {
       const newline = text.indexOf("\n", start);
       if (newline === -1) break;
-      append(text.slice(start, newline));
-      emit(pending);
+      const piece = text.slice(start, newline);
+      const endsFlushed = flushed && dropped === 0 && /^\r?$/.test(pending + piece);
+      append(piece);
+      if (!endsFlushed) emit(pending);
+      flushed = false;
       pending = "";
       start = newline + 1;
     }
@@ -58,11 +63,16 @@ export function createLineSplitter(
 
   return {
     push(chunk) {
-      take(typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }));
+      const text = typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
+      if (flushed && !/^\r?(\n|$)/.test(text)) flushed = false;
+      take(text);
     },
     hasPartial: () => pending.length > 0 || dropped > 0,
     flushPartial() {
-      if (pending.length > 0 || dropped > 0) emit(pending);
+      if (pending.length > 0 || dropped > 0) {
+        emit(pending);
+        flushed = true;
+      }
       pending = "";
     },
     end() {

@@ -72,4 +72,21 @@ describe("partial lines", () => {
     splitter.end();
     expect(lines).toEqual(["name? ", "ok"]);
   });
+
+  test("the newline that ends a flushed partial line adds no empty line (also CRLF, also split)", () => {
+    const lines: string[] = [];
+    const splitter = createLineSplitter((line) => lines.push(line));
+    splitter.push("progress ...");
+    splitter.flushPartial();
+    splitter.push("\nnext\n");
+    splitter.push("more");
+    splitter.flushPartial();
+    splitter.push("\r");
+    splitter.push("\n");
+    splitter.push("after");
+    splitter.flushPartial();
+    splitter.push(" the rest\n");
+    splitter.end();
+    expect(lines).toEqual(["progress ...", "next", "more", "after", " the rest"]);
+  });
 });
