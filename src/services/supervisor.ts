@@ -81,6 +81,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       name,
       createEngineLoop({
         ...options.loop,
+        // A notification names the service: "api: build failed".
+        notify: (kind, title, body) => options.loop.notify(kind, `${name}: ${title}`, body),
         config: service.config,
         bus: serviceBus(bus, name),
         logs: options.logs,
