@@ -5,6 +5,7 @@
  * on this machine, where wrk, proxy and app share the cores), the proxy's RSS after it.
  * Targets: ≤ 0.3 ms added at p50; throughput ≥ 0.5× direct.
  */
+import { availableParallelism, loadavg } from "node:os";
 import { median } from "../bench-stats.ts";
 import { clockTicks, readCpuMs, readRssKb } from "./proc-stat.ts";
 import { startTool, type ToolProcess } from "./tool-process.ts";
@@ -40,6 +41,7 @@ async function run(context: BenchContext): Promise<Section> {
     };
   const rounds = context.short ? 1 : 3;
   const seconds = context.short ? 1 : 5;
+  const loadBefore = loadavg()[0] ?? Number.NaN;
   const app = await listening(context, ["app"]);
   const proxy = await listening(context, ["proxy", String(app.port)]);
   const samples = { direct: [] as WrkResult[], proxy: [] as WrkResult[] };
@@ -103,6 +105,7 @@ async function run(context: BenchContext): Promise<Section> {
       `Throughput through the proxy: ${ratio.toFixed(2)}× direct; target ≥ ${THROUGHPUT_TARGET}×: ${verdict(ratio >= THROUGHPUT_TARGET, `${ratio.toFixed(2)}×`)}.`,
       `CPU per request through the proxy: the app ${median(cpuPerRequest.app).toFixed(0)} µs, the proxy ${median(cpuPerRequest.proxy).toFixed(0)} µs. The proxy is a server and a client for each request, so with a trivial app it costs more than the app itself; on a machine whose cores are all busy that sets the throughput ratio, and an app that does real work per request loses proportionally less.`,
       `Proxy RSS after the load: ${rssMb.toFixed(0)} MB. Failed requests through the proxy: ${errors}.`,
+      `Load average when the runs started: ${loadBefore.toFixed(1)} on ${availableParallelism()} cores (other work shares them; all figures move with it).`,
     ],
     ok: Number.isFinite(overhead) && Number.isFinite(ratio) && errors === 0,
   };
