@@ -1,5 +1,6 @@
 /**
- * Tagged loggers, one per subsystem (config, watch, build, run, health, dashboard, notify).
+ * Tagged loggers, one per subsystem (config, watch, build, run, health, dashboard, notify,
+ * proxy).
  * HOTRELOAD_LOG_LEVEL picks the level; NO_COLOR / --no-color turn colours off.
  */
 import { type ConsolaInstance, createConsola, LogLevels } from "consola/core";
@@ -16,7 +17,8 @@ export type LogTag =
   | "notify"
   | "hook"
   | "proxy"
-  | "engine";
+  | "engine"
+  | "proxy";
 
 export interface Logger {
   debug(message: string): void;

@@ -31,6 +31,11 @@ export interface ForwardContext {
   client: ClientInfo;
   exchange: Exchange;
   log: Logger;
+  /**
+   * Says an upstream failure: the first of each kind per instance at warn, the rest at
+   * debug, so a dead instance under load does not flood the terminal.
+   */
+  reportFailure(key: string, message: string): void;
   /** Lifts the listener's idle timeout for a response that streams (SSE, long downloads). */
   keepOpen(): void;
 }
@@ -140,7 +145,8 @@ function badGateway(req: Request, target: Target, error: unknown, ctx: ForwardCo
   const cut = ctx.exchange.signal.aborted;
   const reason = cut ? "cut at the end of its drain" : reasonOf(error);
   const line = `hotreload proxy: instance ${target.id} (127.0.0.1:${target.port}) ${reason}`;
-  if (!req.signal.aborted) ctx.log.warn(`${req.method} ${pathOf(req.url)}: ${line}`);
+  if (!req.signal.aborted)
+    ctx.reportFailure(`${target.id} ${reason}`, `${req.method} ${pathOf(req.url)}: ${line}`);
   return new Response(`${line}\n`, {
     status: 502,
     headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },

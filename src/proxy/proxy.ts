@@ -112,6 +112,14 @@ export async function createProxy(o: ProxyOptions): Promise<Result<AppProxy>> {
     log: o.log,
   });
 
+  /** Upstream failures already said at warn, by instance and reason (forgotten on drain). */
+  const reported = new Set<string>();
+  const reportFailure = (key: string, message: string) => {
+    if (reported.has(key)) return o.log.debug(message);
+    reported.add(key);
+    o.log.warn(`${message} (further ones from this instance at debug level)`);
+  };
+
   function changed() {
     version++;
     paths.publish(snapshot());
@@ -150,6 +158,7 @@ export async function createProxy(o: ProxyOptions): Promise<Result<AppProxy>> {
       client,
       exchange: traffic.begin(to.id),
       log: o.log,
+      reportFailure,
       keepOpen: () => keepOpen(req),
     });
   }
@@ -204,6 +213,8 @@ export async function createProxy(o: ProxyOptions): Promise<Result<AppProxy>> {
       url: `http://${hostForUrl(o.host)}:${port}`,
       port,
       route(next) {
+        if (next && !(Number.isInteger(next.port) && next.port > 0 && next.port < 65_536))
+          throw new RangeError(`proxy.route: port ${next.port} is not a TCP port`);
         target = next;
         changed();
         if (next) hold.release(next);
@@ -213,7 +224,11 @@ export async function createProxy(o: ProxyOptions): Promise<Result<AppProxy>> {
         changed();
         if (!next.hold && target === null) hold.releaseWithoutRoute();
       },
-      drain: (id, timeoutMs) => traffic.drain(id, timeoutMs),
+      async drain(id, timeoutMs) {
+        const result = await traffic.drain(id, timeoutMs);
+        for (const key of reported) if (key.startsWith(`${id} `)) reported.delete(key);
+        return result;
+      },
       async close() {
         hold.releaseWithoutRoute();
         paths.close();

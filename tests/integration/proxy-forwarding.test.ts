@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { gzipSync } from "node:zlib";
+import { silentLogger } from "../../src/log.ts";
 import { pickFreePort } from "../../src/proxy/free-port.ts";
 import { rawConnection, startProxy, startUpstream } from "../helpers/proxy-harness.ts";
 
@@ -102,9 +103,13 @@ describe("proxy forwarding", () => {
     expect(JSON.parse(res.body).body).toBe("hello");
   });
 
-  test("a dead instance answers 502 with the reason, at once", async () => {
+  test("a dead instance answers 502 with the reason, at once; said once at warn", async () => {
     const port = await pickFreePort();
-    await using proxy = await startProxy();
+    const warnings: string[] = [];
+    const debug: string[] = [];
+    await using proxy = await startProxy({
+      log: { ...silentLogger, warn: (m) => warnings.push(m), debug: (m) => debug.push(m) },
+    });
     proxy.route({ id: 7, port });
     const started = performance.now();
     const res = await fetch(`${proxy.url}/x`);
@@ -113,6 +118,12 @@ describe("proxy forwarding", () => {
       `hotreload proxy: instance 7 (127.0.0.1:${port}) connection refused\n`,
     );
     expect(performance.now() - started).toBeLessThan(2000);
+    for (let i = 0; i < 3; i++) expect((await fetch(`${proxy.url}/again`)).status).toBe(502);
+    expect(warnings).toEqual([
+      `GET /x: hotreload proxy: instance 7 (127.0.0.1:${port}) connection refused (further ones from this instance at debug level)`,
+    ]);
+    expect(debug.filter((m) => m.includes("connection refused"))).toHaveLength(3);
+    expect(() => proxy.route({ id: 8, port: 70_000 })).toThrow(RangeError);
   });
 
   test("an absolute-form request line never reaches the host it names; CONNECT is refused", async () => {
