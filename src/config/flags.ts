@@ -30,6 +30,7 @@ export interface FlagValues {
   keys?: boolean;
   env?: string[];
   proxy?: string;
+  proxyHost?: string;
   restart?: string;
   envFile?: string[];
   watch?: string[];
@@ -240,6 +241,14 @@ export const CONFIG_FLAGS: readonly FlagSpec[] = [
     valueHint: "port",
     description:
       "Serve on this port through hotreload's proxy: zero-downtime swaps, the app gets its own port in $PORT",
+  },
+  {
+    flag: "proxy-host",
+    key: "proxyHost",
+    path: ["proxy", "host"],
+    type: "string",
+    valueHint: "host",
+    description: "Proxy interface (default 127.0.0.1; 0.0.0.0 in a container)",
   },
   {
     flag: "restart",

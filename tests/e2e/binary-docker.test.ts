@@ -66,7 +66,9 @@ describe.skipIf(process.platform !== "linux")("what the Docker image ships", () 
     const config = resolved.config ?? resolved;
     expect(config.dashboard).toMatchObject({ enabled: true, host: "0.0.0.0", port: 3000 });
     expect(config.notifications.enabled).toBe(false);
-    expect(config.health_check.url).toBe("http://127.0.0.1:8080/health");
+    // The proxy owns the published port; the health check goes to each instance's own port.
+    expect(config.proxy).toMatchObject({ enabled: true, host: "0.0.0.0", port: 8080 });
+    expect(config.health_check.url).toBe("/health");
   });
 
   test("dashboard on 0.0.0.0: Host localhost:<port> is served, any other Host refused", async () => {

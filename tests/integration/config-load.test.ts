@@ -79,6 +79,12 @@ const PRECEDENCE: Record<
   keys: { file: false, flag: true, fileResolved: false, flagResolved: true },
   env: { file: { A: "1" }, flag: ["A=2"], fileResolved: { A: "1" }, flagResolved: { A: "2" } },
   proxy: { file: 8080, flag: "9090", fileResolved: 8080, flagResolved: 9090 },
+  proxyHost: {
+    file: "localhost",
+    flag: "0.0.0.0",
+    fileResolved: "localhost",
+    flagResolved: "0.0.0.0",
+  },
   restart: { file: "never", flag: "always", fileResolved: "never", flagResolved: "always" },
 };
 

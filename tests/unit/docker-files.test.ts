@@ -101,7 +101,11 @@ describe("dev container", () => {
     expect(flag("--dashboard-host")).toBe("0.0.0.0");
     expect(flag("--dashboard-port")).toBe("3000");
     expect(command).toContain("--dashboard");
-    expect(app.environment).toEqual({ HOST: "0.0.0.0", PORT: "8080" });
+    // The published app port is hotreload's proxy (the example's config turns it on).
+    expect(flag("--proxy-host")).toBe("0.0.0.0");
+    expect(read("examples/go-server/.hotreload.yaml")).toMatch(
+      /proxy:\n\s+enabled: true\n\s+port: 8080/,
+    );
   });
 
   test("a healthcheck on the example's /health, with time for the first build", () => {
@@ -112,7 +116,7 @@ describe("dev container", () => {
       "-fsS",
       "-o",
       "/dev/null",
-      `http://127.0.0.1:${app.environment.PORT}/health`,
+      "http://127.0.0.1:8080/health",
     ]);
     expect(read("examples/go-server/.hotreload.yaml")).toContain("/health");
     expect(parseDuration(check.start_period)).toBeGreaterThanOrEqual(60_000);
