@@ -42,8 +42,11 @@ let retryAt = 0;
 let trouble = null;
 let maxClients = 64;
 let runPid = null;
-/** The command waiting for the engine's acknowledgement. */
-let pending = null;
+/**
+ * Commands waiting for the engine's acknowledgement, oldest first: the server answers each
+ * message in order, so an `ack` or `error` settles the oldest.
+ */
+const pending = [];
 /** Line numbers (server's) of the oldest line shown and the oldest the server keeps. */
 let logFrom = 0;
 let logFirst = 0;
@@ -210,16 +213,18 @@ async function loadEarlier(limit) {
   renderMore();
 }
 
-function settle(kind, text) {
-  if (!pending) return;
-  clearTimeout(pending.timer);
-  const { button, label } = pending;
+/** Ends the wait for `item` (default: the oldest); `text(item)` is the result shown. */
+function settle(kind, text, item = pending[0]) {
+  const at = pending.indexOf(item);
+  if (at < 0) return;
+  pending.splice(at, 1);
+  clearTimeout(item.timer);
+  const { button, label } = item;
   delete button.dataset.pending;
   button.removeAttribute("aria-busy");
   button.textContent = label;
-  pending = null;
   const result = $("action-result");
-  result.textContent = text;
+  result.textContent = text(item);
   result.dataset.kind = kind;
   if (state) renderHeader(state, connected);
 }
@@ -269,10 +274,10 @@ function handle(msg) {
       renderMore();
       break;
     case "ack":
-      settle("ok", `${msg.command}: ${msg.result}`);
+      settle("ok", () => `${msg.command}: ${msg.result}`);
       break;
     case "error":
-      if (pending) settle("bad", `${pending.command} refused: ${msg.message}`);
+      if (pending.length > 0) settle("bad", (p) => `${p.command} refused: ${msg.message}`);
       else notice(`The dashboard refused a message: ${msg.message}`, "bad");
       break;
     default:
@@ -325,7 +330,9 @@ function connect() {
     trouble = "lost";
     // Said at once: whatever the header showed is no longer known to be true.
     setConnection("closed", "disconnected");
-    settle("bad", pending ? `${pending.command}: not confirmed, the connection was lost` : "");
+    for (const item of [...pending]) {
+      settle("bad", (p) => `${p.command}: not confirmed, the connection was lost`, item);
+    }
     troubleNotice();
     explainFailure();
     retryTimer = setTimeout(connect, retryDelay(failures));
@@ -342,18 +349,15 @@ const PENDING_LABEL = {
 
 for (const button of buttons) {
   button.addEventListener("click", () => {
-    if (socket?.readyState !== WebSocket.OPEN || pending) return;
+    if (socket?.readyState !== WebSocket.OPEN || button.dataset.pending) return;
     const command = button.dataset.command;
     socket.send(JSON.stringify({ type: "command", command }));
-    pending = {
-      command,
-      button,
-      label: button.textContent,
-      timer: setTimeout(
-        () => settle("bad", `${command}: no answer from hotreload`),
-        ACK_TIMEOUT_MS,
-      ),
-    };
+    const item = { command, button, label: button.textContent, timer: 0 };
+    item.timer = setTimeout(
+      () => settle("bad", () => `${command}: no answer from hotreload`, item),
+      ACK_TIMEOUT_MS,
+    );
+    pending.push(item);
     button.dataset.pending = "true";
     button.setAttribute("aria-busy", "true");
     button.textContent = PENDING_LABEL[command] ?? `${command}…`;
