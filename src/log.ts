@@ -17,8 +17,7 @@ export type LogTag =
   | "notify"
   | "hook"
   | "proxy"
-  | "engine"
-  | "proxy";
+  | "engine";
 
 export interface Logger {
   debug(message: string): void;
