@@ -159,9 +159,13 @@ dashboard:
     expect(await text(page, "#phase")).toBe("build failed");
     await page.waitForSelector('#chart g.bar.o-failed[data-seq="4"]');
     await screenshot(page, "compiled-2-build-failed");
-    writeFileSync(join(project.path, "server.ts"), server("v3"));
+    // The fix restores the running build's bytes: no build (skipped by fingerprint), and
+    // the failure gives way to "running" all the same.
+    writeFileSync(join(project.path, "server.ts"), server("v2"));
+    await first.waitFor("build.skipped", () => true, 30_000);
     await page.waitForSelector("#error[hidden]", { state: "attached", timeout: 30_000 });
-    await first.waitFor("reload.done", (e) => e.seq === 5, 30_000);
+    await page.waitForSelector("#phase[data-phase=running]");
+    expect(await page.title()).toBe("running · hotreload");
 
     // Stop hotreload (Ctrl-C): the page says "disconnected" at once and stops the uptime.
     first.proc.kill("SIGINT");

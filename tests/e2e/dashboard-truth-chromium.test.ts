@@ -312,6 +312,21 @@ describe.skipIf(!haveChromium)("dashboard truth in Chromium (issue 18)", () => {
       );
       expect(gap).toBeLessThan(18);
       expect(await page.isHidden("#follow")).toBe(true);
+      // Scrolled up, "N new lines" counts the new lines that are really shown.
+      await page.$eval("#log", (el) => {
+        el.scrollTop = 0;
+      });
+      await page.waitForSelector("#follow:not([hidden])");
+      for (const stream of ["app", "build", "app", "build", "app"] as const) {
+        d.bus.emit({ type: "log", stream, fd: "stdout", line: `new ${stream}` });
+      }
+      const follow = (label: string) =>
+        page.waitForFunction((t) => document.querySelector("#follow")?.textContent === t, label);
+      await follow("5 new lines — follow ↓");
+      await page.uncheck("input[value=build]");
+      await follow("3 new lines — follow ↓");
+      await page.check("input[value=build]");
+      await follow("5 new lines — follow ↓");
       expect(unexpectedProblems(o.problems)).toEqual([]);
     },
     T,
