@@ -83,6 +83,8 @@ export default defineCommand({
           );
       },
     });
+    // The logger writes stderr directly: a reader that went away must not end the process.
+    gate.watch(process.stderr, "stderr");
     const json = Boolean(args.json);
     const interactive = Boolean(process.stdin.isTTY) && !json && config.keys;
     bus.subscribe(

@@ -29,6 +29,11 @@ interface DrainingStream {
 export interface OutputGate {
   /** Wraps a stream so refused writes close the gate until it drains. */
   wrap(stream: DrainingStream, name?: string): GatedStream;
+  /**
+   * Listens for the reader of a stream written directly (the logger's stderr) going away:
+   * without a listener, Bun ends the process on the first EPIPE. Idempotent; wrap does it.
+   */
+  watch(stream: DrainingStream, name?: string): void;
   /** A promise to await before reading more from the child, or null when output flows. */
   hold(): Promise<void> | null;
 }
@@ -49,27 +54,43 @@ export function createOutputGate(options: OutputGateOptions = {}): OutputGate {
     resolve();
   }
 
-  return {
-    wrap(stream, name = "output") {
-      let closed = false;
-      const close = (reason: string) => {
-        if (closed) return;
-        closed = true;
+  const watched = new Map<DrainingStream, { closed: boolean; close(reason: string): void }>();
+  function watch(stream: DrainingStream, name: string) {
+    let state = watched.get(stream);
+    if (state) return state;
+    const fresh = {
+      closed: false,
+      close(reason: string) {
+        if (fresh.closed) return;
+        fresh.closed = true;
         open(stream);
         options.onClosed?.(name, reason);
-      };
-      // Listening for good also keeps an EPIPE from becoming an uncaught error.
-      stream.on("error", (error) => close(describeError(error)));
-      stream.on("close", () => close("closed"));
+      },
+    };
+    state = fresh;
+    watched.set(stream, fresh);
+    // Listening for good also keeps an EPIPE from ending the process.
+    stream.on("error", (error) => fresh.close(describeError(error)));
+    stream.on("close", () => fresh.close("closed"));
+    return fresh;
+  }
+
+  return {
+    watch(stream, name = "output") {
+      watch(stream, name);
+    },
+    wrap(stream, name = "output") {
+      const state = watch(stream, name);
+      const close = (reason: string) => state.close(reason);
       // Lines written in one turn of the event loop (a chunk of the app's output) go out
       // as one write: a system call per line costs more than everything else we do.
       let pending = "";
       const flush = () => {
         const text = pending;
         pending = "";
-        if (closed) return;
+        if (state.closed) return;
         const flowing = stream.write(text);
-        if (flowing !== false || blocked.has(stream) || closed) return;
+        if (flowing !== false || blocked.has(stream) || state.closed) return;
         if (stream.writable === false)
           return close(stream.errored ? describeError(stream.errored) : "not writable");
         blocked.add(stream);
@@ -81,7 +102,7 @@ export function createOutputGate(options: OutputGateOptions = {}): OutputGate {
       };
       return {
         write(text) {
-          if (closed) return;
+          if (state.closed) return;
           if (pending === "") queueMicrotask(flush);
           pending += text;
         },

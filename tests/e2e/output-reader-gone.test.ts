@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isAlive } from "../../src/run/proc-info.ts";
 import { waitUntil } from "../helpers/dashboard-harness.ts";
-import { MAIN } from "../helpers/hotreload-process.ts";
+import { MAIN, startHotreload } from "../helpers/hotreload-process.ts";
 import { collectStream, createLineCollector, waitAllDead } from "../helpers/run-processes.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 
@@ -102,4 +102,26 @@ test("--json | head -1: the server is restarted on every change and quit exits 0
   expect(performance.now() - asked).toBeLessThan(3000);
   await waitAllDead([engine], 1000);
   await hr.pump;
+}, 90_000);
+
+test("--json with stderr's reader gone: debug logs to it are dropped, reloads go on", async () => {
+  using dir = tempDir();
+  dir.write("server.sh", SERVER);
+  dir.write("a.txt", "1");
+  // stderr goes to a reader that takes one byte and exits; every debug line after that
+  // is a write to a closed pipe.
+  await using hr = startHotreload(
+    ["--exec", "sh server.sh", "--ext", "txt", "--log-level", "debug"],
+    {
+      cwd: dir.path,
+      command: ["bash", "-c", 'exec "$@" 2> >(head -c 1 >/dev/null)', "bash", process.execPath, MAIN],
+    },
+  );
+  await hr.waitFor("log", (e) => e.line === "app stdout start 1", 30_000);
+  for (let n = 2; n <= 3; n++) {
+    writeFileSync(join(dir.path, "a.txt"), String(n));
+    await hr.waitFor("log", (e) => e.line === `app stdout start ${n}`, 20_000);
+  }
+  hr.proc.kill("SIGTERM");
+  expect(await hr.exited).toBe(0);
 }, 90_000);
