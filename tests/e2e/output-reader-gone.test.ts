@@ -114,7 +114,14 @@ test("--json with stderr's reader gone: debug logs to it are dropped, reloads go
     ["--exec", "sh server.sh", "--ext", "txt", "--log-level", "debug"],
     {
       cwd: dir.path,
-      command: ["bash", "-c", 'exec "$@" 2> >(head -c 1 >/dev/null)', "bash", process.execPath, MAIN],
+      command: [
+        "bash",
+        "-c",
+        'exec "$@" 2> >(head -c 1 >/dev/null)',
+        "bash",
+        process.execPath,
+        MAIN,
+      ],
     },
   );
   await hr.waitFor("log", (e) => e.line === "app stdout start 1", 30_000);
