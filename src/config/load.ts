@@ -380,7 +380,8 @@ function isPlainObject(value: unknown): value is Raw {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function deepMerge(base: Raw, over: Raw): Raw {
+/** Mappings merge key by key; lists and values are replaced (also services over the top level). */
+export function deepMerge(base: Raw, over: Raw): Raw {
   const out: Raw = { ...base };
   for (const [key, value] of Object.entries(over)) {
     if (value === undefined) continue;

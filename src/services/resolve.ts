@@ -6,6 +6,7 @@
 import { availableParallelism } from "node:os";
 import {
   type ConfigInput,
+  deepMerge,
   type Loaded,
   type LoadOptions,
   readConfigInput,
@@ -143,19 +144,4 @@ function resolveServices(
 /** A service's error names the service, unless it already points into the file. */
 function inService(name: string, message: string, file: string): string {
   return message.startsWith(file) ? message : `services.${name}: ${message}`;
-}
-
-function isPlainObject(value: unknown): value is Raw {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Top-level keys are defaults: mappings merge key by key, lists and values are replaced. */
-export function deepMerge(base: Raw, over: Raw): Raw {
-  const out: Raw = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    if (value === undefined) continue;
-    out[key] =
-      isPlainObject(value) && isPlainObject(out[key]) ? deepMerge(out[key] as Raw, value) : value;
-  }
-  return out;
 }
