@@ -60,7 +60,7 @@ export default defineCommand({
       // The services command installs its own handlers (src/services/).
       startup.dispose();
       const { runServicesCommand } = await import("../services/run-services.ts");
-      return await runServicesCommand(args, run.value.loaded, wanted);
+      return await runServicesCommand(args, run.value.loaded, wanted, () => loadRun(load));
     }
     const loaded = run.value.loaded;
     const { config, detection, warnings } = loaded;

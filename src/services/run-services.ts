@@ -3,38 +3,36 @@
  * dashboard. Composition only, like src/cli/run.ts for a single service: the graph, the
  * gate, the routing and each engine decide; this file wires them.
  */
-import { existsSync } from "node:fs";
 import { useColor } from "../cli/color.ts";
 import { openDashboard } from "../cli/dashboard-start.ts";
 import { type EnvReload, startEnvReload } from "../cli/env-reload.ts";
 import { guardProcess } from "../cli/process-guard.ts";
 import { type ProxyWiring, startProxy } from "../cli/proxy-wiring.ts";
 import { levelFromArgs } from "../cli/shared-args.ts";
-import { watchSettingsFrom } from "../cli/watch-options.ts";
 import { type Clock, createSystemClock } from "../clock.ts";
+import type { ResolvedConfig } from "../config/schema.ts";
 import type { EngineCommand } from "../dashboard/protocol.ts";
 import { fail, hotreloadError, type Result } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import { createEventBus } from "../events/bus.ts";
-import { supportsHyperlinks } from "../events/hyperlinks.ts";
 import { createOutputGate } from "../events/output-gate.ts";
-import { createNdjsonSink, createPrettySink } from "../events/pretty.ts";
-import type { Event } from "../events/types.ts";
 import { createLoggerFactory, type LoggerFactory, type LogLevel } from "../log.ts";
 import { createNotifier } from "../notify/index.ts";
 import { startPid1Reaper } from "../run/pid1-reaper.ts";
-import { pidfilePath, reapLeftovers, stateDir } from "../run/pidfile.ts";
+import { pidfilePath, reapLeftovers } from "../run/pidfile.ts";
 import { VERSION } from "../version.ts";
-import { createWatchSet } from "../watch/index.ts";
 import { selectServices } from "./graph.ts";
 import { bindServiceKeys } from "./keys.ts";
-import { prefixLines, servicePrefixes } from "./prefix-writer.ts";
-import type { LoadedServices } from "./resolve.ts";
-import { createRouter } from "./route.ts";
+import { startLiveServices } from "./live-services.ts";
+import type { LoadedRun, LoadedServices, ResolvedService } from "./resolve.ts";
 import { createSupervisor, serviceBus } from "./supervisor.ts";
+import { subscribeSinks } from "./terminal-sinks.ts";
+import { watchServices } from "./watcher.ts";
 
 export interface RunServicesOptions {
   loaded: LoadedServices;
+  /** Resolves the configuration again (live edits of the config file). */
+  load(): Result<LoadedRun>;
   /** Services named on the command line (with their dependencies); empty: all. */
   wanted: readonly string[];
   bus: EventBus;
@@ -59,6 +57,7 @@ export async function runServicesCommand(
   args: Record<string, unknown>,
   loaded: LoadedServices,
   wanted: readonly string[],
+  load: () => Result<LoadedRun>,
 ): Promise<number> {
   const top = loaded.top;
   const color = useColor(args.color as boolean | undefined, process.stderr);
@@ -69,6 +68,7 @@ export async function runServicesCommand(
   const json = Boolean(args.json);
   return runServices({
     loaded,
+    load,
     wanted,
     bus: createEventBus(),
     clock: createSystemClock(),
@@ -128,7 +128,17 @@ export async function runServices(options: RunServicesOptions): Promise<number> 
   const services = loaded.services.filter((s) => selected.includes(s.name));
   const top = loaded.top;
 
-  subscribeSinks(options, selected);
+  subscribeSinks({
+    bus,
+    gate,
+    top,
+    selected,
+    json: options.json,
+    color: options.color,
+    quiet: options.quiet,
+    debug: options.level === "debug",
+    interactive: options.interactive,
+  });
   bus.emit({
     type: "engine.started",
     version: VERSION,
@@ -182,21 +192,23 @@ export async function runServices(options: RunServicesOptions): Promise<number> 
 
   let supervisor: ReturnType<typeof createSupervisor> | null = null;
   const envFiles = new Map<string, EnvReload>();
-  for (const s of services) {
+  const watchEnvFiles = (name: string, config: ResolvedConfig) => {
+    envFiles.get(name)?.close();
     envFiles.set(
-      s.name,
+      name,
       startEnvReload({
-        root: s.config.root,
-        files: s.config.env_file,
-        poll: s.config.poll,
+        root: config.root,
+        files: config.env_file,
+        poll: config.poll,
         clock,
         bus,
         log: logs.tag("config"),
         onChanged: (changes) =>
-          supervisor?.route([{ service: s.name, changes, fingerprint: null }], "restart"),
+          supervisor?.route([{ service: name, changes, fingerprint: null }], "restart"),
       }),
     );
-  }
+  };
+  for (const s of services) watchEnvFiles(s.name, s.config);
   supervisor = createSupervisor({
     services: loaded.services,
     graph: loaded.graph,
@@ -206,7 +218,7 @@ export async function runServices(options: RunServicesOptions): Promise<number> 
     logs,
     clock,
     pidfileOf: (name) => pidfiles.get(name),
-    envFilesOf: (name) => envFiles.get(name)?.values,
+    envFilesOf: (name) => () => envFiles.get(name)?.values() ?? {},
     proxyOf: (name) => proxies.get(name)?.engine,
     loop: {
       forceColor: Boolean(process.stdout.isTTY) && options.color,
@@ -217,39 +229,37 @@ export async function runServices(options: RunServicesOptions): Promise<number> 
   });
   const sup = supervisor;
 
-  const router = createRouter(
-    services.map((s) => {
-      const settings = watchSettingsFrom(s.config, s.outputs);
-      return {
-        name: s.name,
-        root: s.config.root,
-        extraRoots: s.config.watch,
-        ext: s.config.ext,
-        ignorePatterns: s.config.ignore_patterns,
-        alwaysIgnore: settings.alwaysIgnore,
-      };
-    }),
-  );
-  const stream = await createWatchSet({
-    root: router.plan.root,
-    extraRoots: router.plan.extraRoots,
-    ext: router.plan.ext,
-    ignorePatterns: [],
-    alwaysIgnore: [...router.plan.alwaysIgnore, stateDir()],
-    debounceMs: top.debounce,
-    debounceMaxMs: top.debounce_max,
+  const arm = (list: readonly ResolvedService[], run: ResolvedConfig) =>
+    watchServices({
+      services: list.filter((s) => selected.includes(s.name)),
+      top: run,
+      clock,
+      bus,
+      log: logs.tag("watch"),
+      onRouted: (batches) => sup.route(batches),
+    });
+  let stream = await arm(services, top);
+  const live = startLiveServices({
+    file: loaded.configFile,
+    initial: loaded,
+    selected,
+    load: options.load,
     poll: top.poll,
-    followSymlinks: top.follow_symlinks,
     clock,
     bus,
-    log: logs.tag("watch"),
-    onBatch: (batch) => {
-      const routed = router.route(batch);
-      if (routed.length === 0)
-        logs
-          .tag("watch")
-          .debug(`no service watches ${batch.changes.map((c) => c.path).join(", ")}`);
-      sup.route(routed);
+    log: logs.tag("config"),
+    parts: {
+      reconfigure: (name, config) => sup.reconfigure(name, config),
+      reloadEnvFiles: watchEnvFiles,
+      rearmWatcher: async (next) => {
+        await stream.close();
+        stream = await arm(next.services, next.top);
+      },
+      act: (name, action, file) =>
+        sup.route(
+          [{ service: name, changes: [{ path: file, kind: "modify" }], fingerprint: null }],
+          action,
+        ),
     },
   });
 
@@ -267,6 +277,8 @@ export async function runServices(options: RunServicesOptions): Promise<number> 
     await sup.quitRequested;
     const code = await sup.quit();
     keys?.close();
+    live.close();
+    await live.settled();
     for (const env of envFiles.values()) env.close();
     process.stdin.pause();
     await Promise.all([
@@ -291,48 +303,4 @@ export async function runServices(options: RunServicesOptions): Promise<number> 
   });
   sup.start();
   return await finished;
-}
-
-/** --json: every event as it is, `service` included; else one pretty sink per service. */
-function subscribeSinks(options: RunServicesOptions, selected: readonly string[]): void {
-  const { bus, gate, loaded } = options;
-  const stdout = gate.wrap(process.stdout, "stdout");
-  const stderr = gate.wrap(process.stderr, "stderr");
-  if (options.json) {
-    bus.subscribe(createNdjsonSink(stdout));
-    return;
-  }
-  const base = {
-    color: options.color,
-    quiet: options.quiet,
-    timestamps: loaded.top.timestamps,
-    debug: options.level === "debug",
-    // Lines of several services interleave: no status line to erase, no clearing.
-    clear: false,
-    tty: false,
-    keysHint: options.interactive,
-    links: supportsHyperlinks(process.stderr)
-      ? { cwd: loaded.top.root, exists: (path: string) => existsSync(path) }
-      : null,
-  };
-  const runWide = createPrettySink({ ...base, out: stdout, err: stderr });
-  const prefixes = servicePrefixes(selected, options.color);
-  const sinks = new Map<string, (event: Event) => void>(
-    selected.map((name) => {
-      const prefix = prefixes.get(name) as string;
-      return [
-        name,
-        createPrettySink({
-          ...base,
-          keysHint: false,
-          out: prefixLines(prefix, stdout),
-          err: prefixLines(prefix, stderr),
-        }),
-      ];
-    }),
-  );
-  bus.subscribe((event) => {
-    const sink = event.service === undefined ? runWide : sinks.get(event.service);
-    sink?.(event);
-  });
 }

@@ -7,6 +7,7 @@
  * that service's engine; a failing service never stops another.
  */
 import type { Clock, TimerHandle } from "../clock.ts";
+import type { ResolvedConfig } from "../config/schema.ts";
 import { createEngineLoop, type EngineLoop, type EngineLoopOptions } from "../engine/loop.ts";
 import type { ChangeAction, CommandKind } from "../engine/types.ts";
 import type { EventBus } from "../events/bus.ts";
@@ -50,6 +51,8 @@ export interface Supervisor {
   readonly quitRequested: Promise<void>;
   /** A command for one service, or for every one (quit always stops all, in order). */
   command(command: CommandKind, service?: string): void;
+  /** A live config edit: the service's next build and start use `config`. */
+  reconfigure(name: string, config: ResolvedConfig): void;
   /** Stops every engine, dependents first; resolves with the exit code. */
   quit(): Promise<number>;
   abort(): Promise<void>;
@@ -210,6 +213,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         if (!gate.launched.has(name)) continue;
         loops.get(name)?.send({ type: "command", command });
       }
+    },
+    reconfigure(name, config) {
+      const service = byName.get(name);
+      if (service) byName.set(name, { ...service, config });
+      loops.get(name)?.reconfigure(config);
     },
     async quit() {
       if (!quitting) {

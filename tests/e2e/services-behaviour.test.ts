@@ -124,3 +124,39 @@ test("a crash loop stays in its service; restart_dependents restarts dependents 
   hr.proc.kill("SIGINT");
   expect(await hr.exited).toBe(0);
 }, 60_000);
+
+test("a live config edit applies to the services it changes; a new service waits for a restart", async () => {
+  using dir = tempDir();
+  dir.write("a/a.txt", "1\n");
+  dir.write("b/b.txt", "1\n");
+  const config = (aMessage: string, extra = "") =>
+    [
+      "ext: [.txt]",
+      "services:",
+      `  a: {root: a, exec: "sh -c 'echo ${aMessage}; exec sleep 300'"}`,
+      `  b: {root: b, exec: "sh -c 'echo b up; exec sleep 300'"}`,
+      extra,
+      "",
+    ].join("\n");
+  dir.write(".hotreload.yaml", config("a one"));
+  await using hr = startHotreload([], { cwd: dir.path });
+  for (const [name, line] of [
+    ["a", "a one"],
+    ["b", "b up"],
+  ])
+    await hr.waitFor("log", (e) => e.service === name && e.line === line, 30_000);
+  let mark = hr.events.length;
+  dir.write(".hotreload.yaml", config("a two"));
+  await hr.waitFor("log", (e) => e.service === "a" && e.line === "a two", 30_000, mark);
+  const said = (await hr.waitFor("notice", (e) => e.service === "a", 5000, mark)).message;
+  expect(said).toContain("exec");
+  expect(hr.events.slice(mark).filter((e) => e.service === "b")).toEqual([]);
+
+  mark = hr.events.length;
+  dir.write(".hotreload.yaml", config("a two", `  c: {exec: "sh -c 'echo c up'"}`));
+  const warned = await hr.waitFor("notice", (e) => e.tag === "config", 30_000, mark);
+  expect(warned.message).toContain("added c");
+  expect(warned.message).toContain("restart hotreload to apply it");
+  hr.proc.kill("SIGINT");
+  expect(await hr.exited).toBe(0);
+}, 60_000);
