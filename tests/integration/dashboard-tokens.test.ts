@@ -125,3 +125,36 @@ test("this run's token in the URL becomes an HttpOnly, SameSite=Strict cookie th
   // Without the URL token no cookie is set.
   expect(await get(d, "/")).not.toMatch(/set-cookie/i);
 });
+
+test("the app on another port of the same host gets the cookie from the browser, and is refused all the same", async () => {
+  const d = await start(SECOND);
+  const cookie = `Cookie: ${cookieName(d.port)}=${SECOND}`;
+  // Same site (cookies are not separated by port), another origin: the app at :8080.
+  const fromApp = {
+    Origin: "http://127.0.0.1:8080",
+    "Sec-Fetch-Site": "same-site",
+    "Sec-Fetch-Mode": "cors",
+    Cookie: cookie.slice("Cookie: ".length),
+  };
+  expect(statusOf(await get(d, "/api/snapshot", fromApp))).toBe(403);
+  // Without Fetch Metadata (an older browser), the Origin alone refuses it.
+  expect(
+    statusOf(await get(d, "/api/snapshot", { Origin: fromApp.Origin, Cookie: fromApp.Cookie })),
+  ).toBe(403);
+  const upgrade = await rawHttp(
+    d.port,
+    upgradeRequest(d.port, { token: null, origin: "http://127.0.0.1:8080", extra: [cookie] }),
+  );
+  expect(statusOf(upgrade)).toBe(403);
+  const command = await fetch(`${d.origin}/api/command`, {
+    method: "POST",
+    headers: {
+      origin: "http://127.0.0.1:8080",
+      "content-type": "application/json",
+      cookie: cookie.slice(8),
+    },
+    body: JSON.stringify({ command: "restart" }),
+  });
+  expect(command.status).toBe(403);
+  expect(d.commands).toEqual([]);
+});
