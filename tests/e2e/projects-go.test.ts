@@ -17,5 +17,5 @@ for (const layout of [...layoutsOf("go"), ...layoutsOf("rust")]) {
     const run = await runLayout(layout);
     expect(run.reloadMs.length).toBe(1);
     expect(run.brokenKeptServing).toBe(true);
-  }, 240_000);
+  }, 420_000);
 }

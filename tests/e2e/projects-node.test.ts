@@ -12,5 +12,5 @@ for (const layout of [...layoutsOf("node"), ...layoutsOf("bun")]) {
     const run = await runLayout(layout);
     expect(run.reloadMs.length).toBe(1);
     if (layout.breakage) expect(run.brokenKeptServing).toBe(true);
-  }, 240_000);
+  }, 420_000);
 }

@@ -10,5 +10,5 @@ for (const layout of layoutsOf("python")) {
   test(`${layout.name}: zero-config start, a source edit serves the new version`, async () => {
     const run = await runLayout(layout);
     expect(run.reloadMs.length).toBe(1);
-  }, 120_000);
+  }, 300_000);
 }

@@ -28,28 +28,32 @@ export interface Layout {
   pythonModules?: string[];
 }
 
-const NPM_CI = ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"];
+/**
+ * npm projects install from their committed package-lock.json with Bun (ten times faster
+ * than `npm ci` here); --no-save writes no bun.lock, so detection still sees an npm project.
+ */
+const FROM_PACKAGE_LOCK = ["bun", "install", "--no-save", "--frozen-lockfile"];
 const BUN_INSTALL = ["bun", "install", "--frozen-lockfile"];
 
 export const LAYOUTS: readonly Layout[] = [
   {
     name: "express-generator",
     family: "node",
-    install: NPM_CI,
+    install: FROM_PACKAGE_LOCK,
     first: "Welcome to Express, corpus v1",
     edit: "routes/index.js",
   },
   {
     name: "express-listen",
     family: "node",
-    install: NPM_CI,
+    install: FROM_PACKAGE_LOCK,
     first: "Hello World! corpus v1",
     edit: "index.js",
   },
   {
     name: "fastify-ts",
     family: "node",
-    install: NPM_CI,
+    install: FROM_PACKAGE_LOCK,
     first: '"version":"corpus v1"',
     edit: "src/routes/root.ts",
     breakage: { file: "src/routes/root.ts", text: 'export const broken: number = "not a number";' },
@@ -57,7 +61,7 @@ export const LAYOUTS: readonly Layout[] = [
   {
     name: "ts-start-split",
     family: "node",
-    install: NPM_CI,
+    install: FROM_PACKAGE_LOCK,
     first: "hello split, corpus v1",
     edit: "src/greeting.ts",
     breakage: { file: "src/greeting.ts", text: "export const broken: number = greeting(42);" },
@@ -65,7 +69,7 @@ export const LAYOUTS: readonly Layout[] = [
   {
     name: "node-workspace",
     family: "node",
-    install: NPM_CI,
+    install: FROM_PACKAGE_LOCK,
     cwd: "packages/api",
     first: "api: shared says corpus v1",
     // The edit is in the workspace package the app depends on, outside the watched root.

@@ -109,7 +109,7 @@ export async function runLayout(
   await using hr = startHotreload([], { cwd: join(project, layout.cwd ?? "."), env });
   const url = `http://127.0.0.1:${port}/`;
   try {
-    const first = await whileRunning(hr, waitServed(url, layout.first, 120_000));
+    const first = await whileRunning(hr, waitServed(url, layout.first, 180_000));
     const started = await hr.waitFor("engine.started");
     const reloadMs: number[] = [];
     let version = 1;
@@ -118,7 +118,7 @@ export async function runLayout(
       editFile(file, `corpus v${version}`, `corpus v${version + 1}`);
       version++;
       const editedAt = performance.now();
-      const served = await whileRunning(hr, waitServed(url, `corpus v${version}`, 60_000));
+      const served = await whileRunning(hr, waitServed(url, `corpus v${version}`, 120_000));
       reloadMs.push(served.at - editedAt);
     }
     let brokenKeptServing: boolean | null = null;
@@ -126,7 +126,7 @@ export async function runLayout(
       const from = hr.events.length;
       const file = join(project, layout.breakage.file);
       writeFileSync(file, `${readFileSync(file, "utf8")}\n${layout.breakage.text}\n`);
-      await hr.waitFor("build.finished", (e) => !e.ok, 60_000, from);
+      await hr.waitFor("build.finished", (e) => !e.ok, 120_000, from);
       const body = await (await fetch(url)).text();
       brokenKeptServing = body.includes(`corpus v${version}`);
     }
