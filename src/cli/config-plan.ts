@@ -32,6 +32,9 @@ const EFFECTS: Record<string, Effect[]> = {
   crash: ["settings"],
   on_busy: ["settings"],
   restart: ["settings"],
+  // Engine settings too (compiled into them by the loop): the next change uses them.
+  rules: ["settings"],
+  hooks: ["settings"],
   ext: ["watch"],
   watch: ["watch"],
   ignore_patterns: ["watch"],

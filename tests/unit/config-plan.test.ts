@@ -31,6 +31,8 @@ describe("what a live config edit asks for", () => {
       ],
       [{ dashboard: { ...base.dashboard, port: 9999 } }, { action: null, moveDashboard: true }],
       [{ root: "/q" }, { action: null, notLive: ["root"] }],
+      [{ hooks: { ...base.hooks, timeout: 1 } }, { action: null, notLive: [] }],
+      [{ editor_url: "" }, { action: null, notLive: ["editor_url"] }],
       [
         { keys: false, build: "make" },
         { action: "rebuild", notLive: ["keys"] },
