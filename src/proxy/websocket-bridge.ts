@@ -2,8 +2,8 @@
  * Websockets through the proxy: the upgrade is first opened on the instance (same path,
  * headers and subprotocols), and only then is the client's upgrade accepted, with the
  * subprotocol the instance chose. From then on frames pass both ways as they come: text,
- * binary, ping, pong, and close codes; a slow client pauses reading from the instance until
- * it catches up. A socket belongs to the instance it was opened on;
+ * binary, ping, pong, and close codes; whichever side is slower pauses reading from the
+ * other until it catches up. A socket belongs to the instance it was opened on;
  * draining that instance closes it towards the client with 1012 (service restart).
  */
 import type {
@@ -32,6 +32,10 @@ export interface BridgeData {
 }
 
 type ClientSocket = ServerWebSocket<BridgeData>;
+
+/** Bytes queued towards the instance before the client is paused, and resumed. */
+const UPSTREAM_HIGH_WATER = 4 * 1024 * 1024;
+const UPSTREAM_LOW_WATER = 1024 * 1024;
 
 export function isWebSocketUpgrade(req: Request): boolean {
   return req.headers.get("upgrade")?.toLowerCase() === "websocket";
@@ -115,7 +119,20 @@ export function bridgeHandlers(
       if (ws.data.upstream.isPaused) ws.data.upstream.resume();
     },
     message(ws, message) {
-      ws.data.upstream.send(message);
+      const { upstream } = ws.data;
+      upstream.send(message);
+      // An instance slower than the client: stop reading from the client until the
+      // instance has taken what is queued. Bun's client socket has no drain event, so the
+      // queue is looked at every few milliseconds, only while paused.
+      if (upstream.bufferedAmount > UPSTREAM_HIGH_WATER && !ws.isPaused) {
+        ws.pause();
+        const check = () => {
+          if (ws.readyState !== WebSocket.OPEN || upstream.readyState !== WebSocket.OPEN) return;
+          if (upstream.bufferedAmount > UPSTREAM_LOW_WATER) setTimeout(check, 5);
+          else ws.resume();
+        };
+        setTimeout(check, 5);
+      }
     },
     ping(ws, data) {
       ws.data.upstream.ping(data);

@@ -165,6 +165,41 @@ describe("proxy websockets", () => {
     ws.close();
   }, 30_000);
 
+  test("an instance that does not read holds the client back; nothing is dropped", async () => {
+    const total = 60;
+    const received: number[] = [];
+    let instanceSocket: ServerWebSocket<unknown> | null = null;
+    await using up = startUpstream(
+      "slow",
+      (req, server) => (server.upgrade(req, { data: undefined }) ? undefined : new Response("")),
+      {
+        open(ws) {
+          instanceSocket = ws;
+          ws.pause();
+        },
+        message(_ws, message) {
+          received.push((message as Buffer)[0] as number);
+        },
+      },
+    );
+    await using proxy = await startProxy();
+    proxy.route(up.target);
+    const ws = new WebSocket(`${proxy.url.replace("http", "ws")}/slow`);
+    await new Promise((resolve) => ws.addEventListener("open", resolve));
+    const frame = new Uint8Array(1024 * 1024);
+    for (let i = 0; i < total; i++) {
+      frame[0] = i;
+      ws.send(frame);
+    }
+    const queued = await untilStalled(() => ws.bufferedAmount, "the client's send queue");
+    // The proxy read at most a few MB of the 60 MB; the rest waits in the client.
+    expect(queued).toBeGreaterThan(30 * 1024 * 1024);
+    (instanceSocket as ServerWebSocket<unknown> | null)?.resume();
+    await until(() => received.length === total, `all ${total} frames at the instance`, 20_000);
+    expect(received).toEqual(Array.from({ length: total }, (_, i) => i));
+    ws.close();
+  }, 30_000);
+
   test("an upgrade while nothing can serve is held, then opened on the next route", async () => {
     const a = wsUpstream("a");
     await using _a = a.up;
