@@ -223,10 +223,19 @@ function settle(kind, text, item = pending[0]) {
   delete button.dataset.pending;
   button.removeAttribute("aria-busy");
   button.textContent = label;
-  const result = $("action-result");
-  result.textContent = text(item);
-  result.dataset.kind = kind;
+  showResult(text(item), kind);
   if (state) renderHeader(state, connected);
+}
+
+let resultTimer = 0;
+
+/** The line under the buttons; a result is news for a while, not a state. */
+function showResult(text, kind) {
+  const result = $("action-result");
+  result.textContent = text;
+  result.dataset.kind = kind;
+  clearTimeout(resultTimer);
+  if (text !== "" && kind !== "") resultTimer = setTimeout(() => showResult("", ""), 10_000);
 }
 
 function handle(msg) {
@@ -330,6 +339,7 @@ function connect() {
     trouble = "lost";
     // Said at once: whatever the header showed is no longer known to be true.
     setConnection("closed", "disconnected");
+    showResult("", "");
     for (const item of [...pending]) {
       settle("bad", (p) => `${p.command}: not confirmed, the connection was lost`, item);
     }
@@ -361,8 +371,7 @@ for (const button of buttons) {
     button.dataset.pending = "true";
     button.setAttribute("aria-busy", "true");
     button.textContent = PENDING_LABEL[command] ?? `${command}…`;
-    $("action-result").textContent = `${command}: waiting for hotreload…`;
-    $("action-result").dataset.kind = "";
+    showResult(`${command}: waiting for hotreload…`, "");
   });
 }
 
