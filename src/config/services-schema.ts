@@ -221,7 +221,26 @@ export function servicesMap<S extends Shape>(
           });
           continue;
         }
-        const checked = service.check(spec ?? {}, [...path, name]);
+        // A key of the whole run set on one service: say where it belongs.
+        const misplaced =
+          spec && typeof spec === "object" && !Array.isArray(spec)
+            ? Object.keys(spec).filter((key) => (RUN_WIDE_KEYS as readonly string[]).includes(key))
+            : [];
+        for (const key of misplaced)
+          problems.push({
+            path: [...path, name, key],
+            message: `Unknown key \`${keyPath([...path, name, key])}\`: \`${key}\` belongs to the whole run, not to one service`,
+            hint: `Set \`${key}\` at the top level of the file (one watcher, one terminal and one dashboard serve every service).`,
+          });
+        const rest =
+          misplaced.length > 0
+            ? Object.fromEntries(
+                Object.entries(spec as Record<string, unknown>).filter(
+                  ([k]) => !misplaced.includes(k),
+                ),
+              )
+            : spec;
+        const checked = service.check(rest ?? {}, [...path, name]);
         if (checked.ok) out[name] = checked.value;
         else problems.push(...checked.problems);
       }

@@ -118,7 +118,11 @@ describe("services config", () => {
       ".hotreload.yaml",
       "services:\n  api:\n    exec: ./a\n    dashboard: {enabled: true}\n",
     );
-    expect(error(dir.path).message).toContain("Unknown key `services.api.dashboard`");
+    const e = error(dir.path);
+    expect(e.message).toContain(
+      ".hotreload.yaml:4:5: Unknown key `services.api.dashboard`: `dashboard` belongs to the whole run, not to one service",
+    );
+    expect(e.hint).toContain("top level");
   });
 
   test("a cycle is a config error naming it, at the line of the first depends_on", () => {
