@@ -44,7 +44,6 @@ const child = spawn(quote(bun), [main, ...process.argv.slice(2)].map(quote), {
   cwd: binDir,
   env: { ...(await launchEnv()), HOTRELOAD_CWD: process.cwd() },
   shell: viaShell,
-  windowsHide: true,
 });
 // A signal sent to this process only (kill <pid>, a process manager, docker stop) must
 // reach hotreload, which stops its server and exits; we exit when it has. A terminal's

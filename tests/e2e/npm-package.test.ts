@@ -61,13 +61,24 @@ beforeAll(async () => {
     ),
     "npm install <tarball>",
   );
+  // Bun reads the nearest tsconfig.json above each source file, which for the installed
+  // package would be the project's: the package ships its own, so a project's path
+  // mappings cannot replace hotreload's imports (every test below runs with this one).
+  writeFileSync(
+    join(project, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: { paths: { citty: ["./hijack.ts"] } } }),
+  );
+  writeFileSync(
+    join(project, "hijack.ts"),
+    'throw new Error("the project tsconfig mapped citty");\n',
+  );
 }, 240_000);
 afterAll(() => work[Symbol.dispose]());
 
 describe.skipIf(!npm || !npx || !node)("npm package", () => {
   test("the tarball holds only the runtime: bin, src (no tests), schema, README, package.json", () => {
     const allowed =
-      /^(bin\/(hotreload|find-bun)\.js|src\/.+\.(ts|js|css|html|svg)|schema\/hotreload\.schema\.json|README\.md|package\.json|LICENSE)$/;
+      /^(bin\/(hotreload|find-bun)\.js|src\/.+\.(ts|js|css|html|svg)|schema\/hotreload\.schema\.json|README\.md|package\.json|tsconfig\.json|LICENSE)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(
       files.filter((f) => /\.test\.ts$|^(tests|scripts|docs|examples|dist)\//.test(f)),
