@@ -3,7 +3,8 @@ import { defineCommand } from "citty";
 import { stringify } from "yaml";
 import { formatDuration } from "../config/duration.ts";
 import { readEnvFiles } from "../config/env-files.ts";
-import type { ResolvedConfig } from "../config/schema.ts";
+import { configSchema, type ResolvedConfig } from "../config/schema.ts";
+import type { Shape } from "../config/schema-dsl.ts";
 import { fail } from "../errors.ts";
 import { servicesReport } from "../services/check-report.ts";
 import { loadRun } from "../services/resolve.ts";
@@ -11,21 +12,22 @@ import { triggersReport } from "./check-triggers.ts";
 import { execProblem } from "./exec-resolves.ts";
 import { configArgs, flagValues, levelFromArgs, outputArgs } from "./shared-args.ts";
 
-const DURATION_KEYS = new Set([
-  "debounce",
-  "debounce_max",
-  "timeout",
-  "interval",
-  "backoff_initial",
-  "backoff_max",
-  "reset_after",
-]);
+/** Names of the keys whose values are durations, from the schema (every level). */
+function durationKeys(shape: Shape, into = new Set<string>()): Set<string> {
+  for (const [key, node] of Object.entries(shape)) {
+    if (node.kind === "object") durationKeys(node.shape, into);
+    else if (node.kind === "list") durationKeys(node.item.shape, into);
+    else if (node.typeName.includes("duration")) into.add(key);
+  }
+  return into;
+}
+
+const DURATION_KEYS = durationKeys(configSchema.shape as Shape);
 
 /** The resolved configuration with durations written back as `5s`, for humans. */
 export function humanConfig(config: ResolvedConfig): unknown {
   const walk = (value: unknown, key: string): unknown => {
     if (typeof value === "number" && DURATION_KEYS.has(key)) return formatDuration(value);
-    if (key === "poll" && typeof value === "number") return formatDuration(value);
     if (Array.isArray(value)) return value;
     if (typeof value === "object" && value !== null)
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k)]));

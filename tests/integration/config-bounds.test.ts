@@ -96,3 +96,18 @@ test("the clock clamps a delay above the timer limit instead of firing at once",
   expect(fired).toBe(false);
   expect(warnings).not.toContain("TimeoutOverflowWarning");
 });
+
+test("check prints every duration key in its unit, proxy and hook timeouts included", async () => {
+  using dir = tempDir();
+  dir.write("srv.sh", "");
+  dir.write(
+    ".hotreload.yaml",
+    "exec: sh srv.sh\nstop:\n  timeout: 1h\nproxy:\n  drain_timeout: 30m\ncrash:\n  reset_after: 90s\n",
+  );
+  const run = await runToEnd([process.execPath, MAIN, "check"], { cwd: dir.path });
+  expect(run.code).toBe(0);
+  expect(run.stdout).toContain("  timeout: 1h\n");
+  expect(run.stdout).toContain("  drain_timeout: 30m\n");
+  expect(run.stdout).toContain("  reset_after: 90s\n");
+  expect(run.stdout).not.toMatch(/_timeout: \d+\n/);
+});
