@@ -6,9 +6,9 @@
  * file:line:col; the next valid one is applied. Edits during an apply are merged into one
  * more pass, never raced.
  */
-import { relative } from "node:path";
+import { relative, resolve } from "node:path";
 import type { Clock } from "../clock.ts";
-import type { Loaded } from "../config/load.ts";
+import { CONFIG_FILE_NAMES, type Loaded } from "../config/load.ts";
 import type { ResolvedConfig } from "../config/schema.ts";
 import type { Result } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
@@ -127,4 +127,14 @@ export function startLiveConfig(options: LiveConfigOptions): LiveConfig {
       watch.close();
     },
   };
+}
+
+/** The config file to watch for edits: the one loaded, or where one would be found. */
+export function configFilesToWatch(
+  config: ResolvedConfig,
+  flagConfig: string | undefined,
+): string[] {
+  if (config.configFile) return [config.configFile];
+  if (flagConfig !== undefined) return [resolve(process.cwd(), flagConfig)];
+  return CONFIG_FILE_NAMES.map((name) => resolve(config.root, name));
 }

@@ -4,10 +4,9 @@
  * decision lives in the modules it wires.
  */
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { defineCommand } from "citty";
 import { createSystemClock } from "../clock.ts";
-import { CONFIG_FILE_NAMES, type Loaded, loadConfig } from "../config/load.ts";
+import { type Loaded, loadConfig } from "../config/load.ts";
 import type { ResolvedConfig } from "../config/schema.ts";
 import { createEngineLoop } from "../engine/loop.ts";
 import { fail } from "../errors.ts";
@@ -26,7 +25,7 @@ import { createWatchSet } from "../watch/index.ts";
 import { useColor } from "./color.ts";
 import { openDashboard } from "./dashboard-start.ts";
 import { startEnvReload } from "./env-reload.ts";
-import { startLiveConfig } from "./live-config.ts";
+import { configFilesToWatch, startLiveConfig } from "./live-config.ts";
 import { likelyAppPorts, reportPortClashes } from "./port-clash.ts";
 import { guardProcess } from "./process-guard.ts";
 import { type ProxyWiring, startProxy } from "./proxy-wiring.ts";
@@ -332,11 +331,4 @@ function openInBrowser(url: string) {
       `hotreload: could not open a browser (${String(error)}); open ${url} yourself\n`,
     );
   }
-}
-
-/** The config file to watch for edits: the one loaded, or where one would be found. */
-function configFilesToWatch(config: ResolvedConfig, flagConfig: string | undefined): string[] {
-  if (config.configFile) return [config.configFile];
-  if (flagConfig !== undefined) return [resolve(process.cwd(), flagConfig)];
-  return CONFIG_FILE_NAMES.map((name) => resolve(config.root, name));
 }
