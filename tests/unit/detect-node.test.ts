@@ -16,6 +16,8 @@ describe("Node entry points, as nodemon finds them", () => {
     const d = detectProject(dir.path)!;
     expect(d.kind).toBe("node");
     expect(d.exec).toBe("node ./bin/www");
+    // bin/www has no extension for `ext` to match: a rule keeps the entry itself watched.
+    expect(d.rules[0]).toEqual({ match: ["bin/www"], action: "restart", run: null });
     expect(d.build).toBeNull();
   });
 

@@ -82,7 +82,7 @@ export const SOURCE_EXT: readonly string[] = [
 export function detectProject(root: string, options: DetectOptions = {}): Detection | null {
   const ctx = createDetectContext(root, options);
   const found = detectKind(ctx);
-  return found ? { ...found, rules: detectedRules(ctx, found.kind) } : null;
+  return found ? { ...found, rules: [...found.rules, ...detectedRules(ctx, found.kind)] } : null;
 }
 
 function detectKind(ctx: ReturnType<typeof createDetectContext>): Detection | null {

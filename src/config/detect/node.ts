@@ -146,7 +146,15 @@ export function detectPackage(ctx: DetectContext, pkg: PackageJson, runtime: JsR
     if (!found || exec === null) continue;
     if (found.build.length > 0)
       return result(`${scriptName} script, split`, found.build.join(" && "), exec);
-    if (!compiled(found.server.file)) return result(`${scriptName} script`, null, exec);
+    if (!compiled(found.server.file)) {
+      const plain = result(`${scriptName} script`, null, exec);
+      // express-generator's bin/www has no extension that `ext` could match: a rule
+      // keeps the server's own entry watched (rules trigger whatever `ext` says).
+      const file = found.server.file;
+      return file && !/\.[\w]+$/.test(file.split("/").at(-1) ?? "")
+        ? { ...plain, rules: [{ match: [norm(file)], action: "restart", run: null }] }
+        : plain;
+    }
     if (projectBuild) return result(`${scriptName} script, built first`, projectBuild, exec);
     warnings.push(
       `\`${scriptName}\` runs ${found.server.file}, which looks like a build output, but no build command was found: set \`build\` so source changes rebuild it`,
