@@ -92,6 +92,8 @@ describe("hotreload CLI", () => {
       "Did you mean --exec?",
     );
     expectUsageError(await cli(["check", "--jsn"], dir.path), "Unknown flag --jsn", "--json");
+    expectUsageError(await cli(["--wach", "../lib"], dir.path), "Did you mean --watch?");
+    expectUsageError(await cli(["--env-fil", ".env"], dir.path), "Did you mean --env-file?");
   });
 
   test("an unexpected argument is refused", async () => {
