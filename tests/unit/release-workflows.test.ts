@@ -72,7 +72,11 @@ describe("ci.yml", () => {
   });
 
   test.each([
-    ["macos", "macos-", ["tests/unit", "tests/integration", "tests/e2e/binary.test.ts"]],
+    [
+      "macos",
+      "macos-",
+      ["tests/unit", "tests/integration", "tests/e2e/cli.test.ts", "tests/e2e/binary.test.ts"],
+    ],
     ["windows", "windows-", ["tests/unit", "tests/e2e/binary-archive.test.ts"]],
   ])("%s builds its own binary and runs its suites", (name, runner, suites) => {
     const job = ci.jobs[name];
@@ -84,6 +88,8 @@ describe("ci.yml", () => {
   test("every cross-target archive is built on every push, not only on tags", () => {
     expect(runs(ci.jobs.targets)).toContain("bun run build");
     expect(runs(ci.jobs.targets)).toContain("sha256sum --check SHA256SUMS");
+    // README and DOCKER.md tell Alpine users to add libstdc++: CI checks it is still so.
+    expect(runs(ci.jobs.targets)).toContain('= "libc.musl-x86_64.so.1 libstdc++.so.6 "');
   });
 });
 
