@@ -16,13 +16,13 @@ const ms = (value: number) => `${Math.round(value)}`;
 const NOTE_LOAD =
   "Reload time is mostly each layout's own build and start — `tsc` for fastify-ts (through `npm run build`) and ts-start-split, `go build`, `cargo build`, Python imports — measured while other jobs shared the 2 cores; hotreload's own share is in \"Save → new version served\" above.";
 
-/** --short checks the scenario works: only layouts with nothing to install or compile long. */
-const quick = (layout: Layout) =>
-  layout.install === null && !layout.pythonModules && layout.family !== "rust";
+/** --short only checks the scenario works: one interpreted and one compiled layout, nothing to install. */
+const QUICK = new Set(["python-script", "go-single-main"]);
+const quick = (layout: Layout) => QUICK.has(layout.name);
 
 async function run(context: BenchContext): Promise<Section> {
   const layouts = context.short ? LAYOUTS.filter(quick) : LAYOUTS;
-  const edits = context.short ? 2 : 7;
+  const edits = context.short ? 1 : 7;
   const rows: string[][] = [];
   const failures: string[] = [];
   let worked = 0;
