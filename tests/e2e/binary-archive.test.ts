@@ -38,8 +38,13 @@ test.skipIf(!Bun.which("sha256sum"))("sha256sum --check verifies the archive", a
 
 test("unpacked: one directory with the executable binary, LICENSE and README.md", async () => {
   using dir = tempDir();
-  // GNU tar reads the .tar.gz; on Windows, tar.exe (bsdtar) reads the .zip.
-  const unpack = await runToEnd(["tar", "-xf", join(out, archiveName(target))], {
+  // tar reads the .tar.gz; on Windows, the system's tar.exe (bsdtar, not Git's GNU tar
+  // that may come first on PATH) reads the .zip as Explorer would.
+  const tar =
+    process.platform === "win32"
+      ? join(process.env.SystemRoot ?? "C:\\Windows", "System32", "tar.exe")
+      : "tar";
+  const unpack = await runToEnd([tar, "-xf", join(out, archiveName(target))], {
     cwd: dir.path,
   });
   expect(unpack).toMatchObject({ stderr: "", code: 0 });
