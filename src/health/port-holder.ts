@@ -1,7 +1,8 @@
 /**
  * Who listens on a TCP port. Linux: the listening sockets from /proc/net/tcp and tcp6 (a
  * pure parser), then the process whose /proc/<pid>/fd links to that socket's inode, its
- * command line and working directory. Elsewhere `lsof`, when there is one. The answer is
+ * command line and working directory. macOS and BSD: `lsof`; Windows: `netstat -ano` and
+ * `tasklist` (pid and program, no working directory). The answer is
  * sorted into what a user can act on: hotreload's own listener, a leftover of this
  * project, or another program.
  */
@@ -141,10 +142,51 @@ function lsofHolders(port: number): PortHolder[] | null {
   }
 }
 
+/** The pids `netstat -ano` shows listening on `port` (Windows; any language's headers). */
+export function parseNetstat(text: string, port: number): number[] {
+  const pids: number[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const fields = line.trim().split(/\s+/);
+    // TCP  0.0.0.0:3000  0.0.0.0:0  LISTENING  1234 (the state word is translated)
+    if (fields[0] !== "TCP" || fields.length < 5) continue;
+    const local = fields[1] ?? "";
+    const remotePort = (fields[2] ?? "").split(":").at(-1);
+    if (Number(local.split(":").at(-1)) !== port || remotePort !== "0") continue;
+    const pid = Number(fields.at(-1));
+    if (Number.isInteger(pid) && pid > 0 && !pids.includes(pid)) pids.push(pid);
+  }
+  return pids;
+}
+
+/** `tasklist /FO CSV /NH` line: `"node.exe","1234","Console","1","50,000 K"`. */
+export function parseTasklistName(text: string): string | null {
+  const match = /^"([^"]+)"/.exec(text.trim());
+  return match ? (match[1] as string) : null;
+}
+
+function windowsHolders(port: number): PortHolder[] | null {
+  try {
+    const netstat = Bun.spawnSync(["netstat", "-ano", "-p", "TCP"], {
+      stdout: "pipe",
+      stderr: "ignore",
+    });
+    return parseNetstat(netstat.stdout.toString(), port).map((pid) => {
+      const task = Bun.spawnSync(["tasklist", "/FI", `PID eq ${pid}`, "/FO", "CSV", "/NH"], {
+        stdout: "pipe",
+        stderr: "ignore",
+      });
+      return { pid, command: parseTasklistName(task.stdout.toString()), cwd: null, uid: null };
+    });
+  } catch {
+    // No netstat: say that we cannot tell.
+    return null;
+  }
+}
+
 /** Listeners on `port`; null when this system gives no way to find out. */
 export function findPortHolders(port: number, platform = process.platform): PortHolder[] | null {
   if (platform === "linux") return linuxHolders(port);
-  if (platform === "win32") return null;
+  if (platform === "win32") return windowsHolders(port);
   return lsofHolders(port);
 }
 

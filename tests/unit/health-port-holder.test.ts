@@ -1,6 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { detectAddrInUse, portMentioned } from "../../src/health/addr-in-use.ts";
-import { describeHolders, parseLsof, parseProcNetTcp } from "../../src/health/port-holder.ts";
+import {
+  describeHolders,
+  parseLsof,
+  parseNetstat,
+  parseProcNetTcp,
+  parseTasklistName,
+} from "../../src/health/port-holder.ts";
 
 const TCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
    0: 0100007F:0BB8 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 41234 1 0000000000000000 100 0 0 10 0
@@ -23,6 +29,26 @@ describe("/proc/net/tcp{,6}", () => {
       { port: 5000, address: "::1", uid: 1000, inode: 1000 },
     ]);
     expect(parseProcNetTcp("")).toEqual([]);
+  });
+
+  test("Windows: netstat -ano listeners on the port, tasklist's program name", () => {
+    const netstat = [
+      "",
+      "Active Connections",
+      "",
+      "  Proto  Local Address          Foreign Address        State           PID",
+      "  TCP    0.0.0.0:3000           0.0.0.0:0              LISTENING       4242",
+      "  TCP    [::]:3000              [::]:0                 LISTENING       4242",
+      "  TCP    127.0.0.1:3000         127.0.0.1:51000        ESTABLISHED     4242",
+      "  TCP    127.0.0.1:51000        127.0.0.1:3000         ESTABLISHED     77",
+      "  TCP    0.0.0.0:30000          0.0.0.0:0              ABH\u00d6REN       99",
+    ].join("\r\n");
+    expect(parseNetstat(netstat, 3000)).toEqual([4242]);
+    expect(parseNetstat(netstat, 30000)).toEqual([99]);
+    expect(parseTasklistName('"node.exe","4242","Console","1","50,000 K"\r\n')).toBe("node.exe");
+    expect(
+      parseTasklistName("INFO: No tasks are running which match the specified criteria."),
+    ).toBeNull();
   });
 
   test("lsof -F pc output", () => {
