@@ -1,6 +1,7 @@
 /**
  * The page, embedded as text at build time so the compiled binary needs no files beside it.
  */
+import actionsJs from "./ui/actions.js" with { type: "text" };
 import ansiJs from "./ui/ansi.js" with { type: "text" };
 import appCss from "./ui/app.css" with { type: "text" };
 import appJs from "./ui/app.js" with { type: "text" };
@@ -8,6 +9,7 @@ import chartJs from "./ui/chart.js" with { type: "text" };
 import favicon from "./ui/favicon.svg" with { type: "text" };
 import indexHtml from "./ui/index.html" with { type: "text" };
 import logViewJs from "./ui/log-view.js" with { type: "text" };
+import markersJs from "./ui/markers.js" with { type: "text" };
 import panelsCss from "./ui/panels.css" with { type: "text" };
 import statusJs from "./ui/status.js" with { type: "text" };
 import themeCss from "./ui/theme.css" with { type: "text" };
@@ -49,7 +51,9 @@ export function pageAssets(): Map<string, Asset> {
     ["/app.css", { body: appCss, contentType: CSS }],
     ["/panels.css", { body: panelsCss, contentType: CSS }],
     ["/app.js", { body: appJs, contentType: JS }],
+    ["/actions.js", { body: actionsJs, contentType: JS }],
     ["/ansi.js", { body: ansiJs, contentType: JS }],
+    ["/markers.js", { body: markersJs, contentType: JS }],
     ["/chart.js", { body: chartJs, contentType: JS }],
     ["/log-view.js", { body: logViewJs, contentType: JS }],
     ["/status.js", { body: statusJs, contentType: JS }],

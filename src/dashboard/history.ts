@@ -3,10 +3,11 @@
  * process, health, backoff, the last builds with their stage times, recent changes and the
  * last build error. Log lines live in a separate ring (log-ring.ts).
  */
-import type { Event, EventOf, FileChange, Phase, ReloadTiming } from "../events/types.ts";
+import type { Event, ReloadTiming } from "../events/types.ts";
+import { displayStatus } from "./display-status.ts";
+import type { BuildError, BuildRecord, ChangeBatch, HistoryView } from "./history-types.ts";
 import {
   type Health,
-  type Instance,
   instanceDraining,
   instanceExited,
   instanceStarted,
@@ -14,91 +15,11 @@ import {
   startedAt,
 } from "./instances.ts";
 
+export type * from "./history-types.ts";
+
 export const MAX_BUILDS = 50;
 export const MAX_CHANGE_BATCHES = 20;
 export const MAX_FILES_PER_BATCH = 50;
-
-export type BuildOutcome = "building" | "ok" | "failed" | "cancelled";
-
-export interface BuildRecord {
-  seq: number;
-  reason: string;
-  /** Epoch ms when the build started. */
-  startedAt: number;
-  outcome: BuildOutcome;
-  /** Wall time from build start to the reload being done, or to the build ending if it failed. */
-  durationMs: number | null;
-  /** Stage durations in ms: build, stop (old process), start (new process), healthy. */
-  stages: ReloadTiming;
-  /** True once reload.done arrived, or the build failed or was cancelled. */
-  done: boolean;
-  /** The first build of this run (the start-up build), left out of the average reload. */
-  initial: boolean;
-}
-
-export interface ChangeBatch {
-  time: number;
-  /** At most MAX_FILES_PER_BATCH entries; `total` says how many there were. */
-  files: FileChange[];
-  total: number;
-  /** What the batch led to: "build #4", "skipped: …"; null until the engine decided. */
-  outcome: string | null;
-}
-
-export interface BuildError {
-  seq: number;
-  /** Epoch ms when the build failed. */
-  time: number;
-  exitCode: number | null;
-  signal: string | null;
-  durationMs: number;
-  /** The first lines of the build's output, then `omitted` lines left out, then the last. */
-  head: string[];
-  omitted: number;
-  tail: string[];
-  /** `file:line:col` texts in the output that name a file of the project, with their editor link. */
-  links: EditorLink[];
-  /** The server that was running when the build failed (it keeps serving), or null. */
-  serverPid: number | null;
-}
-
-export interface EditorLink {
-  text: string;
-  href: string;
-}
-
-/** What the header says: the phase, except that a failed build shows until a good state. */
-export type DisplayStatus =
-  | "starting"
-  | "building"
-  | "build failed"
-  | "running"
-  | "unhealthy"
-  | "crashed"
-  | "backoff"
-  | "stopping"
-  | "stopped"
-  | "exited";
-
-export type { Health } from "./instances.ts";
-
-export interface HistoryView {
-  engine: Omit<EventOf<"engine.started">, "type" | "time"> | null;
-  phase: Phase;
-  /** The server that serves; `candidate`: a newer one started beside it (instances.ts). */
-  process: Instance | null;
-  candidate: Instance | null;
-  health: Health;
-  backoff: { attempt: number; delayMs: number; until: number } | null;
-  watch: { mode: "native" | "poll"; dirs: number } | null;
-  builds: readonly BuildRecord[];
-  changes: readonly ChangeBatch[];
-  lastError: BuildError | null;
-  /** Derived from the rest by `displayStatus`, so it can never disagree with it. */
-  status: DisplayStatus;
-  /** A health check is configured: without one, a started server is not "checking". */
-  healthCheck: boolean;
-}
 
 /** Timestamps of the reload in flight, from which the stage times are derived. */
 interface ReloadMarks {
@@ -137,25 +58,6 @@ export function createHistory(options: { healthCheck: boolean }): HistoryState {
 export function viewOf(state: HistoryState): HistoryView {
   const { reload: _reload, buildsSeen: _seen, servingHealth: _serving, ...view } = state;
   return view;
-}
-
-/**
- * A failed build outranks what the old server is doing (it still runs, but the code on
- * disk does not build); a build in progress and a server that is down outrank the failure.
- */
-export function displayStatus(state: Omit<HistoryView, "status">): DisplayStatus {
-  switch (state.phase) {
-    case "building":
-    case "crashed":
-    case "backoff":
-    case "stopping":
-      return state.phase;
-    default:
-      break;
-  }
-  if (state.lastError) return "build failed";
-  if (state.phase === "idle") return state.engine === null ? "starting" : "stopped";
-  return state.phase;
 }
 
 /** Returns the same object when the event changes nothing (log lines, notices). */

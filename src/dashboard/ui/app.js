@@ -4,8 +4,10 @@
 // cookie for this run, so the page drops it from the address bar and never stores it. A new
 // hotreload run has a new token and refuses the old one: the page then says to open the URL
 // the new run printed (see docs/DASHBOARD.md, "Threat model").
+import { createActions } from "./actions.js";
 import { renderChart } from "./chart.js";
 import { createLogView } from "./log-view.js";
+import { marker } from "./markers.js";
 import { preloadIcons, renderChanges, renderClock, renderError, renderHeader } from "./status.js";
 import { formatMs } from "./time.js";
 
@@ -29,7 +31,6 @@ const logView = createLogView({
   countEl: $("log-count"),
 });
 const buttons = [...document.querySelectorAll("button[data-command]")];
-const ACK_TIMEOUT_MS = 5000;
 const LOG_PAGE = 1000;
 let state = null;
 let connected = false;
@@ -42,11 +43,6 @@ let retryAt = 0;
 let trouble = null;
 let maxClients = 64;
 let runPid = null;
-/**
- * Commands waiting for the engine's acknowledgement, oldest first: the server answers each
- * message in order, so an `ack` or `error` settles the oldest.
- */
-const pending = [];
 /** Line numbers (server's) of the oldest line shown and the oldest the server keeps. */
 let logFrom = 0;
 let logFirst = 0;
@@ -128,60 +124,6 @@ function renderState() {
     : "none yet";
 }
 
-/** Engine milestones shown between log lines, so a reload is visible in the log. */
-function marker(e) {
-  const at = (line, kind = "marker") => ({ time: e.time, stream: "engine", line, kind });
-  switch (e.type) {
-    case "build.started":
-      return at(`── build #${e.seq} started: ${e.reason}`);
-    case "build.finished":
-      return e.ok
-        ? null
-        : at(
-            `── build #${e.seq} failed (${e.hook ? `${e.hook} hook: ` : ""}${e.signal ?? `exit ${e.exitCode}`})`,
-            "marker bad",
-          );
-    case "rules.applied": {
-      const fired = e.hits.filter((h) => h.rule !== null);
-      const shown = fired.slice(0, 3).map((h) => `${h.path} → ${h.action}`);
-      const more = fired.length > 3 ? ` +${fired.length - 3}` : "";
-      return at(`── rules: ${shown.join(", ")}${more} (batch: ${e.action})`);
-    }
-    case "hook.finished": {
-      const name = e.hook === "run" ? `\`${e.command}\`` : `${e.hook} hook`;
-      if (e.ok) return at(`── ${name} done`);
-      const how = e.timedOut ? "timed out" : (e.signal ?? `exit ${e.exitCode}`);
-      return at(`── ${name} failed (${how})`, "marker bad");
-    }
-    case "browser.reload":
-      return at(
-        `── browsers reloaded${e.paths.length ? `: ${e.paths.join(", ")}` : ""}`,
-        "marker good",
-      );
-    case "build.cancelled":
-      return at(`── build #${e.seq} cancelled: ${e.reason}`);
-    case "build.skipped":
-      return at(`── build skipped: ${e.reason}`);
-    case "reload.done":
-      return e.unhealthy === undefined
-        ? at(
-            `── reload #${e.seq} done${e.action === "restart" ? " (restart, no build)" : ""}`,
-            "marker good",
-          )
-        : at(`── reload #${e.seq} unhealthy: ${e.unhealthy}`, "marker bad");
-    case "process.exited":
-      return e.requested
-        ? null
-        : at(`── process ${e.pid} exited (${e.signal ?? `code ${e.exitCode}`})`, "marker bad");
-    case "command.requested":
-      return at(`── ${e.command} requested from the ${e.source}`);
-    case "notice":
-      return e.level === "debug" ? null : at(`[${e.tag}] ${e.message}`, `notice-${e.level}`);
-    default:
-      return null;
-  }
-}
-
 function receive(events) {
   const lines = [];
   for (const e of events) {
@@ -211,31 +153,6 @@ async function loadEarlier(limit) {
   logFrom = Math.min(logFrom, page.from);
   if (page.lines.length === 0) logFirst = logFrom;
   renderMore();
-}
-
-/** Ends the wait for `item` (default: the oldest); `text(item)` is the result shown. */
-function settle(kind, text, item = pending[0]) {
-  const at = pending.indexOf(item);
-  if (at < 0) return;
-  pending.splice(at, 1);
-  clearTimeout(item.timer);
-  const { button, label } = item;
-  delete button.dataset.pending;
-  button.removeAttribute("aria-busy");
-  button.textContent = label;
-  showResult(text(item), kind);
-  if (state) renderHeader(state, connected);
-}
-
-let resultTimer = 0;
-
-/** The line under the buttons; a result is news for a while, not a state. */
-function showResult(text, kind) {
-  const result = $("action-result");
-  result.textContent = text;
-  result.dataset.kind = kind;
-  clearTimeout(resultTimer);
-  if (text !== "" && kind !== "") resultTimer = setTimeout(() => showResult("", ""), 10_000);
 }
 
 function handle(msg) {
@@ -283,11 +200,11 @@ function handle(msg) {
       renderMore();
       break;
     case "ack":
-      settle("ok", () => `${msg.command}: ${msg.result}`);
+      actions.acknowledged(msg);
       break;
     case "error":
-      if (pending.length > 0) settle("bad", (p) => `${p.command} refused: ${msg.message}`);
-      else notice(`The dashboard refused a message: ${msg.message}`, "bad");
+      if (!actions.refused(msg.message))
+        notice(`The dashboard refused a message: ${msg.message}`, "bad");
       break;
     default:
       break;
@@ -339,41 +256,23 @@ function connect() {
     trouble = "lost";
     // Said at once: whatever the header showed is no longer known to be true.
     setConnection("closed", "disconnected");
-    showResult("", "");
-    for (const item of [...pending]) {
-      settle("bad", (p) => `${p.command}: not confirmed, the connection was lost`, item);
-    }
+    actions.disconnected();
     troubleNotice();
     explainFailure();
     retryTimer = setTimeout(connect, retryDelay(failures));
   };
 }
 
-const PENDING_LABEL = {
-  rebuild: "Rebuilding…",
-  restart: "Restarting…",
-  stop: "Stopping…",
-  start: "Starting…",
-  clear: "Clearing…",
-};
-
-for (const button of buttons) {
-  button.addEventListener("click", () => {
-    if (socket?.readyState !== WebSocket.OPEN || button.dataset.pending) return;
-    const command = button.dataset.command;
+const actions = createActions({
+  buttons,
+  resultEl: $("action-result"),
+  send(command) {
+    if (socket?.readyState !== WebSocket.OPEN) return false;
     socket.send(JSON.stringify({ type: "command", command }));
-    const item = { command, button, label: button.textContent, timer: 0 };
-    item.timer = setTimeout(
-      () => settle("bad", () => `${command}: no answer from hotreload`, item),
-      ACK_TIMEOUT_MS,
-    );
-    pending.push(item);
-    button.dataset.pending = "true";
-    button.setAttribute("aria-busy", "true");
-    button.textContent = PENDING_LABEL[command] ?? `${command}…`;
-    showResult(`${command}: waiting for hotreload…`, "");
-  });
-}
+    return true;
+  },
+  settled: () => state && renderHeader(state, connected),
+});
 
 $("log-more").addEventListener("click", () => loadEarlier(LOG_PAGE));
 

@@ -42,3 +42,11 @@ declare module "*/ui/time.js" {
   const text: string;
   export default text;
 }
+declare module "*/ui/actions.js" {
+  const text: string;
+  export default text;
+}
+declare module "*/ui/markers.js" {
+  const text: string;
+  export default text;
+}
