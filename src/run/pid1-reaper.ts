@@ -15,9 +15,8 @@
  * re-parented to hotreload instead of init: it stays below us in the process tree, where
  * the stop finds it, and its zombie is reaped here like a PID 1's orphans.
  */
-import { readdirSync, readFileSync } from "node:fs";
 import type { Logger } from "../log.ts";
-import { parseProcStat } from "./proc-info.ts";
+import { allProcStats } from "./proc-info.ts";
 
 export interface Pid1Reaper {
   /** Reaps what is reapable now; returns the pids reaped. */
@@ -48,21 +47,6 @@ export function zombiesToReap(
   return stats
     .filter((s) => s.ppid === self && s.state === "Z" && !spawnedByBun.has(s.pid))
     .map((s) => s.pid);
-}
-
-function scanProc(log: Logger): { pid: number; ppid: number; state: string }[] {
-  const stats = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = parseProcStat(readFileSync(`/proc/${entry}/stat`, "utf8"));
-      if (stat) stats.push(stat);
-    } catch (error) {
-      // The process went away between readdir and read: nothing to reap there.
-      log.debug(`pid1: /proc/${entry}/stat: ${String(error)}`);
-    }
-  }
-  return stats;
 }
 
 type WaitPid = (pid: number, status: null, options: number) => number;
@@ -116,7 +100,7 @@ export async function startPid1Reaper(opts: Pid1ReaperOptions): Promise<Pid1Reap
   const originalSpawn = Bun.spawn;
   const reapNow = (): number[] => {
     const reaped: number[] = [];
-    for (const pid of zombiesToReap(scanProc(log), self, spawned)) {
+    for (const pid of zombiesToReap(allProcStats("linux"), self, spawned)) {
       if (waitpid(pid, null, WNOHANG) === pid) reaped.push(pid);
     }
     if (reaped.length > 0) log.debug(`pid1: reaped ${reaped.join(", ")}`);

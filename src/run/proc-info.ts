@@ -118,19 +118,23 @@ export function isAlive(pid: number, platform = process.platform): boolean {
   return stat !== null && stat.state !== "Z";
 }
 
+/** Every process now (zombies included): /proc on Linux, one `ps` on other POSIX systems. */
+export function allProcStats(platform = process.platform): ProcStat[] {
+  if (!hasProc(platform)) return hasPs(platform) ? psSnapshot() : [];
+  const all: ProcStat[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readLinuxStat(Number(entry));
+    if (stat) all.push(stat);
+  }
+  return all;
+}
+
 /** Living (non-zombie) members of a process group. */
 export function groupMembers(pgid: number, platform = process.platform): ProcStat[] {
-  const all: ProcStat[] = [];
-  if (hasProc(platform)) {
-    for (const entry of readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      const stat = readLinuxStat(Number(entry));
-      if (stat) all.push(stat);
-    }
-  } else if (hasPs(platform)) {
-    all.push(...psSnapshot());
-  }
-  return all.filter((s) => s.pgid === pgid && s.state !== "Z" && s.state !== "X");
+  return allProcStats(platform).filter(
+    (s) => s.pgid === pgid && s.state !== "Z" && s.state !== "X",
+  );
 }
 
 /** The start token of a pid, to store next to it and compare later (pid reuse guard); null on Windows. */

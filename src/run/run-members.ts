@@ -11,9 +11,9 @@
  * only: their environment is not readable there).
  */
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { Logger } from "../log.ts";
-import { type ProcStat, parseProcStat, parsePsOutput } from "./proc-info.ts";
+import { allProcStats, type ProcStat } from "./proc-info.ts";
 import type { Platform } from "./shell-command.ts";
 
 export const RUN_TAG_ENV = "HOTRELOAD_RUN";
@@ -51,18 +51,7 @@ interface Snapshot {
 }
 
 function linuxSnapshot(): Snapshot {
-  const stats: ProcStat[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = parseProcStat(readFileSync(`/proc/${entry}/stat`, "utf8"));
-      if (stat) stats.push(stat);
-    } catch (error) {
-      // ENOENT/ESRCH: the process exited between readdir and read; it is not a member.
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== "ENOENT" && code !== "ESRCH") throw error;
-    }
-  }
+  const stats = allProcStats("linux");
   return {
     stats,
     tagged(pid, tag) {
@@ -81,12 +70,8 @@ function linuxSnapshot(): Snapshot {
   };
 }
 
-function psSnapshot(): Snapshot {
-  const result = Bun.spawnSync(
-    ["ps", "-A", "-o", "pid=", "-o", "ppid=", "-o", "pgid=", "-o", "stat=", "-o", "lstart="],
-    { stdout: "pipe", stderr: "ignore", env: { ...process.env, LC_ALL: "C" } },
-  );
-  return { stats: parsePsOutput(result.stdout.toString()), tagged: () => false };
+function psSnapshot(platform: Platform): Snapshot {
+  return { stats: allProcStats(platform), tagged: () => false };
 }
 
 const living = (s: ProcStat) => s.state !== "Z" && s.state !== "X";
@@ -134,7 +119,7 @@ export function runMembers(
   self: number = process.pid,
 ): ProcStat[] {
   const linux = platform === "linux";
-  return selectMembers(run, linux ? linuxSnapshot() : psSnapshot(), self, linux);
+  return selectMembers(run, linux ? linuxSnapshot() : psSnapshot(platform), self, linux);
 }
 
 /**

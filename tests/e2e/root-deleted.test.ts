@@ -20,14 +20,21 @@ function project(dir: string, name: string) {
 
 const upLine = (text: string) => (e: { line: string }) => e.line.startsWith(text);
 
+/** hotreload on `<parent>/proj`, a project named `name`. */
+function startOn(parent: string, name: string) {
+  const root = join(parent, "proj");
+  project(root, name);
+  const hr = startHotreload(["--exec", "sh server.sh", "--ext", "txt,sh"], {
+    cwd: root,
+    env: { XDG_STATE_HOME: join(parent, ".state") },
+  });
+  return { root, hr };
+}
+
 test("deleted, then created again: said once, nothing started meanwhile, watching resumes", async () => {
   using parent = tempDir();
-  const root = join(parent.path, "proj");
-  project(root, "one");
-  await using hr = startHotreload(["--exec", "sh server.sh", "--ext", "txt,sh"], {
-    cwd: root,
-    env: { XDG_STATE_HOME: join(parent.path, ".state") },
-  });
+  const { root, hr: started } = startOn(parent.path, "one");
+  await using hr = started;
   await hr.waitFor("log", upLine("up one 1"), 30_000);
   rmSync(root, { recursive: true, force: true });
   const gone = await hr.waitFor("watch.root-gone", undefined, 10_000);
@@ -48,12 +55,8 @@ test("deleted, then created again: said once, nothing started meanwhile, watchin
 
 test("replaced by another directory (mv new proj): watched anew, the new code runs", async () => {
   using parent = tempDir();
-  const root = join(parent.path, "proj");
-  project(root, "old");
-  await using hr = startHotreload(["--exec", "sh server.sh", "--ext", "txt,sh"], {
-    cwd: root,
-    env: { XDG_STATE_HOME: join(parent.path, ".state") },
-  });
+  const { root, hr: started } = startOn(parent.path, "old");
+  await using hr = started;
   await hr.waitFor("log", upLine("up old 1"), 30_000);
   const fresh = join(parent.path, "proj.new");
   project(fresh, "new");
