@@ -132,7 +132,8 @@ export async function terminateGroup(
 ): Promise<TerminateOutcome> {
   const platform = opts.platform ?? process.platform;
   if (platform === "win32") {
-    await stopOnWindows(group, { timeoutMs: opts.timeoutMs, log: opts.log });
+    // A build's short cancel grace would cut taskkill off on a busy machine: at least 2 s.
+    await stopOnWindows(group, { timeoutMs: Math.max(opts.timeoutMs, 2000), log: opts.log });
     return { forced: true };
   }
   let forced = false;
