@@ -81,6 +81,12 @@ export function followStatus(proxy: Pick<AppProxy, "setStatus">, holdTimeoutMs: 
         failure = event.ok ? [] : event.tail;
         if (!event.ok) set({ kind: "build-failed", detail: failure, hold: false });
         return;
+      case "hook.finished":
+        // A rule's failing command (a generator) stops its batch like a failed build.
+        if (event.ok || event.hook !== "run") return;
+        failure = event.tail;
+        set({ kind: "build-failed", detail: failure, hold: false });
+        return;
       case "crash.backoff":
         set({
           kind: "backoff",
