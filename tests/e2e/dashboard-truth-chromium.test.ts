@@ -233,6 +233,13 @@ describe.skipIf(!haveChromium)("dashboard truth in Chromium (issue 18)", () => {
       await first.page.waitForFunction(
         () => document.querySelector("#log-count")?.textContent === "1200 lines",
       );
+      // Clear empties the server's ring too: nothing earlier to offer, and the clear is said.
+      await first.page.click("#clear");
+      await first.page
+        .locator("#log .line", { hasText: "clear requested from the dashboard" })
+        .waitFor();
+      expect(await first.page.isHidden("#log-more")).toBe(true);
+      expect(await text(first.page, "#log-count")).toBe("1 line");
       // With the client above, a second page is one too many: it says so, and counts down to its next try.
       const context = await browser.newContext();
       try {

@@ -196,7 +196,7 @@ function handle(msg) {
       break;
     case "cleared":
       logView.clear();
-      logFirst = logFrom = Number.POSITIVE_INFINITY;
+      logFirst = logFrom = 0; // nothing earlier is kept after a clear
       renderMore();
       break;
     case "ack":

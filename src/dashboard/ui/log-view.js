@@ -135,7 +135,9 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
       drawn = { first, last, shown, length: total };
     }
     const count =
-      query === "" && hidden.size === 0 ? `${total} lines` : `${total} of ${items.length} lines`;
+      query === "" && hidden.size === 0
+        ? `${total} line${total === 1 ? "" : "s"}`
+        : `${total} of ${items.length} line${items.length === 1 ? "" : "s"}`;
     countEl.textContent = count;
     followButton.hidden = following;
     // Lines that arrived since the user scrolled away and are really there: trimmed and
