@@ -247,7 +247,7 @@ const singleServiceSchema = object("hotreload configuration (.hotreload.yaml)", 
       }),
       after_ready: commandSpec({
         description:
-          "After each good swap, once the new server is up (and healthy, with a health check); gets `HOTRELOAD_PID`.",
+          "After the first start and each good swap, once the new server is up (and healthy, with a health check); gets `HOTRELOAD_PID`.",
         default: null,
         example: "curl -fsS localhost:8080/warmup",
       }),
