@@ -70,6 +70,7 @@ export interface EngineLoop {
 export function settingsFrom(
   config: ResolvedConfig,
   proxied = config.proxy.enabled,
+  platform: NodeJS.Platform = process.platform,
 ): EngineSettings {
   return {
     hasBuild: config.build !== null,
@@ -80,7 +81,8 @@ export function settingsFrom(
     resetAfterMs: config.crash.reset_after,
     buildCommand: config.build,
     execCommand: config.exec ?? "",
-    stopSignal: config.stop.signal,
+    // Windows has no stop signals: process.stopping says what is done (run/windows-stop.ts).
+    stopSignal: platform === "win32" ? "taskkill /T /F" : config.stop.signal,
     restart: config.restart,
     swap: proxied ? config.proxy.swap : null,
     rules: compileRules(config.rules),
