@@ -116,7 +116,10 @@ export async function startPid1Reaper(opts: Pid1ReaperOptions): Promise<Pid1Reap
     return proc;
   }) as typeof Bun.spawn;
   Bun.spawn = tracked;
-  const timer = setInterval(reapNow, opts.intervalMs ?? 500);
+  // A PID 1 adopts every orphan of the container: look often. A subreaper adopts only our
+  // own runs' daemons, which the stops reap (after each child exit): a slow sweep is enough
+  // for the rest, and scanning /proc every 500 ms on a busy desktop is not free.
+  const timer = setInterval(reapNow, opts.intervalMs ?? (self === 1 ? 500 : 5000));
   timer.unref();
   return {
     reapNow,
