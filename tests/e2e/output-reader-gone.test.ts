@@ -57,6 +57,7 @@ test("stdout closed by its reader: reloads go on, said once on stderr, quit is p
   const hr = startIntoHead(dir.path, []);
   const first = await hr.err.waitFor("app stderr start 1", 30_000);
   const engine = Number(/ppid=(\d+)/.exec(first)?.[1]);
+  expect(engine).toBeGreaterThan(1);
   started.push(engine);
   // head has read the first line and exited: stdout is a closed pipe from here on.
   for (let n = 2; n <= 4; n++) {
@@ -73,7 +74,14 @@ test("stdout closed by its reader: reloads go on, said once on stderr, quit is p
 
 test("--json | head -1: the server is restarted on every change and quit exits 0 at once", async () => {
   using dir = tempDir();
-  dir.write("server.sh", SERVER.replace('echo "app stderr', 'echo "$PPID" > engine; echo "app'));
+  dir.write(
+    "server.sh",
+    SERVER.replace(
+      'echo "app stderr',
+      // Written once, whole (temp + rename): a half-written pid read as 0 would be kill(0).
+      '[ -e engine ] || { echo "$PPID" > engine.tmp && mv engine.tmp engine; }; echo "app',
+    ),
+  );
   dir.write("a.txt", "1");
   const hr = startIntoHead(dir.path, ["--json"]);
   await waitUntil(
@@ -87,6 +95,7 @@ test("--json | head -1: the server is restarted on every change and quit exits 0
     5000,
   );
   const engine = Number(readFileSync(join(dir.path, "engine"), "utf8"));
+  expect(engine).toBeGreaterThan(1);
   started.push(engine);
   for (let n = 2; n <= 4; n++) {
     writeFileSync(join(dir.path, "a.txt"), String(n));

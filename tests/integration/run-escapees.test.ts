@@ -27,7 +27,7 @@ const runs: RunningProcess[] = [];
 
 afterEach(() => {
   for (const pid of [...runs.splice(0).map((r) => r.pid), ...escapees.splice(0)])
-    if (isAlive(pid)) process.kill(pid, "SIGKILL");
+    if (pid > 1 && isAlive(pid)) process.kill(pid, "SIGKILL");
 });
 
 async function escapeesOf(out: LineCollector) {
