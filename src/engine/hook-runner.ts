@@ -4,6 +4,7 @@
  * bus tagged with the hook's name, and its end reported as a hookDone input.
  */
 import { startBuild as startCommand } from "../build/builder.ts";
+import type { Clock } from "../clock.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { HookName } from "../events/types.ts";
 import type { Logger } from "../log.ts";
@@ -19,6 +20,9 @@ export interface HookRunnerOptions {
   bus: EventBus;
   log: Logger;
   send(input: EngineInput): void;
+  clock: Clock;
+  /** How long the end of a rule's command (`run`) waits for the files it wrote to arrive. */
+  settleMs(): number;
 }
 
 export function createHookRunner(options: HookRunnerOptions) {
@@ -28,7 +32,8 @@ export function createHookRunner(options: HookRunnerOptions) {
   const run = (id: number, hook: HookName, command: string, vars: Record<string, string>) => {
     const done = (r: Omit<Extract<EngineInput, { type: "hookDone" }>, "type" | "id">) => {
       running.delete(id);
-      send({ type: "hookDone", id, ...r });
+      if (hook !== "run" || !r.ok) return send({ type: "hookDone", id, ...r });
+      options.clock.setTimeout(() => send({ type: "hookDone", id, ...r }), options.settleMs());
     };
     let handle: ReturnType<typeof startCommand>;
     try {

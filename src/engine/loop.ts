@@ -13,6 +13,7 @@ import type { EventBus } from "../events/bus.ts";
 import type { LoggerFactory } from "../log.ts";
 import { killGroupNow } from "../run/process-group.ts";
 import type { ChildStdin } from "../run/runner.ts";
+import { AUTO_BURST_MS } from "../watch/debounce.ts";
 import { createHookRunner } from "./hook-runner.ts";
 import { createInstances, type InstanceProxyOptions, isDirectory } from "./instances.ts";
 import { compileRules } from "./rules.ts";
@@ -159,6 +160,10 @@ export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
     bus,
     log: logs.tag("hook"),
     send,
+    clock,
+    // What a rule's command wrote reaches the engine as a batch after the quiet window:
+    // reported before the command's end, it joins the same batch (one build, not two).
+    settleMs: () => (config.debounce === "auto" ? AUTO_BURST_MS : config.debounce) + 50,
   });
 
   const perform = (effect: Effect) => {

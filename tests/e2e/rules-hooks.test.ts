@@ -192,3 +192,29 @@ test("quit while a hook runs stops it (its whole group) before hotreload exits",
   expect(await hr.exited).toBe(0);
   await waitAllDead([child], 2000);
 }, 60_000);
+
+test("what a rule's generator writes joins its batch: one build per edit, also without an ignore rule", async () => {
+  using dir = tempDir();
+  dir.write("page.tpl", "v1\n");
+  dir.write("page_gen.go", "package main // v1\n");
+  dir.write("app.sh", 'echo "serving $(cat built.txt)"; exec sleep 300\n');
+  dir.write(
+    ".hotreload.yaml",
+    [
+      "build: cp page_gen.go built.txt",
+      "exec: sh app.sh",
+      "ext: [.go]",
+      "rules:",
+      `  - { match: "*.tpl", run: 'echo "package main // $(cat page.tpl)" > page_gen.go' }`,
+      "",
+    ].join("\n"),
+  );
+  await using hr = startHotreload([], { cwd: dir.path });
+  await hr.waitFor("log", (e) => e.line === "serving package main // v1");
+  dir.write("page.tpl", "v2\n");
+  await hr.waitFor("log", (e) => e.line === "serving package main // v2");
+  const done = await hr.waitFor("reload.done", (e) => e.files > 0);
+  expect(done.files).toBe(2);
+  expect(hr.count("build.started")).toBe(2);
+  expect(hr.count("build.cancelled")).toBe(0);
+}, 60_000);
