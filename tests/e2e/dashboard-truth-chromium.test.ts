@@ -22,6 +22,7 @@ import {
   emitGoodBuild,
   openClient,
   startTestDashboard,
+  TEST_TOKEN,
   type TestDashboard,
   waitUntil,
 } from "../helpers/dashboard-harness.ts";
@@ -165,6 +166,38 @@ describe.skipIf(!haveChromium)("dashboard truth in Chromium (issue 18)", () => {
       expect(await page.isDisabled("#rebuild")).toBe(true);
       await screenshot(page, "truth-2-disconnected");
       expect(unexpectedProblems(o.problems)).toEqual([]);
+    },
+    T,
+  );
+
+  test(
+    "tokens: without its cookie the page uses the URL's token from memory, and drops it once refused",
+    async () => {
+      const first = await startTestDashboard();
+      const port = first.port;
+      await using o = await openDashboard(browser, first.url);
+      const { page } = o;
+      // The cookie is gone (blocked, or dropped by a forwarding proxy) and the server restarts
+      // with the same token (a stand-in for a blip): the page reconnects with what it has.
+      await page.context().clearCookies();
+      await first.close();
+      await page.waitForSelector("#phase[data-phase=disconnected]");
+      const same = await startTestDashboard({ port, token: TEST_TOKEN });
+      await page.waitForSelector("#conn[data-state=open]", { timeout: 15_000 });
+      same.bus.emit({ type: "phase", phase: "running", previous: "starting" });
+      await says(page, "running");
+      expect(new URL(page.url()).searchParams.has("token")).toBe(false);
+      expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+      await same.close();
+      // A new run with a new token refuses it: the page says so and stops trying.
+      await using other = await startTestDashboard({
+        port,
+        token: "another-token-0123456789abcdefghijklmno",
+      });
+      await page.waitForSelector("#notice[data-kind=bad]:not([hidden])", { timeout: 15_000 });
+      expect(await text(page, "#notice")).toMatch(/token is not valid/);
+      expect(other.commands).toEqual([]);
+      await screenshot(page, "truth-6-token-refused");
     },
     T,
   );

@@ -14,6 +14,13 @@ import { formatMs } from "./time.js";
 const $ = (id) => document.getElementById(id);
 
 const address = new URL(location.href);
+/**
+ * The token from the URL, in memory only, for when the cookie does not come back (cookies
+ * blocked, or a forwarding proxy that drops them): then the page sends it itself. Dropped
+ * as soon as the server refuses it; never stored.
+ */
+let urlToken = address.searchParams.get("token");
+let sendToken = false;
 if (address.searchParams.has("token")) {
   address.searchParams.delete("token");
   history.replaceState(history.state, "", address);
@@ -146,7 +153,7 @@ function renderMore() {
 /** Fetches up to `limit` lines before the oldest shown one. */
 async function loadEarlier(limit) {
   if (logFrom <= logFirst) return;
-  const res = await fetch(`/api/logs?end=${logFrom}&limit=${limit}`);
+  const res = await api(`/api/logs?end=${logFrom}&limit=${limit}`);
   if (!res.ok) return;
   const page = await res.json();
   logView.prepend(page.lines.slice(0, Math.max(0, logFrom - page.from)));
@@ -212,10 +219,25 @@ function handle(msg) {
 }
 
 /** Asks the server why the websocket closed: gone, full, or this token refused. */
+/** A GET to our API with the cookie, or with the in-memory token once the cookie failed. */
+function api(path) {
+  return fetch(path, sendToken ? { headers: { "X-Hotreload-Token": urlToken } } : {});
+}
+
 async function explainFailure() {
   try {
-    const res = await fetch("/api/status");
+    const res = await api("/api/status");
+    const refusal = res.status === 401 ? ((await res.json()).error ?? "") : "";
+    if (refusal === "missing token" && urlToken !== null && !sendToken) {
+      // The cookie did not come back: use the token this page was opened with.
+      sendToken = true;
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(connect, 0);
+      return;
+    }
     if (res.status === 401) {
+      if (sendToken) urlToken = null; // refused: never used again
+      sendToken = false;
       trouble = "token";
       clearTimeout(retryTimer);
       setConnection("closed", "not allowed");
@@ -234,7 +256,8 @@ async function explainFailure() {
 
 function connect() {
   clearTimeout(retryTimer);
-  const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
+  const query = sendToken && urlToken ? `?token=${encodeURIComponent(urlToken)}` : "";
+  const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws${query}`;
   setConnection("connecting", failures ? "reconnecting…" : "connecting…");
   const ws = new WebSocket(url);
   socket = ws;
