@@ -48,6 +48,8 @@ export function renderInitFile(detection: Detection | null): string {
     `# yaml-language-server: $schema=${SCHEMA_URL}`,
     "# hotreload configuration. Every key is optional except `exec`; `hotreload check` validates it.",
     `# Build outputs go to $HOTRELOAD_CACHE_DIR (outside the project), so they never trigger a rebuild.`,
+    "# Swaps nobody sees: uncomment `proxy:` below with `enabled: true` and the port you open in",
+    "# the browser; hotreload then owns that port and the server listens on $PORT (docs/PROXY.md).",
     "",
   ];
   const set: Record<string, unknown> = {};

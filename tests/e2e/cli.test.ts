@@ -180,6 +180,9 @@ describe("hotreload CLI", () => {
     expect(parsed.build).toBe('go build -o "$HOTRELOAD_CACHE_DIR/server" .');
     expect(parsed.ext).toContain(".go");
     expect(text).toContain("# health_check:");
+    // The proxy is offered, commented, with the one change that turns it on.
+    expect(text).toContain("# proxy:");
+    expect(text).toContain("uncomment `proxy:` below with `enabled: true`");
     const checked = await cli(["check", "--json"], dir.path);
     expect(checked.code).toBe(0);
 
