@@ -12,7 +12,8 @@ const SLOW_MAX_MS = 60_000;
 const EVENTS_EVERY_MS = 100;
 
 /**
- * Serves /, /health, /crash, /slow?ms=N (answers after N ms: an in-flight request across a
+ * Serves /, /page (an HTML page with /style.css, read from public/style.css at each
+ * request: a stylesheet the proxy's live reload swaps without a restart), /health, /crash, /slow?ms=N (answers after N ms: an in-flight request across a
  * swap) and /events (server-sent events naming the version every 100 ms: a stream across
  * a swap); everything else is a 404. /ws (a websocket echo) is upgraded in server.ts.
  */
@@ -24,6 +25,15 @@ export function createHandler(
     if (pathname === "/") {
       return new Response(`Server running - version ${version}\n`, {
         headers: { "content-type": "text/plain; charset=utf-8" },
+      });
+    }
+    if (pathname === "/page") {
+      return new Response(pageHtml(), { headers: { "content-type": "text/html; charset=utf-8" } });
+    }
+    if (pathname === "/style.css") {
+      // From the working directory (the project root): the bundled server runs elsewhere.
+      return new Response(Bun.file("public/style.css"), {
+        headers: { "content-type": "text/css; charset=utf-8", "cache-control": "no-cache" },
       });
     }
     if (pathname === "/health") {
@@ -53,6 +63,24 @@ export function createHandler(
     if (pathname === "/events") return eventStream(request.signal);
     return new Response("404 page not found\n", { status: 404 });
   };
+}
+
+function pageHtml(): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>bun-server ${version}</title>
+<link rel="stylesheet" href="/style.css">
+</head>
+<body>
+<h1 id="version">version ${version}</h1>
+<p><label>Notes <input id="notes" autocomplete="off"></label></p>
+<div class="spacer"></div>
+<p id="bottom">bottom of the page</p>
+</body>
+</html>
+`;
 }
 
 function eventStream(signal: AbortSignal): Response {

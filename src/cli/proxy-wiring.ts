@@ -12,10 +12,13 @@ import { waitForPort } from "../health/port-ready.ts";
 import type { Logger } from "../log.ts";
 import { pickFreePort } from "../proxy/free-port.ts";
 import { type AppProxy, createProxy, type ProxyStatus } from "../proxy/proxy.ts";
+import { browserReload, followLive } from "./live-wiring.ts";
 
 export interface ProxyWiring {
   readonly url: string;
   readonly engine: InstanceProxyOptions;
+  /** The engine's reloadBrowsers effect: open pages reload (or swap stylesheets when `css`). */
+  reloadBrowsers(paths: readonly string[], css: boolean): void;
   close(): Promise<void>;
 }
 
@@ -33,10 +36,14 @@ export async function startProxy(
     holdMax: settings.hold_max,
     holdTimeoutMs: settings.hold_timeout,
     appName: appName(config.root),
+    liveReload: config.live_reload.enabled,
   });
   if (!started.ok) return started;
   const proxy = started.value;
   const unsubscribe = bus.subscribe(followStatus(proxy, settings.hold_timeout));
+  const unsubscribeLive = config.live_reload.enabled
+    ? bus.subscribe(followLive(proxy, { editorUrl: config.editor_url, root: config.root }))
+    : () => {};
   // Without a health check an instance is ready once its port accepts a connection, within
   // the time the health check would have had.
   const readyWithinMs = health.timeout * health.max_retries;
@@ -59,8 +66,10 @@ export async function startProxy(
           };
         },
       },
+      reloadBrowsers: (paths, css) => browserReload(proxy, paths, css),
       async close() {
         unsubscribe();
+        unsubscribeLive();
         await proxy.close();
       },
     },

@@ -176,6 +176,7 @@ export default defineCommand({
       pidfile: guard.pidfile,
       holdOutput: gate.hold,
       proxy: proxy?.engine,
+      reloadBrowsers: proxy?.reloadBrowsers,
     });
     const forwardStdin = (data: Buffer) => loop.childStdin()?.write(data);
     if (!interactive) process.stdin.on("data", forwardStdin);

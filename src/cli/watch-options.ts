@@ -4,7 +4,7 @@
  */
 import { projectCacheDir } from "../config/dirs.ts";
 import type { ResolvedConfig } from "../config/schema.ts";
-import { compileRules } from "../engine/rules.ts";
+import { compileRules, rulesWithLiveCss } from "../engine/rules.ts";
 import { stateDir } from "../run/pidfile.ts";
 import type { WatchSetOptions } from "../watch/watch-set.ts";
 
@@ -40,7 +40,9 @@ export function watchSettingsFrom(
 
 /** A rule is a request to watch what it matches (an `ignore` rule only when it runs something). */
 function ruleFiles(config: ResolvedConfig): ((rel: string) => boolean) | undefined {
-  const rules = compileRules(config.rules.filter((r) => r.action !== "ignore" || r.run !== null));
+  const rules = compileRules(
+    rulesWithLiveCss(config).filter((r) => r.action !== "ignore" || r.run !== null),
+  );
   if (rules.length === 0) return undefined;
   return (rel) => rules.some((r) => r.test(rel));
 }

@@ -31,6 +31,7 @@ export interface FlagValues {
   env?: string[];
   proxy?: string;
   proxyHost?: string;
+  liveReload?: boolean;
   restart?: string;
   envFile?: string[];
   watch?: string[];
@@ -119,6 +120,14 @@ export const CONFIG_FLAGS: readonly FlagSpec[] = [
     path: ["notifications", "enabled"],
     type: "boolean",
     description: "Desktop notifications (--no-notifications to turn off)",
+  },
+  {
+    flag: "live-reload",
+    key: "liveReload",
+    path: ["live_reload", "enabled"],
+    type: "boolean",
+    description:
+      "Reload browser pages through the proxy after each swap (--no-live-reload to turn off)",
   },
   {
     flag: "dashboard",

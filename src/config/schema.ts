@@ -427,6 +427,22 @@ const singleServiceSchema = object("hotreload configuration (.hotreload.yaml)", 
       }),
     },
   ),
+  live_reload: object(
+    "Browser live reload through the proxy: HTML pages get a small script that reloads them once the new server is ready, swaps stylesheets in place and shows build errors (docs/PROXY.md).",
+    {
+      enabled: boolean({
+        description:
+          "Inject the live-reload client into the HTML pages the proxy serves (only with `proxy.enabled`).",
+        default: true,
+      }),
+      css: stringList({
+        description:
+          "Globs (picomatch, relative to root) of stylesheets the app serves from disk: a change that touches only these neither rebuilds nor restarts, and open pages swap their stylesheets in place. Empty: they are files like any other.",
+        default: ["**/*.css"],
+        example: ["public/**/*.css"],
+      }),
+    },
+  ),
   dashboard: object("Live local web dashboard.", {
     enabled: boolean({ description: "Serve the dashboard.", default: false }),
     port: integer({

@@ -10,6 +10,7 @@ import favicon from "./ui/favicon.svg" with { type: "text" };
 import indexHtml from "./ui/index.html" with { type: "text" };
 import logViewJs from "./ui/log-view.js" with { type: "text" };
 import markersJs from "./ui/markers.js" with { type: "text" };
+import outputLinesJs from "./ui/output-lines.js" with { type: "text" };
 import panelsCss from "./ui/panels.css" with { type: "text" };
 import statusJs from "./ui/status.js" with { type: "text" };
 import themeCss from "./ui/theme.css" with { type: "text" };
@@ -54,6 +55,7 @@ export function pageAssets(): Map<string, Asset> {
     ["/actions.js", { body: actionsJs, contentType: JS }],
     ["/ansi.js", { body: ansiJs, contentType: JS }],
     ["/markers.js", { body: markersJs, contentType: JS }],
+    ["/output-lines.js", { body: outputLinesJs, contentType: JS }],
     ["/chart.js", { body: chartJs, contentType: JS }],
     ["/log-view.js", { body: logViewJs, contentType: JS }],
     ["/status.js", { body: statusJs, contentType: JS }],

@@ -16,7 +16,7 @@ import {
   swapPending,
 } from "./moves.ts";
 import { reloadBrowsers } from "./outcomes.ts";
-import { type Decision, decide, type RuleAction, strongest } from "./rules.ts";
+import { type Decision, decide, onlyLiveCss, type RuleAction, strongest } from "./rules.ts";
 import type { ChangeAction, Draft, PrepState } from "./types.ts";
 
 export interface Batch {
@@ -134,8 +134,10 @@ function act(d: Draft, action: RuleAction, changes: FileChange[], fp: string | n
   const paths = changes.map((c) => c.path);
   if (action === "ignore") return;
   if (action === "reload") {
+    // Stylesheets the running server serves from disk apply at once, build or not.
+    if (onlyLiveCss(s.settings.rules, paths)) reloadBrowsers(d, paths, true);
     // A swap under way reloads the pages once the new server is ready.
-    if (s.build || s.candidate || swapPending(s)) s.pending = s.pending ?? "reload";
+    else if (s.build || s.candidate || swapPending(s)) s.pending = s.pending ?? "reload";
     else reloadBrowsers(d, paths);
     return;
   }

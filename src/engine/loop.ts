@@ -16,7 +16,7 @@ import type { ChildStdin } from "../run/runner.ts";
 import { AUTO_BURST_MS } from "../watch/debounce.ts";
 import { createHookRunner } from "./hook-runner.ts";
 import { createInstances, type InstanceProxyOptions, isDirectory } from "./instances.ts";
-import { compileRules } from "./rules.ts";
+import { compileRules, rulesWithLiveCss } from "./rules.ts";
 import { initialState, step } from "./step.ts";
 import type {
   Effect,
@@ -48,6 +48,8 @@ export interface EngineLoopOptions {
   proxy?: InstanceProxyOptions;
   /** Values from env files, read at each build and start; `env:` and flags win over them. */
   envFiles?: () => Readonly<Record<string, string>>;
+  /** The proxy's live reload: open pages reload (or only swap stylesheets, `css`). */
+  reloadBrowsers?: (paths: readonly string[], css: boolean) => void;
 }
 
 export interface EngineLoop {
@@ -86,7 +88,7 @@ export function settingsFrom(
     stopSignal: platform === "win32" ? "taskkill /T /F" : config.stop.signal,
     restart: config.restart,
     swap: proxied ? config.proxy.swap : null,
-    rules: compileRules(config.rules),
+    rules: compileRules(rulesWithLiveCss(config)),
     hooks: {
       before_build: hookSetting(config.hooks.before_build, config.hooks.timeout),
       after_build: hookSetting(config.hooks.after_build, config.hooks.timeout),
@@ -196,10 +198,10 @@ export function createEngineLoop(options: EngineLoopOptions): EngineLoop {
       case "cancelHook":
         return hooks.cancel(effect.id);
       case "reloadBrowsers":
-        // The proxy's live reload (docs/PROXY.md) is what reloads pages; until it is wired
-        // here, a reload rule only says so.
+        if (options.reloadBrowsers) return options.reloadBrowsers(effect.paths, effect.css);
+        // Without the proxy's live reload (docs/PROXY.md) there are no pages to tell.
         log.debug(
-          `browser reload asked for (${effect.paths.join(", ") || "pending"}): no live reload to send it to`,
+          `browser reload asked for (${effect.paths.join(", ") || "pending"}): live reload is off`,
         );
         return;
       case "schedule": {

@@ -100,9 +100,13 @@ export function settlePending(d: Draft, why: string): void {
   }
 }
 
-export function reloadBrowsers(d: Draft, paths: string[]): void {
-  d.effects.push({ type: "emit", event: { type: "browser.reload", paths } });
-  d.effects.push({ type: "reloadBrowsers", paths });
+/** `css`: only live-reloaded stylesheets changed; pages swap them instead of reloading. */
+export function reloadBrowsers(d: Draft, paths: string[], css = false): void {
+  d.effects.push({
+    type: "emit",
+    event: css ? { type: "browser.reload", paths, css } : { type: "browser.reload", paths },
+  });
+  d.effects.push({ type: "reloadBrowsers", paths, css });
 }
 
 function failureText(r: Omit<FailedStep, "seq">): string {

@@ -14,6 +14,8 @@ export interface RuleConfig {
   readonly match: readonly string[];
   readonly action: RuleAction;
   readonly run: CommandSpec | null;
+  /** The implicit rule of `live_reload.css`: pages swap stylesheets instead of reloading. */
+  readonly css?: true;
 }
 
 export interface CompiledRule extends RuleConfig {
@@ -45,6 +47,26 @@ function compileGlob(raw: string): (path: string) => boolean {
   const match = picomatch(pattern, { dot: true });
   if (pattern.includes("/")) return match;
   return (path) => match(path.slice(path.lastIndexOf("/") + 1));
+}
+
+/**
+ * The user's rules, then (with the proxy's live reload on) `live_reload.css` as a last
+ * `reload` rule: a save of only those stylesheets neither rebuilds nor restarts, and the
+ * pages swap them in place. A user's rule for the same files comes first and wins.
+ */
+export function rulesWithLiveCss(config: {
+  rules: readonly RuleConfig[];
+  proxy: { enabled: boolean };
+  live_reload: { enabled: boolean; css: readonly string[] };
+}): RuleConfig[] {
+  const { live_reload: live } = config;
+  if (!config.proxy.enabled || !live.enabled || live.css.length === 0) return [...config.rules];
+  return [...config.rules, { match: live.css, action: "reload", run: null, css: true }];
+}
+
+/** Whether every path is a stylesheet of the live CSS rule (and not first matched by another). */
+export function onlyLiveCss(rules: readonly CompiledRule[], paths: readonly string[]): boolean {
+  return paths.length > 0 && paths.every((p) => rules.find((r) => r.test(p))?.css === true);
 }
 
 export function compileRules(rules: readonly RuleConfig[]): CompiledRule[] {

@@ -213,8 +213,8 @@ export type Effect =
   | { type: "runHook"; id: number; hook: HookName; command: string; env: Record<string, string> }
   /** Stop a hook's whole group; its hookDone still follows. */
   | { type: "cancelHook"; id: number }
-  /** Reload the open browser pages (the proxy's live reload). */
-  | { type: "reloadBrowsers"; paths: string[] }
+  /** Reload the open browser pages (the proxy's live reload); `css`: swap stylesheets only. */
+  | { type: "reloadBrowsers"; paths: string[]; css: boolean }
   | { type: "schedule"; name: TimerName; ms: number }
   | { type: "cancelTimer"; name: TimerName }
   | { type: "emit"; event: EventInput }

@@ -135,7 +135,8 @@ export type Event = EventBase &
         action?: "rebuild" | "restart";
       }
     /** Open pages were asked to reload (a `reload` rule); works with the proxy's live reload. */
-    | { type: "browser.reload"; paths: string[] }
+    /** `css`: only stylesheets of `live_reload.css` changed; pages swap them in place. */
+    | { type: "browser.reload"; paths: string[]; css?: boolean }
     | {
         type: "hook.started";
         id: number;

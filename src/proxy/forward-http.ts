@@ -12,6 +12,7 @@ import {
   upstreamRequestHeaders,
 } from "./forward-headers.ts";
 import type { Exchange } from "./instance-traffic.ts";
+import { injectedBody, planInjection, requestIdentity } from "./live/inject.ts";
 
 export interface Target {
   /** The engine's instance id. */
@@ -38,6 +39,8 @@ export interface ForwardContext {
   reportFailure(key: string, message: string): void;
   /** Lifts the listener's idle timeout for a response that streams (SSE, long downloads). */
   keepOpen(): void;
+  /** Live reload: HTML pages get the client's script (live/inject.ts). */
+  live?: boolean;
 }
 
 /** The path and query of Bun's absolute `req.url` (`http://host/path?q`). */
@@ -55,9 +58,11 @@ export async function forwardHttp(
   const onClientGone = () => exchange.end();
   let response: Response;
   try {
+    const upstreamHeaders = upstreamRequestHeaders(req.headers, ctx.client);
+    if (ctx.live) requestIdentity(req, upstreamHeaders);
     const init: BunFetchRequestInit & { duplex: "half" } = {
       method: req.method,
-      headers: upstreamRequestHeaders(req.headers, ctx.client),
+      headers: upstreamHeaders,
       body: req.body,
       redirect: "manual",
       decompress: false,
@@ -82,6 +87,16 @@ export async function forwardHttp(
     });
     exchange.end();
     return new Response(null, init);
+  }
+  if (ctx.live) {
+    const planned = planInjection(req, response.status, headers);
+    if (planned.inject) {
+      ctx.keepOpen();
+      req.signal.addEventListener("abort", onClientGone, { once: true });
+      const out = injectedBody(trackedBody(body, exchange, ctx.log), planned.plan);
+      return new Response(out, { ...init, headers: planned.plan.headers });
+    }
+    if (planned.why) ctx.log.debug(`proxy: ${pathOf(req.url)} gets no live reload: ${planned.why}`);
   }
   const announced = Number(response.headers.get("content-length") ?? Number.NaN);
   if (announced >= 0 && announced <= WHOLE_BODY_MAX) {

@@ -1,12 +1,14 @@
 /**
  * hotreload's own paths on the public port, under /__hotreload/: the status page's script
- * and style, the status as JSON, and an SSE stream of it. All read-only (GET/HEAD) and
+ * and style, the status as JSON, and an SSE stream of it; with live reload, the pages'
+ * client.js and the live events on the same stream (live/messages.ts). All read-only (GET/HEAD) and
  * guarded like the dashboard: Host allow-list against DNS rebinding, Fetch Metadata
  * against cross-site reads. Nothing here changes state, so nothing needs the token.
  */
 import type { AllowedHost } from "../dashboard/allowed-hosts.ts";
 import { checkFetchMetadata, checkHost, type Verdict } from "../dashboard/guards.ts";
 import type { Logger } from "../log.ts";
+import type { LiveMessage } from "./live/messages.ts";
 import type { ProxyStatus } from "./serve-status.ts";
 import { STATUS_CLIENT_CSS, STATUS_CLIENT_JS } from "./status-client.ts";
 
@@ -25,6 +27,8 @@ export interface HotreloadPaths {
   handle(req: Request, path: string): Response;
   /** Sends the snapshot to every open /__hotreload/events stream. */
   publish(snapshot: StatusSnapshot): void;
+  /** Sends a live-reload message to every open stream (live reload on). */
+  live(message: LiveMessage): void;
   close(): void;
 }
 
@@ -35,8 +39,23 @@ const ASSETS: Record<string, { body: string; type: string }> = {
 
 const encoder = new TextEncoder();
 
+function frame(event: string, data: unknown): Uint8Array {
+  return encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
 function sseFrame(snapshot: StatusSnapshot): Uint8Array {
-  return encoder.encode(`event: status\ndata: ${JSON.stringify(wire(snapshot))}\n\n`);
+  return frame("status", wire(snapshot));
+}
+
+function liveFrame(message: LiveMessage): Uint8Array {
+  switch (message.type) {
+    case "reload":
+      return frame("reload", {});
+    case "css":
+      return frame("css", { paths: message.paths });
+    case "overlay":
+      return frame("overlay", message.overlay);
+  }
 }
 
 function wire(s: StatusSnapshot) {
@@ -64,6 +83,8 @@ export function createHotreloadPaths(options: {
   /** Lifts the listener's idle timeout for an SSE stream. */
   keepOpen(req: Request): void;
   log: Logger;
+  /** Live reload on: the client's script and the hello each new stream starts with. */
+  live?: { clientJs: string; hello(): unknown } | undefined;
 }): HotreloadPaths {
   const streams = new Set<ReadableStreamDefaultController<Uint8Array>>();
 
@@ -74,6 +95,7 @@ export function createHotreloadPaths(options: {
         self = controller;
         streams.add(controller);
         controller.enqueue(sseFrame(options.snapshot()));
+        if (options.live) controller.enqueue(frame("hello", options.live.hello()));
       },
       cancel() {
         if (self) streams.delete(self);
@@ -89,6 +111,18 @@ export function createHotreloadPaths(options: {
     });
   }
 
+  function send(bytes: Uint8Array): void {
+    for (const controller of streams) {
+      try {
+        controller.enqueue(bytes);
+      } catch (error) {
+        // The stream closed between its cancel and this send: it is gone either way.
+        options.log.debug(`proxy: status stream gone: ${String(error)}`);
+        streams.delete(controller);
+      }
+    }
+  }
+
   return {
     handle(req, path) {
       const host = checkHost(req, options.hosts(), options.extraHosts);
@@ -96,7 +130,10 @@ export function createHotreloadPaths(options: {
       if (req.method !== "GET" && req.method !== "HEAD")
         return new Response("read-only\n", { status: 405, headers: { allow: "GET, HEAD" } });
       const name = path.slice(HOTRELOAD_PREFIX.length).split("?")[0] ?? "";
-      const asset = ASSETS[name];
+      const asset =
+        name === "client.js" && options.live
+          ? { body: options.live.clientJs, type: "text/javascript; charset=utf-8" }
+          : ASSETS[name];
       const meta = checkFetchMetadata(req, asset ? "asset" : "api");
       if (!meta.ok) return denied(meta);
       if (asset)
@@ -115,16 +152,10 @@ export function createHotreloadPaths(options: {
       return new Response("not found\n", { status: 404 });
     },
     publish(snapshot) {
-      const frame = sseFrame(snapshot);
-      for (const controller of streams) {
-        try {
-          controller.enqueue(frame);
-        } catch (error) {
-          // The stream closed between its cancel and this publish: it is gone either way.
-          options.log.debug(`proxy: status stream gone: ${String(error)}`);
-          streams.delete(controller);
-        }
-      }
+      send(sseFrame(snapshot));
+    },
+    live(message) {
+      send(liveFrame(message));
     },
     close() {
       for (const controller of streams) {

@@ -7,6 +7,7 @@
  *   proxy.route(null)           // no instance can serve now
  *   proxy.setStatus({ kind: "building", hold: true })   // what to say meanwhile
  *   await proxy.drain(oldId, drainTimeoutMs)            // → { finished, cut, websockets }
+ *   proxy.live({ type: "reload" })                      // live reload (live/messages.ts)
  *   await proxy.close()
  *
  * - route(target): every request that starts afterwards (and every held one, in arrival
@@ -19,6 +20,9 @@
  * - drain(id, ms): resolves when every exchange still on instance `id` (responses and
  *   streams included) has finished, or at `ms`, cutting the rest; then closes the
  *   instance's websockets with 1012 and forgets it. Call it after route() moved away.
+ * - live(m): with `liveReload`, HTML pages get /__hotreload/client.js (live/inject.ts) and
+ *   every open page gets `m`; the last overlay is kept for pages that connect later, and a
+ *   reload clears it.
  *
  * The listener is Bun.serve: it is about twice as fast per request as node:http on Bun,
  * answers `Expect: 100-continue` itself, streams both ways, and speaks websockets natively
@@ -38,6 +42,8 @@ import { forwardHttp, type Target } from "./forward-http.ts";
 import { createHoldQueue } from "./hold-queue.ts";
 import { createHotreloadPaths, HOTRELOAD_PREFIX, type StatusSnapshot } from "./hotreload-paths.ts";
 import { createInstanceTraffic, type DrainResult } from "./instance-traffic.ts";
+import { liveClientScript } from "./live/client-script.ts";
+import type { LiveMessage, Overlay } from "./live/messages.ts";
 import { type NoServeCause, type ProxyStatus, statusAnswer } from "./serve-status.ts";
 import {
   type BridgeData,
@@ -62,6 +68,8 @@ export interface ProxyOptions {
   /** Named on the status page and in 503 reasons (default "the app"). */
   appName?: string;
   clock?: Clock;
+  /** Inject the live-reload client into HTML pages and serve its events. */
+  liveReload?: boolean;
 }
 
 export interface AppProxy {
@@ -74,6 +82,8 @@ export interface AppProxy {
   setStatus(status: ProxyStatus): void;
   /** See the module header. */
   drain(id: number, timeoutMs: number): Promise<DrainResult>;
+  /** Tells every open page (live reload on; otherwise nothing happens). */
+  live(message: LiveMessage): void;
   /** Stops listening; held requests get 503, open connections are closed. */
   close(): Promise<void>;
 }
@@ -104,12 +114,18 @@ export async function createProxy(o: ProxyOptions): Promise<Result<AppProxy>> {
     status,
   });
   const keepOpen = (req: Request) => server?.timeout(req, 0);
+  // Pages compare it on reconnect: another value means hotreload restarted meanwhile.
+  const run = crypto.randomUUID().slice(0, 8);
+  let overlay: Overlay | null = null;
   const paths = createHotreloadPaths({
     hosts: () => hosts,
     extraHosts: extra,
     snapshot,
     keepOpen,
     log: o.log,
+    live: o.liveReload
+      ? { clientJs: liveClientScript(), hello: () => ({ run, ready: target !== null, overlay }) }
+      : undefined,
   });
 
   /** Upstream failures already said at warn, by instance and reason (forgotten on drain). */
@@ -158,6 +174,7 @@ export async function createProxy(o: ProxyOptions): Promise<Result<AppProxy>> {
       client,
       exchange: traffic.begin(to.id),
       log: o.log,
+      live: o.liveReload === true,
       reportFailure,
       keepOpen: () => keepOpen(req),
     });
@@ -228,6 +245,12 @@ export async function createProxy(o: ProxyOptions): Promise<Result<AppProxy>> {
         const result = await traffic.drain(id, timeoutMs);
         for (const key of reported) if (key.startsWith(`${id} `)) reported.delete(key);
         return result;
+      },
+      live(message) {
+        if (!o.liveReload) return;
+        if (message.type === "overlay") overlay = message.overlay;
+        if (message.type === "reload") overlay = null;
+        paths.live(message);
       },
       async close() {
         hold.releaseWithoutRoute();

@@ -61,16 +61,16 @@ export function unexpectedProblems(problems: string[]): string[] {
   return problems.filter((p) => !/WebSocket|ERR_CONNECTION_REFUSED|api\/status/.test(p));
 }
 
-export function artifactsDir(): string {
+export function artifactsDir(area = "dashboard"): string {
   const base = process.env.HOTRELOAD_ARTIFACTS || join(import.meta.dir, "..", "artifacts");
-  const dir = join(base, "dashboard");
+  const dir = join(base, area);
   mkdirSync(dir, { recursive: true });
   return dir;
 }
 
 /** Saves a full-page PNG and prints where it went. */
-export async function screenshot(page: Page, name: string): Promise<string> {
-  const path = join(artifactsDir(), `${name}.png`);
+export async function screenshot(page: Page, name: string, area = "dashboard"): Promise<string> {
+  const path = join(artifactsDir(area), `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   console.log(`screenshot: ${path}`);
   return path;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { compileRules, type RuleConfig } from "../../src/engine/rules.ts";
+import { compileRules, type RuleConfig, rulesWithLiveCss } from "../../src/engine/rules.ts";
 import type { EngineInput, EngineSettings } from "../../src/engine/types.ts";
 import {
   buildFail,
@@ -349,4 +349,67 @@ test("after_ready also follows the first start of a server without a build, not 
   e.send(hookDone(e.find("runHook")?.id ?? 0));
   e.send(exited(5, 1)).send({ type: "timer", name: "backoff" }).started(6);
   expect(e.kinds).not.toContain("runHook");
+});
+
+describe("engine step: live_reload.css (stylesheets swapped in place)", () => {
+  const liveCss = (enabled = true) =>
+    engine({
+      rules: compileRules(
+        rulesWithLiveCss({
+          rules: RULES,
+          proxy: { enabled },
+          live_reload: { enabled: true, css: ["**/*.css"] },
+        }),
+      ),
+    });
+
+  const cases: { name: string; paths: string[]; css: boolean | null; build: boolean }[] = [
+    {
+      name: "only stylesheets: pages swap them, no build",
+      paths: ["static/a.css", "b.css"],
+      css: true,
+      build: false,
+    },
+    {
+      name: "a user's reload rule comes first: a full reload",
+      paths: ["public/app.css"],
+      css: false,
+      build: false,
+    },
+    {
+      name: "a stylesheet and a source file: a rebuild",
+      paths: ["static/a.css", "main.go"],
+      css: null,
+      build: true,
+    },
+  ];
+  for (const c of cases)
+    test(c.name, () => {
+      const e = liveCss().running(100);
+      e.send(batch(c.paths));
+      expect(e.kinds.includes("startBuild")).toBe(c.build);
+      expect(e.kinds).not.toContain("stopChild");
+      const effect = e.find("reloadBrowsers");
+      expect(effect ? effect.css : null).toBe(c.css);
+    });
+
+  test("during a build a stylesheet applies at once (the running server serves it)", () => {
+    const e = liveCss()
+      .running(100)
+      .send(batch(["main.go"]));
+    e.send(batch(["static/a.css"]));
+    expect(e.find("reloadBrowsers")).toEqual({
+      type: "reloadBrowsers",
+      paths: ["static/a.css"],
+      css: true,
+    });
+    expect(e.state.pending).toBeNull();
+  });
+
+  test("without the proxy a stylesheet is a file like any other", () => {
+    const e = liveCss(false).running(100);
+    e.send(batch(["static/a.css"]));
+    expect(e.kinds).toContain("startBuild");
+    expect(e.kinds).not.toContain("reloadBrowsers");
+  });
 });

@@ -50,3 +50,15 @@ declare module "*/ui/markers.js" {
   const text: string;
   export default text;
 }
+declare module "*/ui/output-lines.js" {
+  const text: string;
+  export default text;
+}
+declare module "*/ui/client.js" {
+  const text: string;
+  export default text;
+}
+declare module "*/ui/overlay.css" {
+  const text: string;
+  export default text;
+}

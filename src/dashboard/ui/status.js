@@ -1,6 +1,6 @@
 // The state panels: header (status, pid, uptime, health, backoff, build timer), the tab's
 // title and favicon, recent changes and the build error. All text goes through textContent.
-import { renderAnsi } from "./ansi.js";
+import { outputLines } from "./output-lines.js";
 import { formatElapsed, formatMs, formatTime } from "./time.js";
 
 const $ = (id) => document.getElementById(id);
@@ -127,48 +127,6 @@ export function renderChanges(changes) {
     return li;
   });
   list.replaceChildren(...items);
-}
-
-/** Wraps each exact occurrence of a link's text in the rendered output in an <a>. */
-function linkRefs(el, links) {
-  if (links.length === 0) return;
-  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-  const nodes = [];
-  for (let n = walker.nextNode(); n; n = walker.nextNode()) nodes.push(n);
-  for (const node of nodes) {
-    let rest = node.data;
-    const out = document.createDocumentFragment();
-    let changed = false;
-    for (;;) {
-      let best = null;
-      for (const link of links) {
-        const at = rest.indexOf(link.text);
-        if (at >= 0 && (best === null || at < best.at)) best = { at, link };
-      }
-      if (best === null) break;
-      changed = true;
-      out.append(rest.slice(0, best.at));
-      const a = document.createElement("a");
-      a.href = best.link.href;
-      a.className = "editor-link";
-      a.title = `Open ${best.link.text} in your editor`;
-      a.textContent = best.link.text;
-      out.append(a);
-      rest = rest.slice(best.at + best.link.text.length);
-    }
-    if (!changed) continue;
-    out.append(rest);
-    node.replaceWith(out);
-  }
-}
-
-function outputLines(out, lines, links) {
-  for (const line of lines) {
-    const row = document.createElement("span");
-    renderAnsi(row, line);
-    linkRefs(row, links);
-    out.append(row, "\n");
-  }
 }
 
 export function renderError(error, status) {
