@@ -62,7 +62,8 @@ export async function startProxied(
       `exec: ${JSON.stringify(spec.exec)}`,
       `ext: [".go", ".ts"]`,
       `proxy: { enabled: true, port: ${port}${proxyKeys ? `, ${proxyKeys}` : ""} }`,
-      "health_check: { enabled: true, url: /health, interval: 100ms }",
+      // A loaded machine may take seconds to start a server: 10 s before a candidate fails.
+      "health_check: { enabled: true, url: /health, interval: 100ms, max_retries: 100 }",
       "notifications: { enabled: false }",
     ].join("\n"),
   );
