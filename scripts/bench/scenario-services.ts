@@ -39,7 +39,8 @@ function makeStack(top: string, goCache: string, ports: [number, number]): Stack
   ] as const)
     cpSync(join(top, "examples", example), join(dir, name), {
       recursive: true,
-      filter: (src) => !src.endsWith("README.md"),
+      // The examples' own configs (the Go one turns the proxy on) are not these services'.
+      filter: (src) => !/(README\.md|\.hotreload\.ya?ml)$/.test(src),
     });
   mkdirSync(join(dir, "worker"), { recursive: true });
   mkdirSync(join(dir, "shared"), { recursive: true });
