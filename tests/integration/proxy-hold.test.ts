@@ -1,5 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { heldRequests, startProxy, startUpstream, until } from "../helpers/proxy-harness.ts";
+import {
+  heldRequests,
+  rawConnection,
+  startProxy,
+  startUpstream,
+  until,
+} from "../helpers/proxy-harness.ts";
 
 const NAVIGATE = { accept: "text/html", "sec-fetch-mode": "navigate" };
 
@@ -23,6 +29,16 @@ describe("proxy hold and status answers", () => {
     const answers = await Promise.all(pending.map(async (p) => (await p).text()));
     expect(answers).toEqual(["v2", "v2", "v2", "v2", "v2"]);
     expect(order).toEqual(["/r1", "/r2", "/r3", "/r4", "/r5"]);
+  });
+
+  test("a client that hangs up while held leaves the line", async () => {
+    await using proxy = await startProxy();
+    proxy.setStatus({ kind: "building", hold: true });
+    const client = await rawConnection(proxy.port);
+    client.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    await until(async () => (await heldRequests(proxy)) === 1, "the request held");
+    client[Symbol.dispose]();
+    await until(async () => (await heldRequests(proxy)) === 0, "the request to leave the line");
   });
 
   test("hold timeout → 503 with Retry-After and a one-line reason", async () => {
