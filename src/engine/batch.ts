@@ -11,11 +11,11 @@ import {
   cancelBackoff,
   cancelBuild,
   deploy,
+  reloadBrowsers,
   startOrBuild,
   stopInstance,
   swapPending,
 } from "./moves.ts";
-import { reloadBrowsers } from "./outcomes.ts";
 import { type Decision, decide, onlyLiveCss, type RuleAction, strongest } from "./rules.ts";
 import type { ChangeAction, Draft, PrepState } from "./types.ts";
 

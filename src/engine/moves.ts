@@ -234,6 +234,8 @@ export function finishReload(d: Draft, healthy: boolean): void {
   if (!r) {
     // The very first server without a build has no reload, but is ready all the same.
     if (s.instanceSeq === 1) afterReady(d, [], s.buildSeq);
+    // A restart after a crash behind the proxy: the pages (showing the crash) reload now.
+    else if (s.settings.swap !== null) reloadBrowsers(d, []);
     return;
   }
   d.effects.push({
@@ -294,4 +296,13 @@ export function startOrBuild(d: Draft, reason: string): void {
     s.exited = null;
     if (!swapPending(s)) s.active = spawn(d);
   } else startBuild(d, reason, null, 0);
+}
+
+/** `css`: only live-reloaded stylesheets changed; pages swap them instead of reloading. */
+export function reloadBrowsers(d: Draft, paths: string[], css = false): void {
+  d.effects.push({
+    type: "emit",
+    event: css ? { type: "browser.reload", paths, css } : { type: "browser.reload", paths },
+  });
+  d.effects.push({ type: "reloadBrowsers", paths, css });
 }

@@ -4,7 +4,7 @@
  * failed; a restart or browser reload that waited for the swap is then done on its own.
  */
 import { firstErrorLine } from "../notify/first-error-line.ts";
-import { deploy, scheduleBackoff, stageDone, startBuild } from "./moves.ts";
+import { deploy, reloadBrowsers, scheduleBackoff, stageDone, startBuild } from "./moves.ts";
 import type { BuildState, Draft } from "./types.ts";
 
 export interface FailedStep {
@@ -98,15 +98,6 @@ export function settlePending(d: Draft, why: string): void {
     };
     deploy(d, "restart");
   }
-}
-
-/** `css`: only live-reloaded stylesheets changed; pages swap them instead of reloading. */
-export function reloadBrowsers(d: Draft, paths: string[], css = false): void {
-  d.effects.push({
-    type: "emit",
-    event: css ? { type: "browser.reload", paths, css } : { type: "browser.reload", paths },
-  });
-  d.effects.push({ type: "reloadBrowsers", paths, css });
 }
 
 function failureText(r: Omit<FailedStep, "seq">): string {

@@ -24,7 +24,7 @@ const live = (page: Page) => page.waitForSelector("html[data-hotreload-live]", {
 const version = (page: Page) => page.textContent("#version");
 
 describe.skipIf(!haveChromium)("live reload in Chromium (Bun example behind the proxy)", () => {
-  test("save → one reload after the swap (scroll kept) · broken build → overlay · fix → v3 · CSS → restyled in place", async () => {
+  test("save → one reload after the swap (scroll kept) · broken build → overlay · fix → v3 · CSS → restyled in place · crash → overlay, reload on restart", async () => {
     await using run = await startProxied(BUN, "", 120_000);
     const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
     const page = await context.newPage();
@@ -105,6 +105,19 @@ describe.skipIf(!haveChromium)("live reload in Chromium (Bun example behind the 
       expect(run.hr.events.filter((e) => e.type === "build.started").length).toBe(builds);
       expect(run.hr.events.filter((e) => e.type === "process.started").length).toBe(starts);
       await screenshot(page, "css-swapped", "live-reload");
+
+      // A crash: the server's last lines and the backoff countdown, gone with the reload
+      // once the restarted server is ready.
+      const crashed = page.locator("hotreload-overlay .panel.crashed");
+      await fetch(`${run.base}/crash`);
+      await crashed.waitFor({ timeout: 30_000 });
+      expect(await page.locator("hotreload-overlay .countdown").textContent()).toMatch(/^\d+$/);
+      await screenshot(page, "crash-overlay", "live-reload");
+      await page.waitForEvent("load", { timeout: 60_000 });
+      await live(page);
+      expect(await page.locator("hotreload-overlay").count()).toBe(0);
+      expect(await version(page)).toBe("version 3.0.0");
+      expect(loads).toBe(3);
       expect(problems).toEqual([]);
     } finally {
       await context.close();

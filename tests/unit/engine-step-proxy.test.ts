@@ -173,6 +173,8 @@ describe("engine step behind the proxy: stop-first and held requests", () => {
     expect(e.kinds).not.toContain("route");
     e.send(healthy(101));
     expect(e.find("route")?.id).toBe(e.idOf(101));
+    // The pages that showed the crash reload onto it (live reload), after the route.
+    expect(e.kinds.indexOf("reloadBrowsers")).toBeGreaterThan(e.kinds.indexOf("route"));
   });
 
   test("the only instance failing its health check is still routed: a struggling server beats none", () => {
