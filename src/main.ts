@@ -30,6 +30,7 @@ const EXAMPLES = `EXAMPLES
   hotreload --json | jq .type            Machine-readable events (NDJSON)
   hotreload init                         Write a commented .hotreload.yaml for this project
   hotreload check --json                 Validate the configuration and print it resolved
+  hotreload api worker                   With services: in the config, run these and what they depend on
 
 COMMANDS
 
