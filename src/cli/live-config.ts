@@ -15,6 +15,7 @@ import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../log.ts";
 import { watchFiles } from "../watch/file-watch.ts";
 import { type ConfigPlan, describePlan, planConfigChange } from "./config-plan.ts";
+import { createMergedPasses } from "./merged-passes.ts";
 
 /** The running pieces a new configuration is applied to, in this order. */
 export interface LiveParts {
@@ -51,9 +52,6 @@ export interface LiveConfig {
 export function startLiveConfig(options: LiveConfigOptions): LiveConfig {
   const { bus, log, parts } = options;
   let current = options.initial;
-  let running: Promise<void> = Promise.resolve();
-  let again = false;
-  let busy = false;
   let closed = false;
   const notice = (level: "info" | "warn" | "error", message: string) =>
     bus.emit({ type: "notice", level, tag: "config", message });
@@ -88,25 +86,15 @@ export function startLiveConfig(options: LiveConfigOptions): LiveConfig {
     await apply(loaded.value, plan, file);
   }
 
+  let lastFile = "";
+  const passes = createMergedPasses(
+    () => pass(lastFile),
+    (error) => notice("error", `the new configuration could not be applied: ${String(error)}`),
+  );
   function schedule(file: string): void {
     if (closed) return;
-    if (busy) {
-      again = true;
-      return;
-    }
-    busy = true;
-    running = (async () => {
-      try {
-        do {
-          again = false;
-          await pass(file);
-        } while (again && !closed);
-      } catch (error) {
-        notice("error", `the new configuration could not be applied: ${String(error)}`);
-      } finally {
-        busy = false;
-      }
-    })();
+    lastFile = file;
+    passes.request();
   }
 
   const watch = watchFiles({
@@ -121,9 +109,10 @@ export function startLiveConfig(options: LiveConfigOptions): LiveConfig {
   });
 
   return {
-    settled: () => running,
+    settled: () => passes.settled(),
     close() {
       closed = true;
+      passes.close();
       watch.close();
     },
   };

@@ -7,6 +7,7 @@
  */
 import { relative } from "node:path";
 import { describePlan } from "../cli/config-plan.ts";
+import { createMergedPasses } from "../cli/merged-passes.ts";
 import type { Clock } from "../clock.ts";
 import type { ResolvedConfig } from "../config/schema.ts";
 import type { Result } from "../errors.ts";
@@ -36,10 +37,6 @@ export function startLiveServices(options: {
 }): { settled(): Promise<void>; close(): void } {
   const { bus, parts } = options;
   let current = options.initial;
-  let running: Promise<void> = Promise.resolve();
-  let busy = false;
-  let again = false;
-  let closed = false;
   const notice = (level: "info" | "warn" | "error", message: string, service?: string) =>
     bus.emit({ type: "notice", level, tag: "config", message, ...(service ? { service } : {}) });
   const shown = relative(current.top.root, options.file) || options.file;
@@ -86,38 +83,21 @@ export function startLiveServices(options: {
       if (one.action) parts.act(name, one.action, shown);
   }
 
-  function schedule(): void {
-    if (closed) return;
-    if (busy) {
-      again = true;
-      return;
-    }
-    busy = true;
-    running = (async () => {
-      try {
-        do {
-          again = false;
-          await pass();
-        } while (again && !closed);
-      } catch (error) {
-        notice("error", `the new configuration could not be applied: ${String(error)}`);
-      } finally {
-        busy = false;
-      }
-    })();
-  }
+  const passes = createMergedPasses(pass, (error) =>
+    notice("error", `the new configuration could not be applied: ${String(error)}`),
+  );
 
   const watch = watchFiles({
     files: [options.file],
     clock: options.clock,
     log: options.log,
     poll: options.poll,
-    onChange: () => schedule(),
+    onChange: () => passes.request(),
   });
   return {
-    settled: () => running,
+    settled: () => passes.settled(),
     close() {
-      closed = true;
+      passes.close();
       watch.close();
     },
   };
