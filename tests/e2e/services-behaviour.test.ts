@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Event } from "../../src/events/types.ts";
 import { startHotreload } from "../helpers/hotreload-process.ts";
+import { waitAllDead } from "../helpers/run-processes.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 
 /** A build that records when it ran: `start <name> <ms>` and `end <name> <ms>` lines. */
@@ -159,4 +160,28 @@ test("a live config edit applies to the services it changes; a new service waits
   expect(warned.message).toContain("restart hotreload to apply it");
   hr.proc.kill("SIGINT");
   expect(await hr.exited).toBe(0);
+}, 60_000);
+
+test("no orphans: SIGKILL of hotreload takes every service's server with it", async () => {
+  using dir = tempDir();
+  dir.write("a/a.txt", "1\n");
+  dir.write("b/b.txt", "1\n");
+  dir.write(
+    ".hotreload.yaml",
+    [
+      "ext: [.txt]",
+      "services:",
+      `  a: {root: a, exec: "sh -c 'echo a up; exec sleep 300'"}`,
+      `  b: {root: b, exec: "sh -c 'echo b up; exec sleep 300'", depends_on: [a]}`,
+      "",
+    ].join("\n"),
+  );
+  await using hr = startHotreload([], { cwd: dir.path });
+  const pids = [
+    (await hr.waitFor("process.started", (e) => e.service === "a", 30_000)).pid,
+    (await hr.waitFor("process.started", (e) => e.service === "b", 30_000)).pid,
+  ];
+  hr.proc.kill("SIGKILL");
+  await hr.exited;
+  expect(await waitAllDead(pids, 10_000)).toBeLessThan(10_000);
 }, 60_000);
