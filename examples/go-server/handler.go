@@ -20,7 +20,25 @@ type health struct {
 	Pid      int    `json:"pid"`
 }
 
-// newHandler serves /, /health, /crash, /slow and /events. crash is called after the
+const pageHTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>go-server %s</title>
+<link rel="stylesheet" href="/style.css">
+</head>
+<body>
+<h1 id="version">version %s</h1>
+<p><label>Notes <input id="notes" autocomplete="off"></label></p>
+<div class="spacer"></div>
+<p id="bottom">bottom of the page</p>
+</body>
+</html>
+`
+
+// newHandler serves /, /page (an HTML page with /style.css, read from public/style.css at
+// each request: a stylesheet the proxy's live reload swaps without a rebuild), /health,
+// /crash, /slow and /events. crash is called after the
 // /crash response has been flushed, so the client sees the answer before the process goes
 // away. /slow?ms=N answers after N milliseconds (an in-flight request across a swap);
 // /events is a server-sent event stream that names the version every 100 ms (a stream
@@ -34,6 +52,15 @@ func newHandler(started time.Time, crash func()) http.Handler {
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintf(w, "Server running - version %s\n", version)
+	})
+	mux.HandleFunc("/page", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, pageHTML, version, version)
+	})
+	mux.HandleFunc("/style.css", func(w http.ResponseWriter, r *http.Request) {
+		// From the working directory (the project root), not embedded: saves apply at once.
+		w.Header().Set("Cache-Control", "no-cache")
+		http.ServeFile(w, r, "public/style.css")
 	})
 	mux.HandleFunc("/health", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")

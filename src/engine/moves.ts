@@ -226,7 +226,8 @@ export function exitIfDone(d: Draft): void {
 export function finishReload(d: Draft, healthy: boolean): void {
   const s = d.s;
   const r = s.reload;
-  if (s.troubled && !s.lastBuildFailed && (healthy || r)) {
+  const troubled = s.troubled;
+  if (troubled && !s.lastBuildFailed && (healthy || r)) {
     s.troubled = false;
     const body = healthy ? "healthy again" : "running again";
     d.effects.push({ type: "notify", kind: "recovered", title: "recovered", body });
@@ -234,8 +235,9 @@ export function finishReload(d: Draft, healthy: boolean): void {
   if (!r) {
     // The very first server without a build has no reload, but is ready all the same.
     if (s.instanceSeq === 1) afterReady(d, [], s.buildSeq);
-    // A restart after a crash behind the proxy: the pages (showing the crash) reload now.
-    else if (s.settings.swap !== null) reloadBrowsers(d, []);
+    // A restart after a crash, ready behind the proxy: the pages (showing the crash)
+    // reload now. Each start is probed once, so this is once per restart.
+    else if (troubled && s.settings.swap !== null) reloadBrowsers(d, []);
     return;
   }
   d.effects.push({

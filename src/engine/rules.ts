@@ -64,9 +64,14 @@ export function rulesWithLiveCss(config: {
   return [...config.rules, { match: live.css, action: "reload", run: null, css: true }];
 }
 
-/** Whether every path is a stylesheet of the live CSS rule (and not first matched by another). */
+/**
+ * Whether a `reload` batch is only stylesheets of `live_reload.css`: then pages swap them
+ * in place. A user's `reload` rule for the same files (say `public/**`) still swaps them:
+ * it asked for no restart, and an in-place swap is the lighter reload.
+ */
 export function onlyLiveCss(rules: readonly CompiledRule[], paths: readonly string[]): boolean {
-  return paths.length > 0 && paths.every((p) => rules.find((r) => r.test(p))?.css === true);
+  const css = rules.find((r) => r.css === true);
+  return css !== undefined && paths.length > 0 && paths.every((p) => css.test(p));
 }
 
 export function compileRules(rules: readonly RuleConfig[]): CompiledRule[] {

@@ -371,9 +371,9 @@ describe("engine step: live_reload.css (stylesheets swapped in place)", () => {
       build: false,
     },
     {
-      name: "a user's reload rule comes first: a full reload",
+      name: "a user's reload rule for stylesheets: still swapped in place",
       paths: ["public/app.css"],
-      css: false,
+      css: true,
       build: false,
     },
     {
@@ -404,6 +404,21 @@ describe("engine step: live_reload.css (stylesheets swapped in place)", () => {
       css: true,
     });
     expect(e.state.pending).toBeNull();
+  });
+
+  test("a user's restart rule for stylesheets wins: a restart, no swap in place", () => {
+    const e = engine({
+      rules: compileRules(
+        rulesWithLiveCss({
+          rules: [{ match: ["theme/**"], action: "restart", run: null }],
+          proxy: { enabled: true },
+          live_reload: { enabled: true, css: ["**/*.css"] },
+        }),
+      ),
+    }).running(100);
+    e.send(batch(["theme/a.css"]));
+    expect(e.find("stopChild")?.reason).toBe("restart");
+    expect(e.kinds).not.toContain("reloadBrowsers");
   });
 
   test("without the proxy a stylesheet is a file like any other", () => {
