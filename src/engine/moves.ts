@@ -82,11 +82,9 @@ export function buildOrRestart(
   deploy(d, "swap");
 }
 
-/** A swap or a stop-first restart is under way: its exit starts the next instance. */
+/** A stop-first swap or restart is under way (draining or stopping): its exit starts the next instance. */
 export function swapPending(s: EngineState): boolean {
-  return s.retiring.some(
-    (i) => i.status === "stopping" && (i.stopReason === "swap" || i.stopReason === "restart"),
-  );
+  return s.retiring.some((i) => i.stopReason === "swap" || i.stopReason === "restart");
 }
 
 /**
@@ -102,11 +100,32 @@ export function deploy(d: Draft, reason: "swap" | "restart"): void {
     return;
   }
   if (s.candidate) stopInstance(d, s.candidate, "superseded");
+  if (s.active?.status === "running" && s.settings.swap === "stop_first") {
+    // Behind the proxy, new requests wait from now on; what the old one serves finishes
+    // before it is stopped, so no request is cut by the swap.
+    retire(d, s.active, reason);
+    return;
+  }
   if (s.active) {
     stopInstance(d, s.active, reason);
     return;
   }
   if (!swapPending(s)) s.active = spawn(d);
+}
+
+/**
+ * Take a running instance out of the routing and let it drain; once `drained`, it is
+ * stopped for `then` (retire after an overlap swap; swap or restart for stop-first).
+ */
+function retire(d: Draft, instance: Instance, then: StopReason): void {
+  const s = d.s;
+  detach(s, instance.id);
+  if (s.routed === instance.id) route(d, null);
+  s.retiring = [...s.retiring, { ...instance, status: "draining", stopReason: then, since: d.now }];
+  d.effects.push({ type: "cancelHealth", id: instance.id });
+  if (instance.pid !== null)
+    d.effects.push({ type: "emit", event: { type: "process.draining", pid: instance.pid } });
+  d.effects.push({ type: "drain", id: instance.id });
 }
 
 /** Start a new instance of the last good build (the caller puts it in its slot). */
@@ -170,13 +189,8 @@ export function promote(d: Draft, candidate: Instance): void {
   s.active = candidate;
   route(d, candidate.id);
   if (old) {
-    detach(s, old.id);
-    if (old.status === "running" && old.pid !== null) {
-      s.retiring = [...s.retiring, { ...old, status: "draining", since: d.now }];
-      d.effects.push({ type: "cancelHealth", id: old.id });
-      d.effects.push({ type: "emit", event: { type: "process.draining", pid: old.pid } });
-      d.effects.push({ type: "drain", id: old.id });
-    } else stopInstance(d, old, "retire");
+    if (old.status === "running" && old.pid !== null) retire(d, old, "retire");
+    else stopInstance(d, old, "retire");
   }
 }
 

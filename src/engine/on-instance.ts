@@ -108,7 +108,7 @@ export function onHealth(d: Draft, input: Input<"health">): void {
 export function onDrained(d: Draft, input: Input<"drained">): void {
   const found = findInstance(d.s, input.id);
   if (found?.slot === "retiring" && found.instance.status === "draining")
-    stopInstance(d, found.instance, "retire");
+    stopInstance(d, found.instance, found.instance.stopReason ?? "retire");
 }
 
 export function onChildExited(d: Draft, input: Input<"childExited">): void {
@@ -140,7 +140,8 @@ export function onChildExited(d: Draft, input: Input<"childExited">): void {
     return;
   }
   if (slot === "retiring") {
-    exitIfDone(d); // a draining instance that ended on its own: it was replaced already
+    // A draining instance that ended on its own: as if its stop had come.
+    afterRequestedExit(d, instance);
     return;
   }
   if (s.routed === instance.id) route(d, null);

@@ -4,7 +4,7 @@ import type { EngineState } from "./types.ts";
 /** The phase shown to the user, derived from the state so it can never disagree with it. */
 export function derivePhase(s: EngineState): Phase {
   if (s.quitting) return "stopping";
-  if (!s.active && s.retiring.some((i) => i.status === "stopping" && i.stopReason !== "retire"))
+  if (!s.active && s.retiring.some((i) => i.stopReason !== null && i.stopReason !== "retire"))
     return "stopping";
   // A rule's command (a generator) is part of building, whatever action follows it.
   if (s.build || s.prep) return "building";

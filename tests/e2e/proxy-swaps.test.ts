@@ -35,8 +35,8 @@ describe("proxy: zero failed requests across swaps", () => {
     await zeroFailures(BUN, "", SWAPS);
   }, 240_000);
 
-  test("Bun example, stop-first: requests are held while no instance is ready, then released", async () => {
-    const seen = await zeroFailures(BUN, "swap: stop_first", 5);
+  test(`Bun example, stop-first, ${SWAPS} swaps: requests are held while no instance is ready, then released`, async () => {
+    const seen = await zeroFailures(BUN, "swap: stop_first", SWAPS);
     expect(seen.slowestMs).toBeLessThan(10_000);
   }, 240_000);
 });

@@ -150,10 +150,15 @@ describe("engine step behind the proxy: overlap swaps", () => {
 });
 
 describe("engine step behind the proxy: stop-first and held requests", () => {
-  test("stop-first: the old instance stops first (requests held), the new one is routed once ready", () => {
+  test("stop-first: new requests are held, the old instance drains, then stops; the new one is routed once ready", () => {
     const e = serving(stopFirst());
     e.send(change()).send(buildOk(2));
     expect(e.find("route")).toEqual({ type: "route", id: null });
+    expect(e.find("drain")?.id).toBe(e.idOf(100));
+    expect(e.kinds).not.toContain("stopChild");
+    expect(e.kinds).not.toContain("startChild");
+    expect(e.state.phase).toBe("stopping");
+    e.send({ type: "drained", pid: 100 });
     expect(e.find("stopChild")?.reason).toBe("swap");
     expect(e.kinds).not.toContain("startChild");
     e.send(exited(100, 0));
@@ -182,5 +187,32 @@ describe("engine step behind the proxy: stop-first and held requests", () => {
     e.send(unhealthy(100));
     expect(e.find("route")?.id).toBe(e.idOf(100));
     expect(e.state.phase).toBe("unhealthy");
+  });
+
+  test("stop-first: a change while the old instance drains waits for the swap, then builds the newer tree", () => {
+    const e = serving(stopFirst());
+    e.send(change("fp2")).send(buildOk(2));
+    e.send(change("fp3"));
+    expect(e.kinds).not.toContain("startBuild");
+    e.send({ type: "drained", pid: 100 }).send(exited(100, 0));
+    expect(e.kinds).toContain("startBuild");
+  });
+
+  test("stop-first: an old instance that exits on its own while draining still hands over", () => {
+    const e = serving(stopFirst());
+    e.send(change()).send(buildOk(2));
+    e.send(exited(100, 0));
+    expect(e.kinds).toContain("startChild");
+    e.send({ type: "drained", pid: 100 });
+    expect(e.kinds).not.toContain("stopChild");
+  });
+
+  test("stop-first: quit while the old instance drains stops it and exits", () => {
+    const e = serving(stopFirst());
+    e.send(change()).send(buildOk(2));
+    e.send({ type: "command", command: "quit" });
+    expect(e.find("stopChild")?.reason).toBe("quit");
+    e.send(exited(100, 0));
+    expect(e.find("exit")).toEqual({ type: "exit", code: 0 });
   });
 });
