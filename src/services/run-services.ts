@@ -44,11 +44,11 @@ export interface RunServicesOptions {
   quiet: boolean;
   interactive: boolean;
   gate: ReturnType<typeof createOutputGate>;
-  /** Starts the dashboard (the caller reports a failure and exits). */
+  /** Starts the dashboard and prints its URL. */
   openDashboard(
     bus: EventBus,
     onCommand: (command: EngineCommand) => void,
-  ): Promise<{ close(): Promise<void> }>;
+  ): Promise<Result<{ close(): Promise<void> }>>;
   fail(error: ReturnType<typeof hotreloadError>): never;
 }
 
@@ -93,9 +93,8 @@ export async function runServicesCommand(
         log: logs.tag("dashboard"),
         onCommand,
       });
-      if (!started.ok) fail(started.error.code, started.error.message, started.error.hint);
-      logs.tag("dashboard").info(started.value.url);
-      return started.value;
+      if (started.ok) logs.tag("dashboard").info(started.value.url);
+      return started;
     },
     fail: (error) => fail(error.code, error.message, error.hint),
   });
@@ -151,7 +150,10 @@ export async function runServices(options: RunServicesOptions): Promise<number> 
     type: "notice",
     level: "info",
     tag: "services",
-    message: `${selected.length} services, started in this order: ${selected.join(" → ")}`,
+    message:
+      selected.length === 1
+        ? `1 service: ${selected[0]}`
+        : `${selected.length} services, started in this order: ${selected.join(" → ")}`,
   });
 
   const runLog = logs.tag("run");
@@ -174,7 +176,9 @@ export async function runServices(options: RunServicesOptions): Promise<number> 
     const started = await startProxy(s.config, serviceBus(bus, s.name), logs.tag("proxy"));
     if (!started.ok) {
       await Promise.all([...proxies.values()].map((p) => p.close()));
+      notifier.close();
       guard.dispose();
+      reaper.close();
       return options.fail({
         ...started.error,
         message: `services.${s.name}: ${started.error.message}`,
@@ -263,12 +267,23 @@ export async function runServices(options: RunServicesOptions): Promise<number> 
     },
   });
 
-  const dashboard = top.dashboard.enabled
+  const opened = top.dashboard.enabled
     ? await options.openDashboard(bus, (command) => {
         bus.emit({ type: "command.requested", command, source: "dashboard" });
         sup.command(command);
       })
     : null;
+  if (opened && !opened.ok) {
+    // Nothing may keep the process alive past the error.
+    live.close();
+    for (const env of envFiles.values()) env.close();
+    await Promise.all([stream.close(), ...[...proxies.values()].map((p) => p.close())]);
+    notifier.close();
+    guard.dispose();
+    reaper.close();
+    return options.fail(opened.error);
+  }
+  const dashboard = opened?.value ?? null;
 
   const keys = options.interactive
     ? bindServiceKeys({ supervisor: sup, color: options.color, log: runLog })

@@ -185,3 +185,23 @@ test("no orphans: SIGKILL of hotreload takes every service's server with it", as
   await hr.exited;
   expect(await waitAllDead(pids, 10_000)).toBeLessThan(10_000);
 }, 60_000);
+
+test("a dashboard port that is taken: exit 2 before any service starts, nothing left running", async () => {
+  using dir = tempDir();
+  dir.write("a/a.txt", "1\n");
+  dir.write(
+    ".hotreload.yaml",
+    `services:\n  a: {root: a, exec: "sh -c 'echo a up; exec sleep 300'"}\n`,
+  );
+  const taken = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("") });
+  try {
+    await using hr = startHotreload(["--dashboard", "--dashboard-port", String(taken.port)], {
+      cwd: dir.path,
+    });
+    expect(await hr.exited).toBe(2);
+    expect(hr.stderr.join("\n")).toContain(`cannot listen on 127.0.0.1:${taken.port}`);
+    expect(hr.events.some((e) => e.type === "process.started")).toBe(false);
+  } finally {
+    taken.stop(true);
+  }
+}, 30_000);
