@@ -232,9 +232,17 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
         return important(
           event,
           c.yellow(
-            `crashed (exit ${event.exitCode ?? "?"}), restarting in ${humanDuration(event.delayMs)}`,
+            `${event.exitCode === 0 ? "exited (0)" : `crashed (exit ${event.exitCode ?? "?"})`}, restarting in ${humanDuration(event.delayMs)}`,
           ),
         );
+      case "phase":
+        // A clean exit that the restart policy does not restart: say what happens next.
+        if (event.phase === "exited")
+          return info(
+            event,
+            c.dim("waiting for a change (`restart: always` would restart it after a clean exit)"),
+          );
+        return;
       case "process.draining":
         return debug(event, `old server (pid ${event.pid}) draining`);
       case "swap.failed":

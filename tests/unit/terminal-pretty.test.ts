@@ -83,6 +83,27 @@ describe("pretty sink", () => {
     );
   });
 
+  test("a clean exit (code 0) is not a crash: said as exited, with what happens next", () => {
+    const s = sink();
+    s.send(started, {
+      type: "process.exited",
+      pid: 7,
+      exitCode: 0,
+      signal: null,
+      requested: false,
+      uptimeMs: 1500,
+    });
+    s.send({ type: "phase", phase: "exited", previous: "running" });
+    expect(s.err.slice(-2)).toEqual([
+      "hotreload server exited (0) after 1.5 s\n",
+      "hotreload waiting for a change (`restart: always` would restart it after a clean exit)\n",
+    ]);
+    s.send({ type: "crash.backoff", attempt: 1, delayMs: 1000, exitCode: 0 });
+    expect(s.err.at(-1)).toBe("hotreload exited (0), restarting in 1.0 s\n");
+    s.send({ type: "crash.backoff", attempt: 2, delayMs: 2000, exitCode: 3 });
+    expect(s.err.at(-1)).toBe("hotreload crashed (exit 3), restarting in 2.0 s\n");
+  });
+
   test("a reload is one line naming the file; build output of a good build is not shown", () => {
     const s = sink();
     s.send(started, build(1), buildLine("Bundled 1 module"), ok, reload(1, 0));
