@@ -6,6 +6,7 @@
 import { useColor } from "../cli/color.ts";
 import { openDashboard } from "../cli/dashboard-start.ts";
 import { type EnvReload, startEnvReload } from "../cli/env-reload.ts";
+import { likelyAppPorts, reportPortClashes } from "../cli/port-clash.ts";
 import { guardProcess } from "../cli/process-guard.ts";
 import { type ProxyWiring, startProxy } from "../cli/proxy-wiring.ts";
 import { levelFromArgs } from "../cli/shared-args.ts";
@@ -48,7 +49,7 @@ export interface RunServicesOptions {
   openDashboard(
     bus: EventBus,
     onCommand: (command: EngineCommand) => void,
-  ): Promise<Result<{ close(): Promise<void> }>>;
+  ): Promise<Result<{ close(): Promise<void>; port: number }>>;
   fail(error: ReturnType<typeof hotreloadError>): never;
 }
 
@@ -285,6 +286,22 @@ export async function runServices(options: RunServicesOptions): Promise<number> 
   }
   const dashboard = opened?.value ?? null;
 
+  // "address already in use" from a service: say who holds the port, per service.
+  const stopPortReports = services.map((s) =>
+    reportPortClashes({
+      bus: serviceBus(bus, s.name),
+      own: () => ({
+        pid: process.pid,
+        root: s.config.root,
+        ports: {
+          dashboard: dashboard?.port ?? null,
+          proxy: proxies.get(s.name) ? s.config.proxy.port : null,
+        },
+      }),
+      likelyPorts: () => likelyAppPorts(s.config.env, s.config.health_check.url),
+    }),
+  );
+
   const keys = options.interactive
     ? bindServiceKeys({ supervisor: sup, color: options.color, log: runLog })
     : null;
@@ -292,6 +309,7 @@ export async function runServices(options: RunServicesOptions): Promise<number> 
     await sup.quitRequested;
     const code = await sup.quit();
     keys?.close();
+    for (const stop of stopPortReports) stop();
     live.close();
     await live.settled();
     for (const env of envFiles.values()) env.close();

@@ -147,3 +147,37 @@ test("EADDRINUSE names the holder: a leftover of this project, another process, 
   );
   expect(said.message).toContain(`hotreload's own dashboard (this process, pid ${hr.proc.pid})`);
 }, 90_000);
+
+test("with services: the clash is said for the service whose server hit it, naming the holder", async () => {
+  using dir = tempDir();
+  using elsewhere = tempDir();
+  dir.write("app.ts", APP);
+  elsewhere.write("holder.ts", APP);
+  const taken = freePort();
+  const holder = await startHolder(elsewhere.path, taken);
+  try {
+    dir.write(
+      ".hotreload.yaml",
+      [
+        "notifications: { enabled: false }",
+        "services:",
+        "  web:",
+        `    exec: ${JSON.stringify(`${process.execPath} app.ts`)}`,
+        `    env: { PORT: "${freePort()}" }`,
+        "  api:",
+        `    exec: ${JSON.stringify(`${process.execPath} app.ts`)}`,
+        `    env: { PORT: "${taken}" }`,
+      ].join("\n"),
+    );
+    await using hr = startHotreload([], { cwd: dir.path });
+    const said = await hr.waitFor(
+      "notice",
+      (e) => e.tag === "run" && e.message.includes(`port ${taken}`),
+    );
+    expect(said.service).toBe("api");
+    expect(said.message).toContain(`held by another process: pid ${holder.pid} \``);
+  } finally {
+    holder.kill("SIGKILL");
+    await holder.exited;
+  }
+}, 60_000);
