@@ -7,7 +7,7 @@
 import { type Dirent, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { ResolvedConfig } from "../config/schema.ts";
-import { compileRules, decide } from "../engine/rules.ts";
+import { compileRules, decide, rulesWithLiveCss } from "../engine/rules.ts";
 import { createPathFilter } from "../watch/filter.ts";
 import { watchSettingsFrom } from "./watch-options.ts";
 
@@ -103,7 +103,7 @@ export function triggersReport(config: ResolvedConfig, outputs: readonly string[
 
 /** Files by the index of the rule that decides for them; null: no rule (the default). */
 function byRule(config: ResolvedConfig, files: readonly string[]): Map<number | null, string[]> {
-  const rules = compileRules(config.rules);
+  const rules = compileRules(rulesWithLiveCss(config));
   const groups = new Map<number | null, string[]>();
   for (const path of files) {
     const [hit] = decide(rules, [{ path, kind: "modify" }]).hits;
@@ -114,8 +114,10 @@ function byRule(config: ResolvedConfig, files: readonly string[]): Map<number | 
 }
 
 function ruleLine(config: ResolvedConfig, index: number, rebuild: string): string {
-  const rule = config.rules[index];
+  const rule = rulesWithLiveCss(config)[index];
   if (!rule) return "";
+  if (rule.css)
+    return `swap the stylesheets in open pages (live_reload.css: ${rule.match.join(", ")})`;
   const what = {
     rebuild,
     restart: "restart without a rebuild",

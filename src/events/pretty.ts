@@ -186,7 +186,8 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
           fired ?? (event.paths.length > 0 ? `${event.paths.join(", ")} → reload` : "reload");
         fired = null;
         changed.clear();
-        return info(event, `${c.green("✓")} ${names} ${c.dim("· browsers reloaded")}`);
+        const done = event.css ? "stylesheets swapped in the browsers" : "browsers reloaded";
+        return info(event, `${c.green("✓")} ${names} ${c.dim(`· ${done}`)}`);
       }
       case "build.started":
         endStatus();

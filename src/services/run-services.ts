@@ -225,6 +225,7 @@ export async function runServices(options: RunServicesOptions): Promise<number> 
     pidfileOf: (name) => pidfiles.get(name),
     envFilesOf: (name) => () => envFiles.get(name)?.values() ?? {},
     proxyOf: (name) => proxies.get(name)?.engine,
+    reloadBrowsersOf: (name) => proxies.get(name)?.reloadBrowsers,
     loop: {
       forceColor: Boolean(process.stdout.isTTY) && options.color,
       stdin: "forward",

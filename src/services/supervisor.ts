@@ -36,6 +36,8 @@ export interface SupervisorOptions {
   pidfileOf(name: string): string | undefined;
   /** hotreload's proxy in front of the service's instances, when its proxy is on. */
   proxyOf?(name: string): EngineLoopOptions["proxy"];
+  /** The service's live reload (its proxy's pages), when it has one. */
+  reloadBrowsersOf?(name: string): EngineLoopOptions["reloadBrowsers"];
   /** The values of the service's env files now (they are watched on their own). */
   envFilesOf?(name: string): (() => Readonly<Record<string, string>>) | undefined;
 }
@@ -94,6 +96,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         pidfile: options.pidfileOf(name),
         envFiles: options.envFilesOf?.(name),
         proxy: options.proxyOf?.(name),
+        reloadBrowsers: options.reloadBrowsersOf?.(name),
       }),
     );
   }

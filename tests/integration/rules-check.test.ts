@@ -38,3 +38,29 @@ test("check says which rule decides for which files; rule globs are watched what
     "reload rules (public/**) reload browser pages only through the proxy's live reload",
   );
 });
+
+test("with the proxy, check names the stylesheets live_reload.css swaps in place (watched whatever ext says)", () => {
+  using dir = tempDir();
+  dir.write("main.go", "package main\n");
+  dir.write("static/site.css", "p{}\n");
+  dir.write(
+    ".hotreload.yaml",
+    [
+      "build: go build -o bin/app .",
+      "exec: ./bin/app",
+      "ext: [.go]",
+      "proxy: { enabled: true, port: 8080 }",
+      "",
+    ].join("\n"),
+  );
+  const loaded = loadConfig({ cwd: dir.path, flags: {} });
+  if (!loaded.ok) throw new Error(loaded.error.message);
+  const report = triggersReport(loaded.value.config, loaded.value.outputs);
+  expect(report).toContain("#   rebuild, then restart: 1 file — main.go\n");
+  expect(report).toContain(
+    "#   swap the stylesheets in open pages (live_reload.css: **/*.css): static/site.css\n",
+  );
+  const off = loadConfig({ cwd: dir.path, flags: { liveReload: false } });
+  if (!off.ok) throw new Error(off.error.message);
+  expect(triggersReport(off.value.config, off.value.outputs)).not.toContain("swap the stylesheets");
+});
