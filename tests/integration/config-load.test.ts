@@ -86,6 +86,7 @@ const PRECEDENCE: Record<
     flagResolved: "0.0.0.0",
   },
   restart: { file: "never", flag: "always", fileResolved: "never", flagResolved: "always" },
+  liveReload: { file: true, flag: false, fileResolved: true, flagResolved: false },
 };
 
 function fileWith(path: string[], value: unknown): string {
