@@ -243,6 +243,9 @@ export async function runServices(options: RunServicesOptions): Promise<number> 
       bus,
       log: logs.tag("watch"),
       onRouted: (batches) => sup.route(batches),
+      // As with one service: nothing starts in a directory that is gone; back, it rebuilds.
+      onRootGone: () => sup.command("stop"),
+      onRootBack: () => sup.command("rebuild"),
     });
   let stream = await arm(services, top);
   const live = startLiveServices({

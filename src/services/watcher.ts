@@ -22,6 +22,9 @@ export async function watchServices(options: {
   bus: EventBus;
   log: Logger;
   onRouted(batches: RoutedBatch[]): void;
+  /** The watched root was deleted or replaced / is back (see the single-service run). */
+  onRootGone?(): void;
+  onRootBack?(): void;
 }): Promise<ChangeStream> {
   const { top, log } = options;
   const router = createRouter(
@@ -47,6 +50,8 @@ export async function watchServices(options: {
     clock: options.clock,
     bus: options.bus,
     log,
+    onRootGone: options.onRootGone,
+    onRootBack: options.onRootBack,
     onBatch: (batch) => {
       const routed = router.route(batch);
       if (routed.length === 0)

@@ -69,3 +69,40 @@ test("replaced by another directory (mv new proj): watched anew, the new code ru
   await hr.waitFor("log", upLine("up new 3"), 20_000, since);
   expect(JSON.stringify(hr.events)).not.toContain("posix_spawn");
 }, 90_000);
+
+test("with services: the shared root deleted stops them, and when it is back they start again", async () => {
+  using parent = tempDir();
+  const root = join(parent.path, "proj");
+  project(root, "one");
+  const service = (name: string) => [
+    `  ${name}:`,
+    "    root: proj",
+    `    exec: sh server.sh ${name}`,
+    '    ext: [".txt", ".sh"]',
+  ];
+  writeFileSync(
+    join(parent.path, ".hotreload.yaml"),
+    ["notifications: { enabled: false }", "services:", ...service("a"), ...service("b")].join("\n"),
+  );
+  await using hr = startHotreload([], {
+    cwd: parent.path,
+    env: { XDG_STATE_HOME: join(parent.path, ".state") },
+  });
+  await hr.waitFor("log", (e) => e.service === "a" && e.line.startsWith("up one 1"), 30_000);
+  await hr.waitFor("log", (e) => e.service === "b" && e.line.startsWith("up one 1"), 30_000);
+  rmSync(root, { recursive: true, force: true });
+  await hr.waitFor("watch.root-gone", undefined, 10_000);
+  const since = hr.events.length;
+  project(root, "two");
+  await hr.waitFor("watch.root-back", undefined, 10_000, since);
+  for (const name of ["a", "b"])
+    await hr.waitFor(
+      "log",
+      (e) => e.service === name && e.line.startsWith("up two 1"),
+      20_000,
+      since,
+    );
+  const text = JSON.stringify(hr.events) + hr.stderr.join("\n");
+  expect(text).not.toContain("posix_spawn");
+  expect(hr.events.filter((e) => e.type === "crash.backoff")).toHaveLength(0);
+}, 90_000);
