@@ -10,6 +10,7 @@ import type { Browser, Page } from "playwright-core";
 import { haveChromium, launchChromium, screenshot } from "../helpers/dashboard-browser.ts";
 import { freePort } from "../helpers/hotreload-process.ts";
 import { startProxy, startUpstream } from "../helpers/proxy-harness.ts";
+import { tempDir } from "../helpers/temp-dir.ts";
 
 const PAGE = "<!doctype html><html><head><title>t</title></head><body><h1>app</h1></body></html>";
 const STRICT =
@@ -70,6 +71,42 @@ describe("live-reload injection (proxy only)", () => {
     expect(text).toBe(
       PAGE.replace("</head>", '<script src="/__hotreload/client.js" async></script></head>'),
     );
+  });
+
+  test("client.js is guarded like the other /__hotreload/ paths: Host allow-list, read-only, no cross-site reads", async () => {
+    await using proxy = await startProxy({ liveReload: true });
+    const url = `${proxy.url}/__hotreload/client.js`;
+    const ok = await fetch(url);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("content-type")).toStartWith("text/javascript");
+    expect(await ok.text()).toContain("/__hotreload/events");
+    expect((await fetch(url, { headers: { host: "evil.example" } })).status).toBe(403);
+    expect((await fetch(url, { method: "POST" })).status).toBe(405);
+    const crossSite = await fetch(`${proxy.url}/__hotreload/events`, {
+      headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors" },
+    });
+    expect(crossSite.status).toBe(403);
+  });
+
+  test("--no-live-reload turns it off in the resolved configuration", async () => {
+    using dir = tempDir();
+    dir.write(".hotreload.yaml", 'build: "true"\nexec: ./server\n');
+    const main = `${import.meta.dir}/../../src/main.ts`;
+    const proc = Bun.spawn(
+      [process.execPath, main, "check", "--no-live-reload", "--proxy", "8080"],
+      {
+        cwd: dir.path,
+        stdout: "pipe",
+        stderr: "pipe",
+      },
+    );
+    const [out, err, code] = await Promise.all([
+      new Response(proc.stdout).text(),
+      new Response(proc.stderr).text(),
+      proc.exited,
+    ]);
+    expect({ code, err }).toEqual({ code: 0, err: "" });
+    expect(out).toContain("live_reload:\n  enabled: false\n");
   });
 
   test("live reload off: the page is byte-identical and client.js is not served", async () => {
