@@ -274,7 +274,16 @@ export function createPrettySink(options: PrettyOptions): (event: Event) => void
         );
       }
       case "command.requested":
-        return info(event, `${event.command} requested from the ${event.source}`);
+        return info(
+          event,
+          `${event.command} requested from the ${event.source}${
+            event.service !== undefined
+              ? ` for ${event.service}`
+              : event.all
+                ? " for every service"
+                : ""
+          }`,
+        );
       case "notice":
         if (event.level === "debug") return debug(event, event.message);
         if (event.level === "error") return important(event, c.red(event.message));

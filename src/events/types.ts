@@ -159,8 +159,11 @@ export type Event = EventBase &
         durationMs: number;
         tail: string[];
       }
-    /** A command from a user interface (the dashboard), before the engine acts on it. */
-    | { type: "command.requested"; command: UserCommand; source: "dashboard" }
+    /**
+     * A command from a user interface (the dashboard), before the engine acts on it. With
+     * `services:`, `service` names the one it is for, or `all` says it is for every one.
+     */
+    | { type: "command.requested"; command: UserCommand; source: "dashboard"; all?: true }
     | {
         type: "log";
         stream: LogStream;

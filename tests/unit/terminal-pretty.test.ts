@@ -243,6 +243,15 @@ describe("commands from the dashboard", () => {
     expect(s.err.join("")).toBe("hotreload restart requested from the dashboard\n");
     expect(s.out).toEqual([]);
   });
+
+  test("with services they say which service, or every one", () => {
+    const s = sink();
+    s.send({ type: "command.requested", command: "restart", source: "dashboard", service: "api" });
+    s.send({ type: "command.requested", command: "rebuild", source: "dashboard", all: true });
+    expect(s.err.join("")).toBe(
+      "hotreload restart requested from the dashboard for api\nhotreload rebuild requested from the dashboard for every service\n",
+    );
+  });
 });
 
 test("exit 127 and 126 say what the shell meant: command not found, not executable", () => {
