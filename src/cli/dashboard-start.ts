@@ -19,7 +19,9 @@ export interface DashboardStartOptions {
   config: ResolvedConfig;
   bus: EventBus;
   log: Logger;
-  onCommand(command: EngineCommand): void;
+  onCommand(command: EngineCommand, service?: string): void;
+  /** With `services:`: the run's services in start order, for one history each. */
+  services?: readonly { name: string; config: ResolvedConfig }[];
   /** The configuration as it is now (live edits), for what the page shows on connect. */
   current?: () => ResolvedConfig;
 }
@@ -30,8 +32,15 @@ export async function openDashboard(options: DashboardStartOptions): Promise<Res
   const { startDashboard } = await import("../dashboard/server.ts");
   // As the engine decides it: a new server is probed with a health check, or behind the
   // proxy before traffic is switched to it; otherwise nothing is "checking".
-  const engine = settingsFrom(config);
-  const probed = engine.hasHealthCheck || engine.swap !== null;
+  const probedBy = (c: ResolvedConfig) => {
+    const engine = settingsFrom(c);
+    return engine.hasHealthCheck || engine.swap !== null;
+  };
+  const probed = probedBy(config);
+  const services = options.services?.map((s) => ({
+    name: s.name,
+    healthCheck: probedBy(s.config),
+  }));
   const wanted = config.dashboard.port;
   const attempts = wanted === DEFAULT_DASHBOARD_PORT ? DEFAULT_PORT_ATTEMPTS : 1;
   let result: Result<Dashboard> | null = null;
@@ -45,6 +54,7 @@ export async function openDashboard(options: DashboardStartOptions): Promise<Res
       onCommand: options.onCommand,
       log,
       healthCheck: probed,
+      ...(services ? { services } : {}),
       editor: { template: config.editor_url, root: config.root },
     });
     if (result.ok || result.error.code !== "dashboard.port-in-use") break;

@@ -6,6 +6,9 @@
 import type { Event } from "../events/types.ts";
 import type { HistoryView } from "./history.ts";
 import type { LogEvent } from "./log-ring.ts";
+import type { ServiceView } from "./service-histories.ts";
+
+export type { ServiceView } from "./service-histories.ts";
 
 /** Commands the engine understands, forwarded through `onCommand`. */
 export type EngineCommand = "rebuild" | "restart" | "stop" | "start";
@@ -37,30 +40,52 @@ export type Snapshot = HistoryView & {
   config: Record<string, unknown>;
   /** The hotreload process serving this page; a new pid after a reconnect is a new run. */
   run: { pid: number; startedAt: number };
+  /**
+   * With `services:`: each service's history, in start order (the top-level history then
+   * holds only the run's own events). Absent without `services:`.
+   */
+  services?: ServiceView[];
 };
 
 export type ServerMessage =
   | Snapshot
-  /** `state` comes with every event that is not a log line: the history after it. */
-  | { type: "event"; event: Event; state?: HistoryView }
-  | { type: "batch"; events: Event[]; state?: HistoryView }
-  /** Events were dropped for this client; `state` lets the page resynchronise its header. */
-  | { type: "gap"; dropped: number; state: HistoryView }
+  /**
+   * `state` comes with every event that is not a log line: the history after it; `services`
+   * with it, the histories of the services those events concern (the others are unchanged).
+   */
+  | { type: "event"; event: Event; state?: HistoryView; services?: ServiceView[] }
+  | { type: "batch"; events: Event[]; state?: HistoryView; services?: ServiceView[] }
+  /** Events were dropped for this client; `state` (and every service's) resynchronise it. */
+  | { type: "gap"; dropped: number; state: HistoryView; services?: ServiceView[] }
   | { type: "cleared" }
   /**
    * The engine took the command (its inbox ran it); `result` says what it did, from the
    * events it emitted while doing so: "build #4 started", "stopping pid 123", "nothing to stop".
+   * `service`: the service it was for (absent: every service, or no `services:`);
+   * `results`: with `services:`, what it did per service.
    */
-  | { type: "ack"; command: PageCommand; result: string }
+  | {
+      type: "ack";
+      command: PageCommand;
+      service?: string;
+      result: string;
+      results?: Record<string, string>;
+    }
   | { type: "error"; message: string };
 
-export type ParsedCommand = { ok: true; command: PageCommand } | { ok: false; message: string };
+/** `service`: the one service it is for; absent: every service (or the only one). */
+export type ParsedCommand =
+  | { ok: true; command: PageCommand; service?: string }
+  | { ok: false; message: string };
 
-const ALLOWED_KEYS = new Set(["type", "command"]);
+const ALLOWED_KEYS = new Set(["type", "command", "service"]);
+/** Service names are config keys: short words; anything else is refused before lookup. */
+const SERVICE_NAME = /^[A-Za-z0-9][\w.-]{0,63}$/;
 
 /**
  * Validates a command message. `requireType` is true on the websocket, where every message
- * is `{type:"command", command}`; the HTTP API also accepts the shorter `{command}`.
+ * is `{type:"command", command, service?}`; the HTTP API also accepts `{command, service?}`.
+ * Whether the service exists is the server's question (it knows the run's services).
  */
 export function parseCommand(
   raw: string | Uint8Array | ArrayBuffer,
@@ -93,7 +118,12 @@ export function parseCommand(
       message: `unknown command ${describe(command)}; expected one of ${PAGE_COMMANDS.join(", ")}`,
     };
   }
-  return { ok: true, command: command as PageCommand };
+  const service = record.service;
+  if (service === undefined) return { ok: true, command: command as PageCommand };
+  if (typeof service !== "string" || !SERVICE_NAME.test(service)) {
+    return { ok: false, message: `invalid service ${describe(service)}` };
+  }
+  return { ok: true, command: command as PageCommand, service };
 }
 
 function describe(value: unknown): string {

@@ -22,7 +22,10 @@ import {
 import type { LogEvent } from "./log-ring.ts";
 import { MAX_INBOUND_BYTES, type PageCommand, parseCommand, type Snapshot } from "./protocol.ts";
 
-export type CommandOutcome = { ok: true; result: string } | { ok: false; message: string };
+export type CommandOutcome =
+  | { ok: true; result: string; results?: Record<string, string> }
+  /** `invalid`: the request named something this run does not have (400, not 500). */
+  | { ok: false; message: string; invalid?: boolean };
 
 export interface RouteContext {
   hosts: Set<string>;
@@ -37,7 +40,7 @@ export interface RouteContext {
   snapshot(): Snapshot;
   logs(end: number, limit: number): { from: number; lines: LogEvent[] };
   status(): { clients: number; maxClients: number; run: { pid: number; startedAt: number } };
-  command(command: PageCommand): CommandOutcome;
+  command(command: PageCommand, service?: string): CommandOutcome;
   /** Tries the websocket upgrade; "full" when the client limit is reached. */
   upgrade(req: Request): "upgraded" | "failed" | "full";
 }
@@ -92,10 +95,13 @@ export function createRequestHandler(ctx: RouteContext): Handler {
     if (length > MAX_INBOUND_BYTES) return json(413, { error: "body too large" }, host);
     const parsed = parseCommand(await req.text(), false);
     if (!parsed.ok) return json(400, { error: parsed.message }, host);
-    const outcome = ctx.command(parsed.command);
-    return outcome.ok
-      ? json(200, { ok: true, command: parsed.command, result: outcome.result }, host)
-      : json(500, { error: outcome.message }, host);
+    const { command, service } = parsed;
+    const outcome = ctx.command(command, service);
+    if (!outcome.ok) {
+      return json(outcome.invalid ? 400 : 500, { error: outcome.message }, host);
+    }
+    const { ok: _ok, ...answer } = outcome;
+    return json(200, { ok: true, command, ...(service ? { service } : {}), ...answer }, host);
   }
 
   function websocket(req: Request, url: URL, host: string): Response | undefined {

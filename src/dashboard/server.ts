@@ -44,7 +44,8 @@ export interface DashboardOptions {
   allowedHosts?: readonly string[];
   bus: EventBus;
   config: Record<string, unknown>;
-  onCommand(command: EngineCommand): void;
+  /** `service`: the one it is for (with `services:`); absent: every service. */
+  onCommand(command: EngineCommand, service?: string): void;
   log: Logger;
   token?: string;
   /** Log lines kept for pages that connect later (default 5000). */
@@ -56,6 +57,8 @@ export interface DashboardOptions {
   backpressure?: { highWaterBytes?: number; hopelessBytes?: number; hopelessMs?: number };
   /** A health check is configured (without one, a new server is not "checking"). */
   healthCheck?: boolean;
+  /** With `services:`: the run's services in start order, each with whether it is probed. */
+  services?: readonly { name: string; healthCheck: boolean }[];
   /** `editor_url` and the project root, for `file:line:col` links in build errors. */
   editor?: { template: string; root: string };
   /** HTTP idle timeout in seconds (default IDLE_TIMEOUT_SECONDS). */
@@ -89,13 +92,29 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
     config: o.config,
     run,
     healthCheck: o.healthCheck,
+    services: o.services,
     editor: o.editor,
   });
+  /** The services the events concern, for the histories that go with them. */
+  const touched = (events: readonly Event[]) => {
+    const names = new Set<string>();
+    for (const e of events) if (e.type !== "log" && e.service !== undefined) names.add(e.service);
+    return names.size > 0 ? { services: store.servicesNamed(names) } : {};
+  };
   const hub = createClientHub<Socket>({
     clock,
     log: o.log,
     ...o.backpressure,
-    gapMessage: (dropped) => JSON.stringify({ type: "gap", dropped, state: store.view() }),
+    gapMessage: (dropped) => {
+      const services = store.services();
+      const message: ServerMessage = {
+        type: "gap",
+        dropped,
+        state: store.view(),
+        ...(services.length > 0 ? { services } : {}),
+      };
+      return JSON.stringify(message);
+    },
   });
   const batcher = createBatcher<Event>({
     clock,
@@ -103,10 +122,11 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
       if (hub.size() === 0) return;
       // Pages take the reduced history from the server instead of reducing events themselves.
       const state = events.some((e) => e.type !== "log") ? store.view() : undefined;
+      const services = state ? touched(events) : {};
       const message: ServerMessage =
         events.length === 1
-          ? { type: "event", event: events[0]!, state }
-          : { type: "batch", events, state };
+          ? { type: "event", event: events[0]!, state, ...services }
+          : { type: "batch", events, state, ...services };
       hub.broadcast(JSON.stringify(message), events.length);
     },
   });
@@ -114,7 +134,18 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
   /** Events emitted while a command runs: the engine's answer to it (command-result.ts). */
   let answer: Event[] | null = null;
 
-  function runCommand(command: PageCommand): CommandOutcome {
+  function runCommand(command: PageCommand, service?: string): CommandOutcome {
+    if (service !== undefined && !store.hasService(service)) {
+      const names = store.services().map((s) => s.name);
+      return {
+        ok: false,
+        invalid: true,
+        message:
+          names.length > 0
+            ? `unknown service "${service}"; expected one of ${names.join(", ")}`
+            : `no service "${service}": this run has no services`,
+      };
+    }
     if (command === "clear") {
       batcher.flush();
       store.clearLogs();
@@ -125,14 +156,33 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
     }
     answer = [];
     try {
-      o.onCommand(command);
-      return { ok: true, result: commandResult(command, answer) };
+      if (service === undefined) o.onCommand(command);
+      else o.onCommand(command, service);
+      return { ok: true, ...commandResults(command, answer, service) };
     } catch (error) {
       o.log.error(`the engine refused the dashboard command "${command}": ${String(error)}`);
       return { ok: false, message: `command "${command}" failed: ${String(error)}` };
     } finally {
       answer = null;
     }
+  }
+
+  /** The answer as one line, and with `services:` per service ("api: build #3 started"). */
+  function commandResults(command: PageCommand, events: readonly Event[], service?: string) {
+    const names = service !== undefined ? [service] : store.services().map((s) => s.name);
+    if (names.length === 0) return { result: commandResult(command, events) };
+    const results: Record<string, string> = {};
+    for (const name of names) {
+      results[name] = commandResult(
+        command,
+        events.filter((e) => e.service === name),
+      );
+    }
+    const result =
+      service !== undefined
+        ? (results[service] as string)
+        : names.map((name) => `${name}: ${results[name]}`).join("; ");
+    return { result, results };
   }
 
   let hosts = new Set<string>();
@@ -187,13 +237,20 @@ export async function startDashboard(o: DashboardOptions): Promise<Result<Dashbo
         message(ws, data) {
           const parsed = parseCommand(data);
           if (!parsed.ok) return send(ws, { type: "error", message: parsed.message });
-          const outcome = runCommand(parsed.command);
+          const { command, service } = parsed;
+          const outcome = runCommand(command, service);
           // The events the command caused go out first, so the page sees them before the ack.
           batcher.flush();
           send(
             ws,
             outcome.ok
-              ? { type: "ack", command: parsed.command, result: outcome.result }
+              ? {
+                  type: "ack",
+                  command,
+                  ...(service !== undefined ? { service } : {}),
+                  result: outcome.result,
+                  ...(outcome.results ? { results: outcome.results } : {}),
+                }
               : { type: "error", message: outcome.message },
           );
         },

@@ -5,16 +5,11 @@
  */
 import { existsSync } from "node:fs";
 import type { Event } from "../events/types.ts";
-import { createBuildExcerpt, type EditorLinkOptions, editorLinks } from "./build-excerpt.ts";
-import {
-  createHistory,
-  type HistoryState,
-  type HistoryView,
-  reduceHistory,
-  viewOf,
-} from "./history.ts";
+import type { EditorLinkOptions } from "./build-excerpt.ts";
+import type { HistoryView } from "./history.ts";
 import { clipLine, createLogRing, type LogEvent } from "./log-ring.ts";
 import type { Snapshot } from "./protocol.ts";
+import { createServiceHistories, type ServiceView } from "./service-histories.ts";
 
 /** Log lines in a snapshot; a page asks for earlier ones when it wants them. */
 export const SNAPSHOT_LINES = 200;
@@ -25,6 +20,11 @@ export interface DashboardStore {
   /** Records the event and returns the version to broadcast (long log lines are clipped). */
   apply(event: Event): Event;
   view(): HistoryView;
+  /** Every service's history (empty without `services:`). */
+  services(): ServiceView[];
+  /** The histories of `names` (the services a batch of events touched). */
+  servicesNamed(names: ReadonlySet<string>): ServiceView[];
+  hasService(name: string): boolean;
   snapshot(now: number): Snapshot;
   /** Kept lines numbered `[max(end - limit, first), end)` and the number of the first. */
   logs(end: number, limit: number): { from: number; lines: LogEvent[] };
@@ -37,46 +37,45 @@ export function createDashboardStore(options: {
   /** This hotreload run: its pid and when the dashboard started (epoch ms). */
   run: { pid: number; startedAt: number };
   healthCheck?: boolean;
+  /** With `services:`: each service in start order, and whether it is probed. */
+  services?: readonly { name: string; healthCheck: boolean }[];
   /** Editor links in build errors; absent: none. */
   editor?: Omit<EditorLinkOptions, "exists"> & { exists?(path: string): boolean };
   snapshotLines?: number;
 }): DashboardStore {
   const ring = createLogRing(options.logCapacity);
-  const excerpt = createBuildExcerpt();
   const snapshotLines = options.snapshotLines ?? SNAPSHOT_LINES;
-  const editor = options.editor ? { exists: existsSync, ...options.editor } : null;
-  let state: HistoryState = createHistory({ healthCheck: options.healthCheck ?? true });
-
-  function failureDetails(event: Extract<Event, { type: "build.finished" }>) {
-    const taken = excerpt.take();
-    // Output that did not come through the bus (a build that could not spawn) is in the event.
-    const kept = taken.head.length > 0 ? taken : { head: [], omitted: 0, tail: [...event.tail] };
-    const lines = [...kept.head, ...kept.tail];
-    return { ...kept, links: editor ? editorLinks(lines, editor) : [] };
-  }
+  const histories = createServiceHistories({
+    services: options.services,
+    healthCheck: options.healthCheck,
+    editor: options.editor ? { exists: existsSync, ...options.editor } : null,
+  });
 
   return {
     apply(event) {
       if (event.type === "log") {
         const clipped = clipLine(event);
         ring.push(clipped);
-        if (clipped.stream === "build") excerpt.add(clipped.line);
+        if (clipped.stream === "build") histories.buildLine(clipped.line, clipped.service);
         return clipped;
       }
-      if (event.type === "build.started") excerpt.reset();
-      const details =
-        event.type === "build.finished" && !event.ok ? failureDetails(event) : undefined;
-      state = reduceHistory(state, event, details);
+      histories.apply(event);
       return event;
     },
-    view: () => viewOf(state),
+    view: () => histories.view(),
+    services: () => histories.services(),
+    servicesNamed: (names) => histories.only(names),
+    hasService: (name) => histories.has(name),
     snapshot(now) {
       const end = ring.end();
       const from = Math.max(ring.first(), end - snapshotLines);
+      const services = histories.services();
       return {
         type: "snapshot",
         now,
-        ...viewOf(state),
+        ...histories.view(),
+        // Absent without `services:`, so a single-service page gets exactly what it always did.
+        ...(services.length > 0 ? { services } : {}),
         logs: ring.range(from, end),
         logFrom: from,
         logFirst: ring.first(),

@@ -48,7 +48,8 @@ export interface RunServicesOptions {
   /** Starts the dashboard and prints its URL. */
   openDashboard(
     bus: EventBus,
-    onCommand: (command: EngineCommand) => void,
+    onCommand: (command: EngineCommand, service?: string) => void,
+    services: readonly ResolvedService[],
   ): Promise<Result<{ close(): Promise<void>; port: number }>>;
   fail(error: ReturnType<typeof hotreloadError>): never;
 }
@@ -87,12 +88,13 @@ export async function runServicesCommand(
           );
       },
     }),
-    openDashboard: async (bus, onCommand) => {
+    openDashboard: async (bus, onCommand, services) => {
       const started = await openDashboard({
         config: top,
         bus,
         log: logs.tag("dashboard"),
         onCommand,
+        services,
       });
       if (started.ok) logs.tag("dashboard").info(started.value.url);
       return started;
@@ -273,10 +275,20 @@ export async function runServices(options: RunServicesOptions): Promise<number> 
   });
 
   const opened = top.dashboard.enabled
-    ? await options.openDashboard(bus, (command) => {
-        bus.emit({ type: "command.requested", command, source: "dashboard" });
-        sup.command(command);
-      })
+    ? await options.openDashboard(
+        bus,
+        (command, service) => {
+          // Said in the terminal and the dashboard's log before the engines act on it.
+          bus.emit(
+            service === undefined
+              ? { type: "command.requested", command, source: "dashboard", all: true }
+              : { type: "command.requested", command, source: "dashboard", service },
+          );
+          // The same path as the keys (keys.ts): one service, or every one.
+          sup.command(command, service);
+        },
+        services,
+      )
     : null;
   if (opened && !opened.ok) {
     // Nothing may keep the process alive past the error.

@@ -40,3 +40,20 @@ test("oversized and binary messages are refused", () => {
     message: "binary messages are not accepted",
   });
 });
+
+test("a command may name the service it is for; a bad name is refused", () => {
+  expect(parseCommand('{"type":"command","command":"restart","service":"api"}')).toEqual({
+    ok: true,
+    command: "restart",
+    service: "api",
+  });
+  expect(parseCommand('{"command":"stop","service":"users"}', false)).toEqual({
+    ok: true,
+    command: "stop",
+    service: "users",
+  });
+  for (const service of [1, "", "../x", "a b", "x".repeat(65), null]) {
+    const parsed = parseCommand(JSON.stringify({ type: "command", command: "rebuild", service }));
+    expect(parsed).toMatchObject({ ok: false, message: expect.stringMatching(/invalid service/) });
+  }
+});

@@ -2,7 +2,13 @@
 // the log: one marker line per event that matters, none for the rest.
 /** The marker line for event `e`, or null. */
 export function marker(e) {
-  const at = (line, kind = "marker") => ({ time: e.time, stream: "engine", line, kind });
+  const at = (line, kind = "marker") => ({
+    time: e.time,
+    stream: "engine",
+    line,
+    kind,
+    ...(e.service ? { service: e.service } : {}),
+  });
   switch (e.type) {
     case "build.started":
       return at(`── build #${e.seq} started: ${e.reason}`);
@@ -46,7 +52,9 @@ export function marker(e) {
         ? null
         : at(`── process ${e.pid} exited (${e.signal ?? `code ${e.exitCode}`})`, "marker bad");
     case "command.requested":
-      return at(`── ${e.command} requested from the ${e.source}`);
+      return at(
+        `── ${e.command} requested from the ${e.source}${e.service ? ` for ${e.service}` : e.all ? " for every service" : ""}`,
+      );
     case "notice":
       return e.level === "debug" ? null : at(`[${e.tag}] ${e.message}`, `notice-${e.level}`);
     default:
