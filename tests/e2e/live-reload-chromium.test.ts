@@ -9,7 +9,12 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { haveChromium, launchChromium, screenshot } from "../helpers/dashboard-browser.ts";
+import {
+  haveChromium,
+  launchChromium,
+  recordAppProblems,
+  screenshot,
+} from "../helpers/dashboard-browser.ts";
 import { BUN, startProxied } from "../helpers/proxy-flow.ts";
 
 let browser: Browser;
@@ -28,17 +33,7 @@ describe.skipIf(!haveChromium)("live reload in Chromium (Bun example behind the 
     await using run = await startProxied(BUN, "", 120_000);
     const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
     const page = await context.newPage();
-    const problems: string[] = [];
-    page.on("pageerror", (e) => problems.push(e.message));
-    page.on("console", (m) => {
-      // HTTP errors are judged by URL below (the example has no favicon).
-      if (m.type() === "error" && !m.text().startsWith("Failed to load resource"))
-        problems.push(m.text());
-    });
-    page.on("response", (r) => {
-      if (r.status() >= 400 && !r.url().endsWith("/favicon.ico"))
-        problems.push(`HTTP ${r.status()}: ${r.url()}`);
-    });
+    const problems = recordAppProblems(page);
     let loads = 0;
     page.on("load", () => loads++);
     try {

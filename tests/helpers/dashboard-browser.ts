@@ -56,6 +56,25 @@ export async function openDashboard(
   return { page, problems, [Symbol.asyncDispose]: () => context.close() };
 }
 
+/**
+ * Records an app page's problems: page errors, console errors, HTTP errors other than a
+ * missing favicon (the example apps have none; Chromium's console line for an HTTP error
+ * is left to the response check, which names the URL).
+ */
+export function recordAppProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("pageerror", (e) => problems.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource"))
+      problems.push(m.text());
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400 && !r.url().endsWith("/favicon.ico"))
+      problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  return problems;
+}
+
 /** Problems other than the refused connections expected while a server is down. */
 export function unexpectedProblems(problems: string[]): string[] {
   return problems.filter((p) => !/WebSocket|ERR_CONNECTION_REFUSED|api\/status/.test(p));

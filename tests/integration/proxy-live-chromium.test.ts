@@ -7,7 +7,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { gzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
-import { haveChromium, launchChromium, screenshot } from "../helpers/dashboard-browser.ts";
+import {
+  haveChromium,
+  launchChromium,
+  recordAppProblems,
+  screenshot,
+} from "../helpers/dashboard-browser.ts";
 import { freePort } from "../helpers/hotreload-process.ts";
 import { startProxy, startUpstream } from "../helpers/proxy-harness.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
@@ -27,17 +32,7 @@ afterAll(async () => {
 async function opened(url: string) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const problems: string[] = [];
-  page.on("pageerror", (e) => problems.push(e.message));
-  page.on("console", (m) => {
-    // The apps here have no favicon; other HTTP errors would be a problem.
-    if (m.type() === "error" && !m.text().startsWith("Failed to load resource"))
-      problems.push(m.text());
-  });
-  page.on("response", (r) => {
-    if (r.status() >= 400 && !r.url().endsWith("/favicon.ico"))
-      problems.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
+  const problems = recordAppProblems(page);
   await page.goto(url);
   return { page, problems, [Symbol.asyncDispose]: () => context.close() };
 }
