@@ -12,6 +12,7 @@ import logViewJs from "./ui/log-view.js" with { type: "text" };
 import markersJs from "./ui/markers.js" with { type: "text" };
 import outputLinesJs from "./ui/output-lines.js" with { type: "text" };
 import panelsCss from "./ui/panels.css" with { type: "text" };
+import servicesJs from "./ui/services.js" with { type: "text" };
 import statusJs from "./ui/status.js" with { type: "text" };
 import themeCss from "./ui/theme.css" with { type: "text" };
 import timeJs from "./ui/time.js" with { type: "text" };
@@ -58,6 +59,7 @@ export function pageAssets(): Map<string, Asset> {
     ["/output-lines.js", { body: outputLinesJs, contentType: JS }],
     ["/chart.js", { body: chartJs, contentType: JS }],
     ["/log-view.js", { body: logViewJs, contentType: JS }],
+    ["/services.js", { body: servicesJs, contentType: JS }],
     ["/status.js", { body: statusJs, contentType: JS }],
     ["/time.js", { body: timeJs, contentType: JS }],
     ["/favicon.svg", { body: favicon, contentType: "image/svg+xml" }],

@@ -16,7 +16,7 @@ import {
   screenshot,
   unexpectedProblems,
 } from "../helpers/dashboard-browser.ts";
-import { freePort, type HotreloadProcess, startHotreload } from "../helpers/hotreload-process.ts";
+import { dashboardUrl, freePort, startHotreload } from "../helpers/hotreload-process.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 
 const top = join(import.meta.dir, "..", "..");
@@ -60,19 +60,6 @@ const BUILD = `if grep -q BROKEN server.ts; then
 fi
 echo "build ok"
 `;
-
-/** The URL with the token, from the line hotreload prints at start. */
-async function dashboardUrl(hr: HotreloadProcess): Promise<string> {
-  const deadline = performance.now() + 30_000;
-  for (;;) {
-    const line = hr.stderr.find((l) => /http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(l));
-    if (line) return /http:\S+/.exec(line)![0];
-    if (performance.now() > deadline)
-      throw new Error(`no dashboard URL printed; stderr:\n${hr.stderr.join("\n")}`);
-    await hr.waitFor("phase", () => true, 30_000).catch(() => undefined);
-    await Bun.sleep(20); // polling interval of a deadline-bounded wait
-  }
-}
 
 /** Records every phase the header shows, so a short-lived one cannot be missed. */
 async function recordPhases(page: Page): Promise<void> {

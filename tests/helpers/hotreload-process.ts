@@ -22,6 +22,19 @@ export interface HotreloadProcess extends AsyncDisposable {
   exited: Promise<number>;
 }
 
+/** The URL with the token, from the line hotreload prints at start. */
+export async function dashboardUrl(hr: HotreloadProcess): Promise<string> {
+  const deadline = performance.now() + 30_000;
+  for (;;) {
+    const line = hr.stderr.find((l) => /http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(l));
+    if (line) return /http:\S+/.exec(line)![0];
+    if (performance.now() > deadline)
+      throw new Error(`no dashboard URL printed; stderr:\n${hr.stderr.join("\n")}`);
+    await hr.waitFor("phase", () => true, 30_000).catch(() => undefined);
+    await Bun.sleep(20); // polling interval of a deadline-bounded wait
+  }
+}
+
 export function freePort(): number {
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("") });
   const port = server.port as number;

@@ -15,9 +15,10 @@ const PENDING_LABEL = {
 
 /**
  * `send(command)` returns false when it cannot send; `settled()` runs after each answer
- * (the header redraws the Stop/Start label).
+ * (the header redraws the Stop/Start label). `target()` names the service the buttons act
+ * on (with `services:`), or null for every one; the pending line and the result say it.
  */
-export function createActions({ buttons, resultEl, send, settled }) {
+export function createActions({ buttons, resultEl, send, settled, target = () => null }) {
   const pending = [];
   let resultTimer = 0;
 
@@ -46,23 +47,25 @@ export function createActions({ buttons, resultEl, send, settled }) {
     button.addEventListener("click", () => {
       if (button.dataset.pending) return;
       const command = button.dataset.command;
-      if (!send(command)) return;
-      const item = { command, button, label: button.textContent, timer: 0 };
+      const service = command === "clear" ? null : target();
+      if (!send(command, service)) return;
+      const name = service ? `${command} ${service}` : command;
+      const item = { command: name, button, label: button.textContent, timer: 0 };
       item.timer = setTimeout(
-        () => settle("bad", () => `${command}: no answer from hotreload`, item),
+        () => settle("bad", () => `${name}: no answer from hotreload`, item),
         ACK_TIMEOUT_MS,
       );
       pending.push(item);
       button.dataset.pending = "true";
       button.setAttribute("aria-busy", "true");
       button.textContent = PENDING_LABEL[command] ?? `${command}…`;
-      show(`${command}: waiting for hotreload…`, "");
+      show(`${name}: waiting for hotreload…`, "");
     });
   }
 
   return {
     acknowledged(msg) {
-      settle("ok", () => `${msg.command}: ${msg.result}`);
+      settle("ok", (p) => `${p.command}: ${msg.result}`);
     },
     /** An `error` reply: true when it answered a waiting command. */
     refused(message) {

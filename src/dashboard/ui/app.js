@@ -8,6 +8,7 @@ import { createActions } from "./actions.js";
 import { renderChart } from "./chart.js";
 import { createLogView } from "./log-view.js";
 import { marker } from "./markers.js";
+import { combinedView, renderServiceFilter, renderServiceList } from "./services.js";
 import { preloadIcons, renderChanges, renderClock, renderError, renderHeader } from "./status.js";
 import { formatMs } from "./time.js";
 
@@ -40,6 +41,10 @@ const logView = createLogView({
 const buttons = [...document.querySelectorAll("button[data-command]")];
 const LOG_PAGE = 1000;
 let state = null;
+/** With `services:`: each service's history (by name, in start order), else null. */
+let services = null;
+/** The service the page shows and the buttons act on; null: all of them. */
+let selected = null;
 let connected = false;
 let skew = 0; // server time minus page time
 let socket = null;
@@ -101,12 +106,69 @@ function setConnection(status, text) {
   el.textContent = text;
   connected = status === "open";
   for (const b of buttons) b.disabled = !connected;
-  renderHeader(state, connected);
+  renderTop();
+}
+
+/** What the header, chart and panels draw: the page's history, or the picked service's. */
+function shown() {
+  if (!services) return state;
+  if (selected === null) return state && combinedView(services);
+  return services.find((s) => s.name === selected) ?? combinedView(services);
+}
+
+function renderTop() {
+  const view = shown();
+  renderHeader(view, connected);
+  if (!services || selected !== null || !view) return;
+  // "all": no one pid; Stop stops every running service, Start starts them when none runs.
+  $("pid").textContent =
+    `${services.filter((s) => s.process).length} of ${services.length} running`;
+  const stop = $("stopstart");
+  const any = services.some((s) => s.process);
+  stop.dataset.command = any ? "stop" : "start";
+  if (!stop.dataset.pending) stop.textContent = any ? "Stop all" : "Start all";
+}
+
+function select(name) {
+  selected = name;
+  // Picking a service shows its lines; the filter can still be changed on its own.
+  $("service-filter").value = name ?? "";
+  logView.setService(name);
+  renderState();
+}
+
+function renderServices() {
+  const panel = $("services");
+  panel.hidden = !services;
+  document.body.dataset.view = services ? (selected === null ? "all" : "service") : "single";
+  $("service-filter").hidden = !services;
+  const label = $("actions-for");
+  label.hidden = !services;
+  if (!services) return;
+  if (selected !== null && !services.some((s) => s.name === selected)) selected = null;
+  renderServiceList($("service-rows"), services, selected, select);
+  renderServiceFilter($("service-filter"), services);
+  label.textContent = selected === null ? "all services:" : `${selected}:`;
+  $("actions").setAttribute(
+    "aria-label",
+    selected === null ? "Commands for every service" : `Commands for ${selected}`,
+  );
 }
 
 function renderState() {
-  renderHeader(state, connected);
-  renderClock(state, Date.now() + skew, connected);
+  renderServices();
+  const view = shown();
+  renderTop();
+  renderClock(view, Date.now() + skew, connected);
+  // "all" shows the list and the combined log; a service, its own chart and error.
+  if (services && selected === null) {
+    $("error").hidden = true;
+    return;
+  }
+  renderPanels(view);
+}
+
+function renderPanels(state) {
   renderError(state.lastError, state.status);
   renderChanges(state.changes);
   const detail = $("chart-detail");
@@ -129,6 +191,17 @@ function renderState() {
   $("builds-summary").textContent = state.builds.length
     ? `${state.builds.length} shown${avg === null ? "" : ` · average reload ${formatMs(avg)} (${reloads.length})`}`
     : "none yet";
+}
+
+/** Takes the services' histories that came with a message (the others are unchanged). */
+function mergeServices(list) {
+  if (!list) return;
+  if (!services) services = [];
+  for (const view of list) {
+    const at = services.findIndex((s) => s.name === view.name);
+    if (at >= 0) services[at] = view;
+    else services.push(view);
+  }
 }
 
 function receive(events) {
@@ -172,6 +245,7 @@ function handle(msg) {
       $("run-pid").textContent = String(msg.run.pid);
       skew = msg.now - Date.now();
       state = msg;
+      services = msg.services ?? null;
       $("config").textContent = JSON.stringify(msg.config, null, 2);
       $("chart-detail").textContent = "Hover or focus a bar for details.";
       logView.clear();
@@ -186,11 +260,13 @@ function handle(msg) {
       receive(msg.type === "event" ? [msg.event] : msg.events);
       if (msg.state) {
         state = { ...state, ...msg.state };
+        mergeServices(msg.services);
         renderState();
       }
       break;
     case "gap":
       state = { ...state, ...msg.state };
+      if (msg.services) services = msg.services;
       logView.append([
         {
           time: Date.now(),
@@ -289,13 +365,16 @@ function connect() {
 const actions = createActions({
   buttons,
   resultEl: $("action-result"),
-  send(command) {
+  send(command, service) {
     if (socket?.readyState !== WebSocket.OPEN) return false;
-    socket.send(JSON.stringify({ type: "command", command }));
+    socket.send(JSON.stringify({ type: "command", command, ...(service ? { service } : {}) }));
     return true;
   },
-  settled: () => state && renderHeader(state, connected),
+  settled: () => state && renderTop(),
+  target: () => selected,
 });
+
+$("service-filter").addEventListener("change", (e) => logView.setService(e.target.value || null));
 
 $("log-more").addEventListener("click", () => loadEarlier(LOG_PAGE));
 
@@ -316,7 +395,7 @@ $("search").addEventListener("input", (e) => {
 });
 
 setInterval(() => {
-  if (state) renderClock(state, Date.now() + skew, connected);
+  if (state) renderClock(shown(), Date.now() + skew, connected);
   if (!connected && trouble !== null && trouble !== "token") troubleNotice();
 }, 250);
 

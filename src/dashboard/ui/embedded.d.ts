@@ -14,6 +14,10 @@ declare module "*/ui/panels.css" {
   const text: string;
   export default text;
 }
+declare module "*/ui/services.js" {
+  const text: string;
+  export default text;
+}
 declare module "*/ui/app.js" {
   const text: string;
   export default text;

@@ -74,6 +74,8 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
   let shown = items; // `items` itself while no filter is active
   let hidden = new Set();
   let query = "";
+  /** With services: show only this one's lines (null: every line). */
+  let service = null;
   let following = true;
   let frame = 0;
   let viewHeight = 0;
@@ -81,15 +83,18 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
   let pausedAt = 0; // `appended` when the user scrolled away from the bottom
   let drawn = { first: -1, last: -1, shown: null, length: -1 };
 
+  const filtering = () => hidden.size > 0 || query !== "" || service !== null;
+
   function passes(item) {
     if (hidden.has(item.stream)) return false;
+    if (service !== null && item.service !== service) return false;
     if (query === "") return true;
     item.lower ??= `${item.service ? `${item.service} ` : ""}${stripAnsi(item.line)}`.toLowerCase();
     return item.lower.includes(query);
   }
 
   function refilter() {
-    shown = hidden.size === 0 && query === "" ? items : items.filter(passes);
+    shown = filtering() ? items.filter(passes) : items;
     drawn.shown = null;
   }
 
@@ -134,10 +139,9 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
       rows.replaceChildren(...shown.slice(first, last).map(element));
       drawn = { first, last, shown, length: total };
     }
-    const count =
-      query === "" && hidden.size === 0
-        ? `${total} line${total === 1 ? "" : "s"}`
-        : `${total} of ${items.length} line${items.length === 1 ? "" : "s"}`;
+    const count = !filtering()
+      ? `${total} line${total === 1 ? "" : "s"}`
+      : `${total} of ${items.length} line${items.length === 1 ? "" : "s"}`;
     countEl.textContent = count;
     followButton.hidden = following;
     // Lines that arrived since the user scrolled away and are really there: trimmed and
@@ -204,6 +208,12 @@ export function createLogView({ root, followButton, countEl, cap = 5000 }) {
     },
     setStreams(set) {
       hidden = set;
+      refilter();
+      schedule();
+    },
+    /** Only `name`'s lines (null: all). */
+    setService(name) {
+      service = name;
       refilter();
       schedule();
     },
