@@ -17,8 +17,15 @@ import {
   viewOf,
 } from "./history.ts";
 
-/** A service as the page lists it: its name and its history. */
+/** A service as the page lists it: its name and its history (its recent changes trimmed). */
 export type ServiceView = HistoryView & { name: string };
+
+/**
+ * Each service's recent changes are trimmed to this many batches of this many files (the
+ * total stays), so a snapshot, and a message, grows little with each service.
+ */
+export const SERVICE_CHANGE_BATCHES = 5;
+export const SERVICE_CHANGE_FILES = 10;
 
 export interface ServiceHistories {
   /** Records a non-log event in its service's history (or the default one). */
@@ -78,7 +85,17 @@ export function createServiceHistories(options: ServiceHistoriesOptions): Servic
     return { ...kept, links: editor ? editorLinks(lines, editor) : [] };
   }
 
-  const named = ([name, e]: [string, Entry]): ServiceView => ({ name, ...viewOf(e.state) });
+  const named = ([name, e]: [string, Entry]): ServiceView => {
+    const view = viewOf(e.state);
+    const changes = view.changes
+      .slice(-SERVICE_CHANGE_BATCHES)
+      .map((batch) =>
+        batch.files.length > SERVICE_CHANGE_FILES
+          ? { ...batch, files: batch.files.slice(0, SERVICE_CHANGE_FILES) }
+          : batch,
+      );
+    return { name, ...view, changes };
+  };
 
   return {
     apply(event) {

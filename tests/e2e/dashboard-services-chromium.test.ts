@@ -97,6 +97,7 @@ describe.skipIf(!haveChromium)("the dashboard with two services", () => {
     expect(await row(page, "").getAttribute("aria-selected")).toBe("true");
     expect(await page.locator("#phase").textContent()).toBe("running");
     expect(await page.locator("#builds").isVisible()).toBe(false);
+    expect(await page.locator("#pid").textContent()).toBe("2 of 2");
     await screenshot(page, "services-list");
 
     // Restart beta from the page: only beta gets a new process.

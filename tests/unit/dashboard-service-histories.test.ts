@@ -1,5 +1,9 @@
 import { expect, test } from "bun:test";
-import { createServiceHistories } from "../../src/dashboard/service-histories.ts";
+import {
+  createServiceHistories,
+  SERVICE_CHANGE_BATCHES,
+  SERVICE_CHANGE_FILES,
+} from "../../src/dashboard/service-histories.ts";
 import type { Event, EventInput } from "../../src/events/types.ts";
 
 const at = (time: number, input: EventInput): Event => ({ ...input, time }) as Event;
@@ -84,4 +88,21 @@ test("without services every event goes to the default history, as before", () =
   h.apply(at(2, { type: "phase", phase: "running", previous: "starting" }));
   expect(h.services()).toEqual([]);
   expect(h.view()).toMatchObject({ phase: "running", process: { pid: 5 }, status: "running" });
+});
+
+test("a service's recent changes are trimmed, so the snapshot grows little per service", () => {
+  const h = twoServices();
+  for (let i = 0; i < 8; i++) {
+    const changes = Array.from({ length: 30 }, (_, f) => ({
+      path: `src/${i}-${f}.ts`,
+      kind: "modify" as const,
+    }));
+    h.apply(at(i, { type: "changes", changes, fingerprint: null, service: "api" }));
+  }
+  const api = h.services().find((s) => s.name === "api");
+  expect(api?.changes.length).toBe(SERVICE_CHANGE_BATCHES);
+  expect(api?.changes.at(-1)?.files.length).toBe(SERVICE_CHANGE_FILES);
+  // The total stays, so the page says "… and 20 more".
+  expect(api?.changes.at(-1)?.total).toBe(30);
+  expect(api?.changes.at(-1)?.files[0]?.path).toBe("src/7-0.ts");
 });

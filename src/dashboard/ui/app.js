@@ -119,10 +119,11 @@ function shown() {
 function renderTop() {
   const view = shown();
   renderHeader(view, connected);
-  if (!services || selected !== null || !view) return;
+  const all = services !== null && selected === null;
+  $("pid").previousElementSibling.textContent = all ? "running" : "pid";
+  if (!all || !view) return;
   // "all": no one pid; Stop stops every running service, Start starts them when none runs.
-  $("pid").textContent =
-    `${services.filter((s) => s.process).length} of ${services.length} running`;
+  $("pid").textContent = `${services.filter((s) => s.process).length} of ${services.length}`;
   const stop = $("stopstart");
   const any = services.some((s) => s.process);
   stop.dataset.command = any ? "stop" : "start";
