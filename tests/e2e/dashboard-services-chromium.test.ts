@@ -151,6 +151,14 @@ describe.skipIf(!haveChromium)("the dashboard with two services", () => {
     await row(page, "alpha").locator("button").click();
     expect(await page.locator("#error").isVisible()).toBe(false);
     expect(await page.locator("#phase").textContent()).toBe("running");
+    // At phone width the list scrolls inside its panel; the page itself never sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await row(page, "").locator("button").click();
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, "services-phone-390");
     expect(unexpectedProblems(o.problems)).toEqual([]);
 
     hr.proc.kill("SIGINT");
