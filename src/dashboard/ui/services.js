@@ -54,12 +54,19 @@ function healthWord(health) {
   }
 }
 
-/** The last reload that completed (the start-up build counts: it is the last one then). */
+/**
+ * When the serving process came up (a build's swap, a restart, a crash restart), with the
+ * reload's time when a build led to it; without a process, the last good build's time.
+ */
 function lastReload(service) {
-  const done = service.builds.filter((b) => b.outcome === "ok" && b.done);
-  const last = done.at(-1);
-  if (!last) return "—";
-  return `${formatTime(last.startedAt)}${last.durationMs === null ? "" : ` · ${formatMs(last.durationMs)}`}`;
+  const last = service.builds.filter((b) => b.outcome === "ok" && b.done).at(-1);
+  const took = (b) => (b.durationMs === null ? "" : ` · ${formatMs(b.durationMs)}`);
+  const started = service.process?.startedAt;
+  if (started === undefined) return last ? `${formatTime(last.startedAt)}${took(last)}` : "—";
+  // The process came from that build when it started while the build's reload ran.
+  const fromBuild =
+    last && last.startedAt <= started && started <= last.startedAt + (last.durationMs ?? 0);
+  return `${formatTime(started)}${fromBuild ? took(last) : ""}`;
 }
 
 const key = (status) => status.replace(" ", "-");
