@@ -15,6 +15,7 @@ import {
   recordAppProblems,
   screenshot,
 } from "../helpers/dashboard-browser.ts";
+import { startHotreload } from "../helpers/hotreload-process.ts";
 import { BUN, startProxied } from "../helpers/proxy-flow.ts";
 
 let browser: Browser;
@@ -29,7 +30,7 @@ const live = (page: Page) => page.waitForSelector("html[data-hotreload-live]", {
 const version = (page: Page) => page.textContent("#version");
 
 describe.skipIf(!haveChromium)("live reload in Chromium (Bun example behind the proxy)", () => {
-  test("save → one reload after the swap (scroll kept) · broken build → overlay · fix → v3 · CSS → restyled in place · crash → overlay, reload on restart", async () => {
+  test("save → one reload after the swap (scroll kept) · broken build → overlay · fix → v3 · CSS → restyled in place · crash → overlay, reload on restart · hotreload restarted → the tab reconnects", async () => {
     await using run = await startProxied(BUN, "", 120_000);
     const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
     const page = await context.newPage();
@@ -113,7 +114,26 @@ describe.skipIf(!haveChromium)("live reload in Chromium (Bun example behind the 
       expect(await page.locator("hotreload-overlay").count()).toBe(0);
       expect(await version(page)).toBe("version 3.0.0");
       expect(loads).toBe(3);
-      expect(problems).toEqual([]);
+
+      // hotreload itself restarts (same project, same port): the open tab reconnects by
+      // itself and reloads once the new run serves.
+      await run.hr[Symbol.asyncDispose]();
+      await page.waitForSelector("html:not([data-hotreload-live])", { timeout: 15_000 });
+      const restartedLoad = page.waitForEvent("load", { timeout: 120_000 });
+      await using again = startHotreload([], {
+        cwd: run.dir,
+        env: {
+          XDG_CACHE_HOME: join(run.dir, "..", "cache"),
+          XDG_STATE_HOME: join(run.dir, "..", "state"),
+        },
+      });
+      await again.waitFor("reload.done", undefined, 120_000);
+      await restartedLoad;
+      await live(page);
+      expect(await version(page)).toBe("version 3.0.0");
+      expect(loads).toBe(4);
+      // Problems while hotreload was gone: the events stream failing to connect.
+      expect(problems.filter((p) => !p.includes("__hotreload/events"))).toEqual([]);
     } finally {
       await context.close();
     }
