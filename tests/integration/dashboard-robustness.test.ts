@@ -127,12 +127,22 @@ async function stalledClient(d: TestDashboard) {
 const LINE = "x".repeat(1000);
 
 /** Emits bursts of 1 KB lines, yielding between bursts so the server writes, until `done`. */
-async function flood(d: TestDashboard, done: () => boolean, maxLines = 200_000): Promise<number> {
+async function flood(
+  d: TestDashboard,
+  done: () => boolean,
+  maxLines = 200_000,
+  /** Lines a reader that keeps up has received: the flood waits for it (a loaded machine). */
+  keptUp?: () => number,
+): Promise<number> {
   let sent = 0;
   while (!done() && sent < maxLines) {
     for (let i = 0; i < 1000; i++)
       d.bus.emit({ type: "log", stream: "app", fd: "stdout", line: `${sent++} ${LINE}` });
     await Bun.sleep(1); // yield to the event loop so frames are flushed
+    // Pacing for the healthy reader only: on a busy machine its reads come late, and then
+    // it would be as far behind as the stalled one. Bounded, so a stuck reader still fails.
+    const deadline = performance.now() + 5000;
+    while (keptUp && sent - keptUp() > 2000 && performance.now() < deadline) await Bun.sleep(1); // polling interval of a deadline-bounded wait
   }
   return sent;
 }
@@ -145,15 +155,19 @@ test("a stalled client has events dropped and is closed; a healthy one gets ever
   await healthy.next("snapshot");
   using _stalled = await stalledClient(d);
   const closedLine = () => d.logs.find((l) => l.includes("fell too far behind"));
-  const sent = await flood(d, () => closedLine() !== undefined);
+  const received = () => {
+    let n = 0;
+    for (const m of healthy.messages) if (m.type === "batch") n += m.events.length;
+    return n;
+  };
+  const sent = await flood(d, () => closedLine() !== undefined, 200_000, received);
   expect(closedLine()).toBeDefined();
   const rss = process.memoryUsage().rss;
   expect(rss).toBeLessThan(1024 * 1024 * 1024);
   let lines = 0;
   await waitUntil(
     () => {
-      lines = 0;
-      for (const m of healthy.messages) if (m.type === "batch") lines += m.events.length;
+      lines = received();
       return lines === sent;
     },
     () => `the healthy client got ${lines} of ${sent} lines`,
