@@ -106,3 +106,16 @@ test("a service's recent changes are trimmed, so the snapshot grows little per s
   expect(api?.changes.at(-1)?.total).toBe(30);
   expect(api?.changes.at(-1)?.files[0]?.path).toBe("src/7-0.ts");
 });
+
+test("behind the proxy, a service's candidate is its own, beside its serving process", () => {
+  const h = twoServices();
+  h.apply(at(1, { type: "process.started", pid: 11, service: "users" }));
+  h.apply(at(2, { type: "process.started", pid: 21, service: "api" }));
+  h.apply(at(3, { type: "process.started", pid: 12, service: "users" }));
+  const [users, api] = h.services();
+  expect([users?.process?.pid, users?.candidate?.pid]).toEqual([11, 12]);
+  expect([api?.process?.pid, api?.candidate]).toEqual([21, null]);
+  h.apply(at(4, { type: "process.draining", pid: 11, service: "users" }));
+  const after = h.services()[0];
+  expect([after?.process?.pid, after?.candidate]).toEqual([12, null]);
+});
