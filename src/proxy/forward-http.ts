@@ -86,7 +86,16 @@ export async function forwardHttp(
       ctx.log.debug(`proxy: dropping a HEAD body: ${String(error)}`);
     });
     exchange.end();
-    return new Response(null, init);
+    // A HEAD of a page announces the headers its GET will have: the length with the tag.
+    const planned =
+      ctx.live && req.method === "HEAD" ? planInjection(req, response.status, headers) : null;
+    if (!planned?.inject) return new Response(null, init);
+    const length = Number(response.headers.get("content-length") ?? Number.NaN);
+    const out = planned.plan.headers;
+    if (planned.plan.decode.length === 0 && length >= 0)
+      out.set("content-length", String(length + planned.plan.tag.byteLength));
+    else out.set("transfer-encoding", "chunked");
+    return new Response(null, { ...init, headers: out });
   }
   if (ctx.live) {
     const planned = planInjection(req, response.status, headers);

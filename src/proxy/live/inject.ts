@@ -20,7 +20,8 @@ const DECODERS: Record<string, CompressionFormat | "brotli" | "zstd"> = {
 
 /** A browser loading a page into a tab or frame (not a fetch, an htmx swap or a script). */
 export function isDocumentRequest(req: Request): boolean {
-  if (req.method !== "GET") return false;
+  // HEAD too: its headers must describe what a GET of the page sends.
+  if (req.method !== "GET" && req.method !== "HEAD") return false;
   const dest = req.headers.get("sec-fetch-dest");
   if (dest !== null) return dest === "document" || dest === "iframe";
   if (req.headers.has("hx-request")) return false;
