@@ -12,7 +12,7 @@ import { readRssKb } from "./proc-stat.ts";
 import { saveInPlace } from "./projects.ts";
 import { readSse, type StreamEnd } from "./sse-reader.ts";
 import type { ExampleCase, Setup } from "./swap-setups.ts";
-import type { SwapWindow } from "./swap-windows.ts";
+import { attachBuilds, buildEnds, type SwapWindow } from "./swap-windows.ts";
 import { startTool, waitUntil } from "./tool-process.ts";
 
 export interface SessionPlan {
@@ -103,7 +103,8 @@ export async function runSession(
     plan.slowMs === null
       ? null
       : await runProbe(base, project, plan.slowMs, plan.sseWaitMs).catch(failWith);
-  return { records, windows, rssPeakMb: rssPeakKb / 1024, probe };
+  const built = attachBuilds(windows, buildEnds(tool.stdout.map((l) => l.text)));
+  return { records, windows: built, rssPeakMb: rssPeakKb / 1024, probe };
 }
 
 /** A swap with `/slow?ms=…` in flight and `/events` open, nothing else running. */

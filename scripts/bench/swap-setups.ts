@@ -56,6 +56,8 @@ function hotreloadFlags(project: Project, extra: string[]): string[] {
     project.ext.join(","),
     "--no-notifications",
     "--no-color",
+    // Events on stdout: the scenario reads when each build finished (build.finished).
+    "--json",
     ...extra,
   ];
 }

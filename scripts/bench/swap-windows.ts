@@ -13,6 +13,37 @@ export interface SwapWindow {
   editAt: number;
   /** When the first answer of the new version arrived (epoch ms). */
   servedAt: number;
+  /** When hotreload's build for this edit finished (its `build.finished` event), if known. */
+  builtAt?: number;
+}
+
+/** The first time in `buildEnds` inside each window becomes its `builtAt`. */
+export function attachBuilds(windows: readonly SwapWindow[], buildEnds: readonly number[]) {
+  return windows.map((w) => {
+    const builtAt = buildEnds.find((t) => t >= w.editAt && t <= w.servedAt);
+    return builtAt === undefined ? { ...w } : { ...w, builtAt };
+  });
+}
+
+/** The swap proper: from the build's end (or the edit, without one) to the new version. */
+export const afterBuild = (windows: readonly SwapWindow[]): SwapWindow[] =>
+  windows.map((w) => ({ editAt: w.builtAt ?? w.editAt, servedAt: w.servedAt }));
+
+/** `build.finished` times (ok builds) in hotreload's `--json` lines; other lines are skipped. */
+export function buildEnds(lines: readonly string[]): number[] {
+  const ends: number[] = [];
+  for (const line of lines) {
+    if (!line.startsWith("{")) continue;
+    try {
+      const event = JSON.parse(line) as { type?: string; ok?: boolean; time?: number };
+      if (event.type === "build.finished" && event.ok === true && typeof event.time === "number")
+        ends.push(event.time);
+    } catch (error) {
+      // A line of the app's own output that happens to start with "{": not an event.
+      if (!(error instanceof SyntaxError)) throw error;
+    }
+  }
+  return ends;
 }
 
 /** True when the request's life [due, end] overlaps [editAt, servedAt + margin]. */

@@ -3,6 +3,9 @@ import type { RequestRecord } from "../../scripts/bench/open-loop.ts";
 import { splitEvents } from "../../scripts/bench/sse-reader.ts";
 import { shortError } from "../../scripts/bench/swap-session.ts";
 import {
+  afterBuild,
+  attachBuilds,
+  buildEnds,
   classify,
   inWindow,
   noWait,
@@ -119,4 +122,42 @@ test("a fetch error shortened to its first sentence", () => {
   );
   expect(shortError(reset)).toBe("ECONNRESET: The socket connection was closed unexpectedly.");
   expect(shortError("no period here")).toBe("no period here");
+});
+
+describe("the swap proper, after the build", () => {
+  const lines = [
+    '{"type":"build.started","time":1010,"seq":2}',
+    '{"type":"build.finished","time":1300,"seq":2,"ok":true}',
+    '{"type":"build.finished","time":2500,"seq":3,"ok":false}',
+    "{not json, an app's line",
+    "listening on http://127.0.0.1:4000",
+    '{"type":"build.finished","time":5200,"seq":4,"ok":true}',
+  ];
+
+  test("ok builds' end times are read from hotreload's --json lines", () => {
+    expect(buildEnds(lines)).toEqual([1300, 5200]);
+  });
+
+  test("each window gets the build that finished inside it, or none", () => {
+    const windows = [
+      { editAt: 1000, servedAt: 1400 },
+      { editAt: 3000, servedAt: 3100 },
+      { editAt: 5000, servedAt: 5500 },
+    ];
+    const built = attachBuilds(windows, buildEnds(lines));
+    expect(built.map((w) => w.builtAt)).toEqual([1300, undefined, 5200]);
+    expect(afterBuild(built)).toEqual([
+      { editAt: 1300, servedAt: 1400 },
+      { editAt: 3000, servedAt: 3100 },
+      { editAt: 5200, servedAt: 5500 },
+    ]);
+  });
+
+  test("a request slow during the build is in the swap window but not in the swap proper", () => {
+    const built = attachBuilds([{ editAt: 1000, servedAt: 1400 }], [1300]);
+    const duringBuild = req(1050, 200);
+    const atSwitch = req(1350, 3);
+    expect(classify([duringBuild, atSwitch], built, 0).swap).toHaveLength(2);
+    expect(classify([duringBuild, atSwitch], afterBuild(built), 0).swap).toEqual([atSwitch]);
+  });
 });
