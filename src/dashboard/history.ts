@@ -103,6 +103,34 @@ function settleChanges(changes: readonly ChangeBatch[], outcome: string): readon
 /** The failure details the store adds from the build's output (head, tail, links). */
 export type FailureDetails = Pick<BuildError, "head" | "omitted" | "tail" | "links">;
 
+/** The error panel's content for a failed build or a failed rule command. */
+function failureOf(
+  state: HistoryState,
+  seq: number,
+  failed: {
+    time: number;
+    exitCode: number | null;
+    signal: string | null;
+    durationMs: number;
+    tail: string[];
+  },
+  details?: FailureDetails,
+): BuildError {
+  return {
+    seq,
+    time: failed.time,
+    exitCode: failed.exitCode,
+    signal: failed.signal,
+    durationMs: failed.durationMs,
+    head: [],
+    omitted: 0,
+    tail: failed.tail,
+    links: [],
+    ...details,
+    serverPid: state.process?.pid ?? null,
+  };
+}
+
 function reduce(state: HistoryState, event: Event, details?: FailureDetails): HistoryState {
   switch (event.type) {
     case "engine.started": {
@@ -162,19 +190,7 @@ function reduce(state: HistoryState, event: Event, details?: FailureDetails): Hi
         done: !event.ok,
       }));
       if (event.ok) return { ...state, builds, lastError: null };
-      const lastError: BuildError = {
-        seq: event.seq,
-        time: event.time,
-        exitCode: event.exitCode,
-        signal: event.signal,
-        durationMs: event.durationMs,
-        head: [],
-        omitted: 0,
-        tail: event.tail,
-        links: [],
-        ...details,
-        serverPid: state.process?.pid ?? null,
-      };
+      const lastError = failureOf(state, event.seq, event, details);
       const reload = state.reload?.seq === event.seq ? null : state.reload;
       return { ...state, builds, lastError, reload };
     }
@@ -188,19 +204,7 @@ function reduce(state: HistoryState, event: Event, details?: FailureDetails): Hi
     case "hook.finished": {
       // A rule's failing command stops its batch like a failed build, and is shown as one.
       if (event.ok || event.hook !== "run") return state;
-      const lastError: BuildError = {
-        seq: state.builds.at(-1)?.seq ?? 0,
-        time: event.time,
-        exitCode: event.exitCode,
-        signal: event.signal,
-        durationMs: event.durationMs,
-        head: [],
-        omitted: 0,
-        tail: event.tail,
-        links: [],
-        ...details,
-        serverPid: state.process?.pid ?? null,
-      };
+      const lastError = failureOf(state, state.builds.at(-1)?.seq ?? 0, event, details);
       const outcome = `\`${event.command}\` failed`;
       return { ...state, lastError, changes: settleChanges(state.changes, outcome) };
     }
