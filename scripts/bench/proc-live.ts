@@ -8,8 +8,7 @@
  * Each prints `PORT <n>` on stdout once it listens, then serves until it is stopped.
  */
 import { gzipSync } from "node:zlib";
-import { silentLogger } from "../../src/log.ts";
-import { createProxy } from "../../src/proxy/proxy.ts";
+import { serveProxyTo } from "./proc-proxy.ts";
 
 export const PAGE_BYTES = 1024 * 1024;
 
@@ -45,16 +44,5 @@ if (role === "app" || role === "app-gzip" || role === "app-gzip-each") {
   });
   console.log(`PORT ${server.port}`);
 } else {
-  const created = await createProxy({
-    host: "127.0.0.1",
-    port: 0,
-    allowedHosts: [],
-    log: silentLogger,
-    holdMax: 1000,
-    holdTimeoutMs: 30_000,
-    liveReload: live === "on",
-  });
-  if (!created.ok) throw new Error(created.error.message);
-  created.value.route({ id: 1, port: Number(upstream) });
-  console.log(`PORT ${created.value.port}`);
+  await serveProxyTo(Number(upstream), live === "on");
 }

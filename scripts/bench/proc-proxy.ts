@@ -7,12 +7,8 @@
 import { silentLogger } from "../../src/log.ts";
 import { createProxy } from "../../src/proxy/proxy.ts";
 
-const [role, upstream] = process.argv.slice(2);
-if (role === "app") {
-  const body = "x".repeat(1024);
-  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(body) });
-  console.log(`PORT ${server.port}`);
-} else {
+/** hotreload's proxy stage on a free port, routed to `upstream`; prints `PORT <n>`. */
+export async function serveProxyTo(upstream: number, liveReload = false): Promise<void> {
   const created = await createProxy({
     host: "127.0.0.1",
     port: 0,
@@ -20,8 +16,18 @@ if (role === "app") {
     log: silentLogger,
     holdMax: 1000,
     holdTimeoutMs: 30_000,
+    liveReload,
   });
   if (!created.ok) throw new Error(created.error.message);
-  created.value.route({ id: 1, port: Number(upstream) });
+  created.value.route({ id: 1, port: upstream });
   console.log(`PORT ${created.value.port}`);
+}
+
+const [role, upstream] = import.meta.main ? process.argv.slice(2) : [];
+if (role === "app") {
+  const body = "x".repeat(1024);
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(body) });
+  console.log(`PORT ${server.port}`);
+} else if (role === "proxy") {
+  await serveProxyTo(Number(upstream));
 }
