@@ -9,6 +9,7 @@ import type { EventBus } from "../events/bus.ts";
 import { rangesOf } from "../health/expect-status.ts";
 import { probeHealth } from "../health/probe.ts";
 import type { LoggerFactory } from "../log.ts";
+import { createPidfileStore } from "../run/pidfile-store.ts";
 import { killGroupNow } from "../run/process-group.ts";
 import { type ChildStdin, startProcess } from "../run/runner.ts";
 import type { EngineInput } from "./types.ts";
@@ -61,6 +62,7 @@ export function createInstances(options: InstanceOptions) {
   // Replaced by a live config edit; an instance already running keeps what it started with.
   let config = options.config;
   const log = logs.tag("engine");
+  const pidfile = options.pidfile ? createPidfileStore(options.pidfile, logs.tag("run")) : null;
   const running = new Map<number, Running>();
   const probes = new Map<number, AbortController>();
 
@@ -109,7 +111,7 @@ export function createInstances(options: InstanceOptions) {
         stop: { signal: config.stop.signal, timeoutMs: config.stop.timeout },
         onLine: (line, fd) => bus.emit({ type: "log", stream: "app", fd, line }),
         hold: options.holdOutput,
-        statePaths: options.pidfile ? { pidfile: options.pidfile, root: config.root } : undefined,
+        statePaths: pidfile ? { pidfile, root: config.root } : undefined,
       });
     } catch (error) {
       log.error(`could not start \`${command}\`: ${String(error)}`);

@@ -4,13 +4,14 @@
  * without cleaning up (SIGKILL, power loss, a lifeline that could not fire), the next start
  * reaps the group. Start-time tokens guard against pids the OS has since reused.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { rootKey } from "../config/dirs.ts";
 import type { Logger } from "../log.ts";
 import { procStat } from "./proc-info.ts";
-import { killRunUntilGone, runMembers, signalRun } from "./run-members.ts";
+import { killRunUntilGone, type RunIdentity, runMembers, signalMembers } from "./run-members.ts";
 import type { Platform } from "./shell-command.ts";
 
 type Env = Record<string, string | undefined>;
@@ -46,16 +47,21 @@ export function pidfilePath(
   return join(stateDir(env, platform, home), `${rootKey(root)}.pid.json`);
 }
 
-/** Atomic write (temp file + rename), so a crash mid-write never leaves half a record. */
-export function writePidfile(path: string, record: PidRecord): void {
-  mkdirSync(dirname(path), { recursive: true });
+/**
+ * Atomic write (temp file + rename), so a crash mid-write never leaves half a record.
+ * Asynchronous: right after a build wrote its output, ext4 can hold a rename for hundreds
+ * of milliseconds behind its journal, and hotreload's event loop (its proxy's too) must not
+ * wait for that (see pidfile-store.ts).
+ */
+export async function writePidfile(path: string, record: PidRecord): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(temp, `${JSON.stringify(record)}\n`);
-    renameSync(temp, path);
+    await writeFile(temp, `${JSON.stringify(record)}\n`);
+    await rename(temp, path);
   } catch (error) {
     // ENOSPC, EIO, a directory in the way: no half-written temp file stays behind.
-    rmSync(temp, { force: true });
+    await rm(temp, { force: true });
     throw error;
   }
 }
@@ -68,6 +74,10 @@ export function readPidfile(path: string, log?: Logger): PidRecord | null {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw error;
   }
+  return parsePidRecord(text, path, log);
+}
+
+function parsePidRecord(text: string, path: string, log?: Logger): PidRecord | null {
   try {
     const value = JSON.parse(text) as PidRecord;
     if (typeof value?.group?.pgid !== "number" || typeof value?.engine?.pid !== "number") {
@@ -82,10 +92,17 @@ export function readPidfile(path: string, log?: Logger): PidRecord | null {
 }
 
 /** Removes the pidfile if it still names this group (a newer run may have replaced it). */
-export function clearPidfile(path: string, pgid: number, log: Logger): void {
-  const record = readPidfile(path, log);
+export async function clearPidfile(path: string, pgid: number, log: Logger): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw error;
+  }
+  const record = parsePidRecord(text, path, log);
   if (record && record.group.pgid !== pgid) return;
-  rmSync(path, { force: true });
+  await rm(path, { force: true });
   log.debug(`cleared pidfile ${path}`);
 }
 
@@ -133,15 +150,19 @@ export async function reapLeftovers(
     leaderAlive !== null && group.start !== null && leaderAlive.start !== group.start;
   // A pid still used as a group or session id is never handed out again, so the group and
   // session are ours unless the leader's pid now names a later process; the tag always is.
-  const run = { leader: leaderReused ? 0 : group.pgid, tag: group.tag ?? null };
-  const members = run.leader === 0 && run.tag === null ? [] : runMembers(run, platform);
+  const run = {
+    leader: leaderReused ? 0 : group.pgid,
+    tag: group.tag ?? null,
+    since: platform === "linux" ? group.start : null,
+  };
+  const members = run.leader === 0 && run.tag === null ? [] : await runMembers(run, platform);
   if (members.length === 0) {
     rmSync(path, { force: true });
     opts.log.debug(`pidfile ${path}: group ${group.pgid} already gone`);
     return { kind: "stale", pgid: group.pgid };
   }
   const pids = members.map((m) => m.pid);
-  signalRun(run, "SIGTERM", opts.log, members);
+  signalMembers(run, "SIGTERM", opts.log, members);
   if (!(await runGone(run, 1000, platform))) await killRunUntilGone(run, 2000, opts.log, platform);
   rmSync(path, { force: true });
   return {
@@ -153,13 +174,9 @@ export async function reapLeftovers(
   };
 }
 
-async function runGone(
-  run: { leader: number; tag: string | null },
-  timeoutMs: number,
-  platform: Platform,
-): Promise<boolean> {
+async function runGone(run: RunIdentity, timeoutMs: number, platform: Platform): Promise<boolean> {
   const deadline = performance.now() + timeoutMs;
-  while (runMembers(run, platform).length > 0) {
+  while ((await runMembers(run, platform)).length > 0) {
     if (performance.now() >= deadline) return false;
     await Bun.sleep(10); // polling interval of a deadline-bounded wait
   }

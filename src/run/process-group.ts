@@ -7,12 +7,15 @@ import type { Subprocess } from "bun";
 import { timerDelay } from "../clock.ts";
 import { HotreloadFailure, hotreloadError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import { startToken } from "./proc-info.ts";
 import {
   killRunUntilGone,
   newRunTag,
   RUN_TAG_ENV,
   type RunIdentity,
+  runMembersNow,
   runTagOf,
+  signalMembers,
   signalRun,
 } from "./run-members.ts";
 import { type Platform, shellArgv, taskkillArgv } from "./shell-command.ts";
@@ -70,7 +73,9 @@ export function spawnGroup(opts: SpawnGroupOptions): SpawnedGroup {
   return {
     proc,
     pid: proc.pid,
-    run: { leader: proc.pid, tag },
+    // The leader's start token (a /proc read on Linux; elsewhere `ps` would block, and the
+    // environment cannot be read there anyway) keeps older processes out of tag scans.
+    run: { leader: proc.pid, tag, since: platform === "linux" ? startToken(proc.pid) : null },
     releaseLifeline() {
       if (typeof lifeline !== "number") return;
       const fd = lifeline;
@@ -104,7 +109,8 @@ export function killGroupNow(
   platform: Platform = process.platform,
 ): void {
   if (platform !== "win32") {
-    signalRun({ leader: pid, tag: runTagOf(pid) }, "SIGKILL", log);
+    const run = { leader: pid, tag: runTagOf(pid) };
+    signalMembers(run, "SIGKILL", log, runMembersNow(run));
     return;
   }
   // Synchronous, so bounded: a taskkill that hangs must not keep hotreload from exiting.
@@ -139,7 +145,7 @@ export async function terminateGroup(
   let forced = false;
   if (group.proc.exitCode === null && group.proc.signalCode === null) {
     // The whole run at once: a worker in its own group or session gets the same grace.
-    signalRun(group.run, opts.signal, opts.log);
+    await signalRun(group.run, opts.signal, opts.log);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = await Promise.race([
       group.proc.exited.then(() => false),
@@ -151,7 +157,7 @@ export async function terminateGroup(
     if (timedOut) {
       forced = true;
       opts.log.debug(`pid ${group.pid} ignored ${opts.signal} for ${opts.timeoutMs}ms: SIGKILL`);
-      signalRun(group.run, "SIGKILL", opts.log);
+      await signalRun(group.run, "SIGKILL", opts.log);
       await group.proc.exited;
     }
   }

@@ -9,11 +9,16 @@
  * process that has it is ours whatever its pid, group or parent (no pid-reuse guard is
  * needed for it). Linux reads /proc; other POSIX systems ask `ps` (group and parent links
  * only: their environment is not readable there).
+ *
+ * A scan reads every process's stat (and the environment of those that could carry the
+ * tag: started no earlier than the leader). The engine's stops scan asynchronously, off the
+ * event loop that also serves the proxy; only the last-resort kill scans synchronously.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import type { Logger } from "../log.ts";
-import { allProcStats, type ProcStat } from "./proc-info.ts";
+import { allProcStats, allProcStatsAsync, type ProcStat } from "./proc-info.ts";
 import type { Platform } from "./shell-command.ts";
 
 export const RUN_TAG_ENV = "HOTRELOAD_RUN";
@@ -23,6 +28,11 @@ export interface RunIdentity {
   leader: number;
   /** The run's HOTRELOAD_RUN value; null for records written before tags existed. */
   tag: string | null;
+  /**
+   * The leader's start token (proc-info.ts), when known: a process that started before it
+   * cannot have inherited the tag, so its environment is never read.
+   */
+  since?: string | null;
 }
 
 export function newRunTag(): string {
@@ -50,24 +60,45 @@ interface Snapshot {
   tagged(pid: number, tag: string): boolean;
 }
 
+/** True when an environment block (NUL-separated) holds HOTRELOAD_RUN=<tag>. */
+function hasTag(environ: Buffer, tag: string): boolean {
+  const needle = `${RUN_TAG_ENV}=${tag}\0`;
+  const at = environ.indexOf(needle);
+  return at === 0 || (at > 0 && environ[at - 1] === 0);
+}
+
 function linuxSnapshot(): Snapshot {
-  const stats = allProcStats("linux");
   return {
-    stats,
+    stats: allProcStats("linux"),
     tagged(pid, tag) {
-      let environ: Buffer;
       try {
-        environ = readFileSync(`/proc/${pid}/environ`);
+        return hasTag(readFileSync(`/proc/${pid}/environ`), tag);
       } catch (error) {
         // EACCES (another user's process: not ours) or gone: either way not a member.
         void error;
         return false;
       }
-      const needle = `${RUN_TAG_ENV}=${tag}\0`;
-      const at = environ.indexOf(needle);
-      return at === 0 || (at > 0 && environ[at - 1] === 0);
     },
   };
+}
+
+/** linuxSnapshot read off the event loop: only the environments selectMembers will ask for. */
+async function linuxSnapshotAsync(run: RunIdentity, self: number): Promise<Snapshot> {
+  const stats = await allProcStatsAsync("linux");
+  const tag = run.tag;
+  if (tag === null) return { stats, tagged: () => false };
+  const asked = stats.filter((s) => !inGroup(run, s, true) && mayCarryTag(run, s, self));
+  const found = await Promise.all(
+    asked.map((s) =>
+      readFile(`/proc/${s.pid}/environ`).then(
+        (environ) => hasTag(environ, tag),
+        // EACCES (another user's process: not ours) or gone: either way not a member.
+        () => false,
+      ),
+    ),
+  );
+  const tagged = new Set(asked.filter((_, i) => found[i]).map((s) => s.pid));
+  return { stats, tagged: (pid) => tagged.has(pid) };
 }
 
 function psSnapshot(platform: Platform): Snapshot {
@@ -75,6 +106,17 @@ function psSnapshot(platform: Platform): Snapshot {
 }
 
 const living = (s: ProcStat) => s.state !== "Z" && s.state !== "X";
+
+const inGroup = (run: RunIdentity, s: ProcStat, sessions: boolean) =>
+  run.leader > 1 && (s.pgid === run.leader || (sessions && s.sid === run.leader));
+
+/** Linux start tokens are clock ticks since boot: an older process has a smaller one. */
+const startedBefore = (s: ProcStat, since: string | null | undefined) =>
+  since != null && /^\d+$/.test(since) && /^\d+$/.test(s.start) && Number(s.start) < Number(since);
+
+/** Whether the environment of `s` is worth reading for the run's tag. */
+const mayCarryTag = (run: RunIdentity, s: ProcStat, self: number) =>
+  run.tag !== null && s.pid !== self && s.pid > 2 && living(s) && !startedBefore(s, run.since);
 
 /** Pure selection over a snapshot: the members of a run, without `self` (hotreload). */
 export function selectMembers(
@@ -87,9 +129,9 @@ export function selectMembers(
   const members = new Set<number>();
   for (const s of snapshot.stats) {
     if (s.pid === self || s.pid <= 2) continue;
-    const inGroup = run.leader > 1 && (s.pgid === run.leader || (sessions && s.sid === run.leader));
-    if (inGroup) members.add(s.pid);
-    else if (run.tag !== null && living(s) && snapshot.tagged(s.pid, run.tag)) members.add(s.pid);
+    if (inGroup(run, s, sessions)) members.add(s.pid);
+    else if (mayCarryTag(run, s, self) && snapshot.tagged(s.pid, run.tag as string))
+      members.add(s.pid);
   }
   // Descendants by parent links (a setsid child whose parent, a member, still runs).
   const children = new Map<number, number[]>();
@@ -112,8 +154,24 @@ export function selectMembers(
     .filter((s): s is ProcStat => s !== undefined && living(s));
 }
 
-/** Living members of the run right now (never hotreload itself). */
-export function runMembers(
+/** Living members of the run right now (never hotreload itself), read off the event loop. */
+export async function runMembers(
+  run: RunIdentity,
+  platform: Platform = process.platform,
+  self: number = process.pid,
+): Promise<ProcStat[]> {
+  if (platform !== "linux")
+    return selectMembers(
+      run,
+      { stats: await allProcStatsAsync(platform), tagged: () => false },
+      self,
+      false,
+    );
+  return selectMembers(run, await linuxSnapshotAsync(run, self), self, true);
+}
+
+/** runMembers, synchronously: for the last-resort kill, which cannot wait. */
+export function runMembersNow(
   run: RunIdentity,
   platform: Platform = process.platform,
   self: number = process.pid,
@@ -123,17 +181,40 @@ export function runMembers(
 }
 
 /**
- * Sends a signal to the run: its group in one call, then each member outside the group
- * (from `members`, or a fresh snapshot). Returns how many of those were signalled.
+ * Sends a signal to the run: its group in one call, then each of `members` outside the
+ * group. Returns how many of those were signalled.
  */
-export function signalRun(
+export function signalMembers(
   run: RunIdentity,
   signal: string,
   log: Logger,
-  members: ProcStat[] = runMembers(run),
+  members: readonly ProcStat[],
 ): number {
   // leader 0: a record whose leader pid was reused; only its tagged processes are ours.
   if (run.leader > 1) signalGroupOf(run.leader, signal, log);
+  return signalStrays(run, signal, log, members);
+}
+
+/**
+ * signalMembers with a fresh snapshot, taken off the event loop: the group at once, the
+ * members outside it once the scan has found them.
+ */
+export async function signalRun(
+  run: RunIdentity,
+  signal: string,
+  log: Logger,
+  platform: Platform = process.platform,
+): Promise<number> {
+  if (run.leader > 1) signalGroupOf(run.leader, signal, log);
+  return signalStrays(run, signal, log, await runMembers(run, platform));
+}
+
+function signalStrays(
+  run: RunIdentity,
+  signal: string,
+  log: Logger,
+  members: readonly ProcStat[],
+): number {
   let strays = 0;
   for (const member of members) {
     if (member.pgid === run.leader || member.pid <= 1) continue;
@@ -163,10 +244,10 @@ export async function killRunUntilGone(
   const deadline = performance.now() + timeoutMs;
   let pause = 1;
   for (;;) {
-    const members = runMembers(run, platform);
+    const members = await runMembers(run, platform);
     if (members.length === 0) return true;
     if (performance.now() >= deadline) return false;
-    signalRun(run, "SIGKILL", log, members);
+    signalMembers(run, "SIGKILL", log, members);
     await Bun.sleep(pause);
     pause = Math.min(pause * 2, 15);
   }

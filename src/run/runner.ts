@@ -5,7 +5,7 @@
  */
 import type { FileSink } from "bun";
 import type { Logger } from "../log.ts";
-import { clearPidfile, writePidfile } from "./pidfile.ts";
+import type { PidfileStore } from "./pidfile-store.ts";
 import { startToken } from "./proc-info.ts";
 import { exitStatusOf, reapGroup, spawnGroup, terminateGroup } from "./process-group.ts";
 import { drainPumps, type OutputFd, pumpLines } from "./stream-lines.ts";
@@ -22,7 +22,8 @@ export interface StopResult extends ExitStatus {
 
 /** Where the runner records the running group so a later start can reap it. */
 export interface StatePaths {
-  pidfile: string;
+  /** The engine's pidfile, shared by its instances (their writes must not cross). */
+  pidfile: PidfileStore;
   /** The absolute project root, stored in the pidfile for the reap message. */
   root: string;
 }
@@ -52,6 +53,8 @@ export interface RunningProcess {
   readonly pid: number;
   /** Epoch milliseconds. */
   readonly startedAt: number;
+  /** Resolves once the pidfile names this group (at once without one; a failure is a warning). */
+  readonly recorded: Promise<void>;
   /** Resolves after the server exited and its group was reaped, all output delivered. */
   readonly exited: Promise<ExitStatus>;
   /** null when started with stdin: "ignore". */
@@ -76,23 +79,24 @@ export function startProcess(opts: StartProcessOptions): RunningProcess {
   });
   const startedAt = Date.now();
   const { proc, pid } = group;
-  if (opts.statePaths) {
-    if (process.platform === "win32")
-      opts.log.debug("pidfile: pids only on Windows (no ps, no process groups to reap by)");
-    try {
-      writePidfile(opts.statePaths.pidfile, {
-        root: opts.statePaths.root,
-        command: opts.command,
-        startedAt,
-        engine: { pid: process.pid, start: startToken(process.pid) },
-        group: { pgid: pid, start: startToken(pid), tag: group.run.tag },
-      });
-    } catch (error) {
-      // The server is already running and the lifeline still guards it; only the reaping
-      // after a hard crash is lost, which is worth a warning, not a failed start.
-      opts.log.warn(`could not write pidfile ${opts.statePaths.pidfile}: ${String(error)}`);
-    }
-  }
+  const state = opts.statePaths;
+  if (state && process.platform === "win32")
+    opts.log.debug("pidfile: pids only on Windows (no ps, no process groups to reap by)");
+  const recorded = state
+    ? state.pidfile
+        .record({
+          root: state.root,
+          command: opts.command,
+          startedAt,
+          engine: { pid: process.pid, start: startToken(process.pid) },
+          group: { pgid: pid, start: startToken(pid), tag: group.run.tag },
+        })
+        .catch((error: unknown) => {
+          // The server is already running and the lifeline still guards it; only the reaping
+          // after a hard crash is lost, which is worth a warning, not a failed start.
+          opts.log.warn(`could not write pidfile ${state.pidfile.path}: ${String(error)}`);
+        })
+    : Promise.resolve();
   const pumps = [
     pumpLines(proc.stdout, "stdout", opts.onLine, opts.log, opts.hold),
     pumpLines(proc.stderr, "stderr", opts.onLine, opts.log, opts.hold),
@@ -107,14 +111,11 @@ export function startProcess(opts: StartProcessOptions): RunningProcess {
     if (stopping) await stopping;
     else await reapGroup(group, opts.log);
     await drainPumps(pumps, DRAIN_GRACE_MS, opts.log);
-    if (opts.statePaths) {
-      try {
-        clearPidfile(opts.statePaths.pidfile, pid, opts.log);
-      } catch (error) {
+    if (state)
+      await state.pidfile.clear(pid).catch((error: unknown) => {
         // A pidfile that cannot be removed only makes the next start check a dead group.
-        opts.log.warn(`could not remove pidfile ${opts.statePaths.pidfile}: ${String(error)}`);
-      }
-    }
+        opts.log.warn(`could not remove pidfile ${state.pidfile.path}: ${String(error)}`);
+      });
     return status;
   })();
 
@@ -127,6 +128,7 @@ export function startProcess(opts: StartProcessOptions): RunningProcess {
   return {
     pid,
     startedAt,
+    recorded,
     exited,
     stdin,
     stop() {

@@ -57,7 +57,7 @@ describe("flags", () => {
   }, 30_000);
 });
 
-test("a pidfile write that fails leaves no temp file behind", () => {
+test("a pidfile write that fails leaves no temp file behind", async () => {
   using dir = tempDir();
   const path = join(dir.path, "p.pid.json");
   mkdirSync(path); // the rename onto it fails, after the temp file was written
@@ -68,6 +68,6 @@ test("a pidfile write that fails leaves no temp file behind", () => {
     engine: { pid: process.pid, start: null },
     group: { pgid: 1, start: null },
   };
-  expect(() => writePidfile(path, record)).toThrow();
+  await expect(writePidfile(path, record)).rejects.toThrow();
   expect(readdirSync(dir.path)).toEqual(["p.pid.json"]);
 });

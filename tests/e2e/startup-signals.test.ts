@@ -30,7 +30,7 @@ test.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)(
     leftovers.push(leftover.pid);
     const gone = Bun.spawn(["true"]);
     await gone.exited;
-    writePidfile(pidfilePath(dir.path, env), {
+    await writePidfile(pidfilePath(dir.path, env), {
       root: dir.path,
       command: "sh server.sh",
       startedAt: Date.now(),

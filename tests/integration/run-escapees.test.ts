@@ -117,8 +117,8 @@ describe("descendants outside the group", () => {
       group: { pgid: gone.pid, start: "1", tag },
     };
     const path = join(dir.path, "p.json");
-    writePidfile(path, record);
-    expect(runMembers({ leader: gone.pid, tag }).map((m) => m.pid)).toEqual([daemon]);
+    await writePidfile(path, record);
+    expect((await runMembers({ leader: gone.pid, tag })).map((m) => m.pid)).toEqual([daemon]);
     const result = await reapLeftovers("/proj", { log: silentLogger, path });
     expect(result).toMatchObject({ kind: "reaped", pids: [daemon] });
     expect(isAlive(daemon)).toBe(false);

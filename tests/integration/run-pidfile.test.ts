@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { silentLogger } from "../../src/log.ts";
 import {
@@ -9,6 +9,7 @@ import {
   reapLeftovers,
   writePidfile,
 } from "../../src/run/pidfile.ts";
+import { createPidfileStore } from "../../src/run/pidfile-store.ts";
 import { groupMembers, isAlive, startToken } from "../../src/run/proc-info.ts";
 import {
   collectStream,
@@ -58,7 +59,7 @@ describe("reapLeftovers", () => {
     const path = pidfilePath("/proj", env);
     expect(path.startsWith(join(dir.path, "state", "hotreload"))).toBe(true);
     const { proc, pids } = await orphanGroup();
-    writePidfile(path, record(proc.pid, { pid: await deadPid(), start: "1" }));
+    await writePidfile(path, record(proc.pid, { pid: await deadPid(), start: "1" }));
     const result = await reapLeftovers("/proj", { log: silentLogger, env });
     expect(result).toMatchObject({ kind: "reaped", pgid: proc.pid });
     if (result.kind === "reaped") {
@@ -77,7 +78,10 @@ describe("reapLeftovers", () => {
     const { proc, pids } = await orphanGroup();
     const engine = Bun.spawn(["sleep", "30"]);
     try {
-      writePidfile(path, record(proc.pid, { pid: engine.pid, start: startToken(engine.pid) }));
+      await writePidfile(
+        path,
+        record(proc.pid, { pid: engine.pid, start: startToken(engine.pid) }),
+      );
       const result = await reapLeftovers("/proj", { log: silentLogger, path });
       expect(result).toMatchObject({ kind: "engine-alive", enginePid: engine.pid });
       expect(isAlive(pids.grandchild!)).toBe(true);
@@ -93,7 +97,10 @@ describe("reapLeftovers", () => {
     const { proc, pids } = await orphanGroup();
     const unrelated = Bun.spawn(["sleep", "30"]);
     try {
-      writePidfile(path, record(proc.pid, { pid: unrelated.pid, start: "not-its-start-time" }));
+      await writePidfile(
+        path,
+        record(proc.pid, { pid: unrelated.pid, start: "not-its-start-time" }),
+      );
       const result = await reapLeftovers("/proj", { log: silentLogger, path });
       expect(result.kind).toBe("reaped");
       expect(isAlive(pids.grandchild!)).toBe(false);
@@ -107,7 +114,7 @@ describe("reapLeftovers", () => {
     using dir = tempDir();
     const path = join(dir.path, "p.json");
     const { proc, pids } = await orphanGroup();
-    writePidfile(path, {
+    await writePidfile(path, {
       ...record(proc.pid, { pid: await deadPid(), start: "1" }),
       group: { pgid: proc.pid, start: "a-different-process" },
     });
@@ -124,7 +131,7 @@ describe("reapLeftovers", () => {
     writeFileSync(path, "{ not json");
     expect(await reapLeftovers("/proj", { log: silentLogger, path })).toEqual({ kind: "none" });
     const gone = await deadPid();
-    writePidfile(path, {
+    await writePidfile(path, {
       ...record(gone, { pid: await deadPid(), start: "1" }),
       group: { pgid: gone, start: "1" },
     });
@@ -132,5 +139,35 @@ describe("reapLeftovers", () => {
       kind: "stale",
       pgid: gone,
     });
+  });
+});
+
+describe("createPidfileStore", () => {
+  const named = (pgid: number): PidRecord => ({
+    ...record(process.pid, { pid: process.pid, start: null }),
+    group: { pgid, start: null },
+  });
+
+  test("operations land in the order asked, even when none is awaited", async () => {
+    using dir = tempDir();
+    const path = join(dir.path, "state", "p.pid.json");
+    const store = createPidfileStore(path, silentLogger);
+    // An overlap swap: the old instance's record, the new one's, then the old one's clear.
+    const done = [store.record(named(101)), store.record(named(202)), store.clear(101)];
+    await Promise.all(done);
+    expect(readPidfile(path)?.group.pgid).toBe(202);
+    await store.clear(202);
+    expect(existsSync(path)).toBe(false);
+  });
+
+  test("a failed write rejects its caller only; the next operation still runs", async () => {
+    using dir = tempDir();
+    const blocker = dir.write("state", "not a directory");
+    const path = join(blocker, "p.pid.json");
+    const store = createPidfileStore(path, silentLogger);
+    await expect(store.record(named(101))).rejects.toThrow();
+    rmSync(blocker);
+    await expect(store.record(named(303))).resolves.toBeUndefined();
+    expect(readPidfile(path)?.group.pgid).toBe(303);
   });
 });

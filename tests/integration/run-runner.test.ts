@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { HotreloadFailure } from "../../src/errors.ts";
 import { silentLogger } from "../../src/log.ts";
 import { readPidfile } from "../../src/run/pidfile.ts";
+import { createPidfileStore } from "../../src/run/pidfile-store.ts";
 import { groupMembers, isAlive, procStat } from "../../src/run/proc-info.ts";
 import {
   type RunningProcess,
@@ -152,8 +153,9 @@ describe("startProcess", () => {
   test("records the group in the pidfile while running and clears it after", async () => {
     using dir = tempDir();
     const pidfile = join(dir.path, "state", "x.pid.json");
-    const { proc, out } = start("graceful", { statePaths: { pidfile, root: "/some/root" } });
-    await ready(out);
+    const store = createPidfileStore(pidfile, silentLogger);
+    const { proc, out } = start("graceful", { statePaths: { pidfile: store, root: "/some/root" } });
+    await Promise.all([ready(out), proc.recorded]);
     const record = readPidfile(pidfile);
     expect(record?.group.pgid).toBe(proc.pid);
     expect(record?.engine.pid).toBe(process.pid);
@@ -168,10 +170,13 @@ describe("startProcess", () => {
     const blocker = dir.write("file", "not a directory");
     const warnings: string[] = [];
     const { proc, out } = start("graceful", {
-      statePaths: { pidfile: join(blocker, "x.pid.json"), root: "/r" },
+      statePaths: {
+        pidfile: createPidfileStore(join(blocker, "x.pid.json"), silentLogger),
+        root: "/r",
+      },
       log: { ...silentLogger, warn: (m) => warnings.push(m) },
     });
-    await ready(out);
+    await Promise.all([ready(out), proc.recorded]);
     expect(warnings.some((w) => w.includes("could not write pidfile"))).toBe(true);
     expect((await proc.stop()).forced).toBe(false);
   });

@@ -46,3 +46,24 @@ test("leader 0 (its pid was reused): only tagged processes and their children", 
   const members = selectMembers({ leader: 0, tag: "t" }, snapshot([105]), 10, true);
   expect(pids(members)).toEqual([105, 106]);
 });
+
+test("since: the environment of a process older than the leader is never read", () => {
+  const aged = stats.map((s) => ({ ...s, start: s.pid >= 100 && s.pid < 200 ? "500" : "40" }));
+  const asked: number[] = [];
+  const members = selectMembers(
+    { leader: 100, tag: "t", since: "500" },
+    {
+      stats: aged,
+      tagged: (pid) => {
+        asked.push(pid);
+        return pid === 105;
+      },
+    },
+    10,
+    true,
+  );
+  expect(pids(members)).toEqual([100, 101, 102, 103, 104, 105, 106]);
+  // 1, 10 (hotreload), 200 and 201 started before the leader; the group, the session and
+  // the zombie are never asked.
+  expect(asked.sort((a, b) => a - b)).toEqual([103, 104, 105, 106]);
+});
