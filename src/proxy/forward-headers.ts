@@ -6,6 +6,8 @@
  * `Host` is preserved. Pure: no IO.
  */
 
+import { PEER_HEADER } from "./http1/request-head.ts";
+
 const HOP_BY_HOP = [
   "connection",
   "keep-alive",
@@ -41,6 +43,8 @@ export interface ClientInfo {
 /** The headers sent to the instance for a request that arrived with `incoming`. */
 export function upstreamRequestHeaders(incoming: Headers, client: ClientInfo): Headers {
   const headers = stripHopByHop(new Headers(incoming));
+  // Set by the front for the proxy's own server only (http1/request-head.ts).
+  headers.delete(PEER_HEADER);
   // The public listener already answered `100 Continue` when the body was read; the
   // instance gets the body without having to ask for it.
   headers.delete("expect");

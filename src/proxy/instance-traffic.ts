@@ -25,8 +25,13 @@ export interface DrainResult {
 /** How a drained websocket is closed: with 1012 towards the client. */
 export type CloseSocket = () => void;
 
+/** One running exchange as `enter` takes it: how to cut it. */
+export interface Running {
+  cut(): void;
+}
+
 interface Traffic {
-  exchanges: Set<AbortController>;
+  exchanges: Set<Running>;
   sockets: Set<CloseSocket>;
   /** Set while a drain waits; called when an exchange ends. */
   onEnd: (() => void) | null;
@@ -34,7 +39,18 @@ interface Traffic {
 }
 
 export interface InstanceTraffic {
-  begin(id: number): Exchange;
+  /**
+   * `onCut`: called when a drain cuts the exchange (the front's raw connections); the
+   * exchange's `signal` aborts then too (fetch-based forwarding). The signal is made on
+   * first use, so an exchange that never reads it costs no AbortController.
+   */
+  begin(id: number, onCut?: () => void): Exchange;
+  /**
+   * The allocation-free form for the front's hot path: `running` (one object per
+   * connection, reused by its exchanges) is in flight on `id` until `leave`.
+   */
+  enter(id: number, running: Running): void;
+  leave(id: number, running: Running): void;
   /** Returns the function that unregisters the socket (when it closed by itself). */
   addSocket(id: number, close: CloseSocket): () => void;
   drain(id: number, timeoutMs: number): Promise<DrainResult>;
@@ -55,7 +71,7 @@ export function createInstanceTraffic(clock: Clock = createSystemClock()): Insta
 
   function finishDrain(id: number, entry: Traffic, finished: number): DrainResult {
     const cut = entry.exchanges.size;
-    for (const controller of entry.exchanges) controller.abort(new Error("drain timeout"));
+    for (const running of [...entry.exchanges]) running.cut();
     const websockets = entry.sockets.size;
     for (const close of entry.sockets) close();
     if (byId.get(id) === entry) byId.delete(id);
@@ -63,19 +79,40 @@ export function createInstanceTraffic(clock: Clock = createSystemClock()): Insta
   }
 
   return {
-    begin(id) {
+    begin(id, onCut) {
       const entry = traffic(id);
-      const controller = new AbortController();
-      entry.exchanges.add(controller);
+      let controller: AbortController | null = null;
+      let cut = false;
+      const running: Running = {
+        cut() {
+          cut = true;
+          controller?.abort(new Error("drain timeout"));
+          onCut?.();
+        },
+      };
+      entry.exchanges.add(running);
       let ended = false;
       return {
-        signal: controller.signal,
+        get signal() {
+          if (!controller) {
+            controller = new AbortController();
+            if (cut) controller.abort(new Error("drain timeout"));
+          }
+          return controller.signal;
+        },
         end() {
           if (ended) return;
           ended = true;
-          if (entry.exchanges.delete(controller)) entry.onEnd?.();
+          if (entry.exchanges.delete(running)) entry.onEnd?.();
         },
       };
+    },
+    enter(id, running) {
+      traffic(id).exchanges.add(running);
+    },
+    leave(id, running) {
+      const entry = byId.get(id);
+      if (entry?.exchanges.delete(running)) entry.onEnd?.();
     },
     addSocket(id, close) {
       const entry = traffic(id);

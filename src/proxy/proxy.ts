@@ -24,12 +24,16 @@
  *   every open page gets `m`; the last overlay is kept for pages that connect later, and a
  *   reload clears it.
  *
- * The listener is Bun.serve: it is about twice as fast per request as node:http on Bun,
- * answers `Expect: 100-continue` itself, streams both ways, and speaks websockets natively
- * (bridged frame by frame to the instance). What it cannot do: see an absolute-form
- * request line. Bun drops the authority of `GET http://other/ HTTP/1.1` and keeps the
- * path, so such a request reaches our own instance like any other and never another host;
- * CONNECT is refused with 400. See docs/PROXY.md.
+ * Two listeners. The public one is the front (http1/front.ts): raw HTTP/1.1 that passes
+ * an ordinary request straight to the routed instance, counting bytes only to know where
+ * each exchange ends. Everything else it relays to the proxy's own server, a Bun.serve on
+ * a loopback port: /__hotreload/, websocket upgrades (bridged frame by frame, so a drain
+ * can close them with 1012), requests while nothing is routed (held, or the status page),
+ * and, with live reload, page navigations (the script is injected). The own server learns
+ * the client's address from the front (PEER_HEADER, with a per-run token). An absolute-form
+ * target (`GET http://other/ HTTP/1.1`) is served as its path by our own instance, with
+ * the Host it names (RFC 9112 §3.2.2), never forwarded to another host; CONNECT is a 400.
+ * See docs/PROXY.md.
  */
 import type { Server } from "bun";
 import { type Clock, createSystemClock } from "../clock.ts";
@@ -41,6 +45,8 @@ import type { ClientInfo } from "./forward-headers.ts";
 import { forwardHttp, type Target } from "./forward-http.ts";
 import { createHoldQueue } from "./hold-queue.ts";
 import { createHotreloadPaths, HOTRELOAD_PREFIX, type StatusSnapshot } from "./hotreload-paths.ts";
+import { createFront, type Front } from "./http1/front.ts";
+import { PEER_HEADER } from "./http1/request-head.ts";
 import { createInstanceTraffic, type DrainResult } from "./instance-traffic.ts";
 import { liveClientScript } from "./live/client-script.ts";
 import type { LiveMessage, Overlay } from "./live/messages.ts";
@@ -88,6 +94,9 @@ export interface AppProxy {
   close(): Promise<void>;
 }
 
+/** Paths the own server answers (HOTRELOAD_PREFIX without its slash: `/__hotreload` too). */
+const OWN_PATHS = HOTRELOAD_PREFIX.slice(0, -1);
+
 const bad = (status: number, line: string) =>
   new Response(`hotreload proxy: ${line}\n`, {
     status,
@@ -114,6 +123,13 @@ export async function createProxy(o: ProxyOptions): Promise<Result<AppProxy>> {
     status,
   });
   const keepOpen = (req: Request) => server?.timeout(req, 0);
+  // Proves that PEER_HEADER comes from our front, not from a client of the own server's port.
+  const peerToken = crypto.randomUUID();
+  const peerOf = (req: Request, srv: Server<BridgeData>): string => {
+    const value = req.headers.get(PEER_HEADER);
+    if (value?.startsWith(`${peerToken} `)) return value.slice(peerToken.length + 1);
+    return srv.requestIP(req)?.address ?? "";
+  };
   // Pages compare it on reconnect: another value means hotreload restarted meanwhile.
   const run = crypto.randomUUID().slice(0, 8);
   let overlay: Overlay | null = null;
@@ -168,7 +184,7 @@ export async function createProxy(o: ProxyOptions): Promise<Result<AppProxy>> {
     srv: Server<BridgeData>,
     to: Target,
   ): Promise<Response | undefined> {
-    const client: ClientInfo = { ip: srv.requestIP(req)?.address ?? "", proto: "http" };
+    const client: ClientInfo = { ip: peerOf(req, srv), proto: "http" };
     if (isWebSocketUpgrade(req)) return upgrade(req, srv, to, client);
     return forwardHttp(req, to, {
       client,
@@ -191,10 +207,11 @@ export async function createProxy(o: ProxyOptions): Promise<Result<AppProxy>> {
     return bad(400, "websocket upgrade failed");
   }
 
+  let front: Front;
   try {
     server = Bun.serve<BridgeData>({
-      hostname: o.host,
-      port: o.port,
+      hostname: "127.0.0.1",
+      port: 0,
       // Idle keep-alive connections; streamed answers lift it (server.timeout(req, 0)).
       idleTimeout: 120,
       // Bodies stream to the instance, which decides what is too large (Bun's default: 128 MB).
@@ -206,7 +223,23 @@ export async function createProxy(o: ProxyOptions): Promise<Result<AppProxy>> {
         return bad(502, error.message.split("\n")[0] ?? "internal error");
       },
     });
+    const ownPort = server.port as number;
+    front = createFront({
+      host: o.host,
+      port: o.port,
+      ownPort,
+      peerToken,
+      traffic,
+      reportFailure,
+      log: o.log,
+      choose(head) {
+        if (target === null || head.upgrade || head.target.startsWith(OWN_PATHS)) return null;
+        if (o.liveReload && head.document) return null;
+        return target;
+      },
+    });
   } catch (error) {
+    await server?.stop(true);
     const code = (error as { code?: unknown })?.code;
     const inUse = code === "EADDRINUSE" || /in use/i.test(String(error));
     return {
@@ -221,7 +254,7 @@ export async function createProxy(o: ProxyOptions): Promise<Result<AppProxy>> {
     };
   }
   const listening = server;
-  const port = listening.port ?? o.port;
+  const port = front.port;
   hosts = allowedHosts(o.host, port);
 
   return {
@@ -255,6 +288,7 @@ export async function createProxy(o: ProxyOptions): Promise<Result<AppProxy>> {
       async close() {
         hold.releaseWithoutRoute();
         paths.close();
+        front.stop();
         await listening.stop(true);
       },
     },

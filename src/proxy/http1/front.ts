@@ -1,0 +1,707 @@
+/**
+ * The proxy's public listener: raw HTTP/1.1 over Bun's TCP sockets. It reads each request
+ * head, decides where the exchange goes — straight to the routed instance, or to the
+ * proxy's own server (Bun.serve: /__hotreload/, websockets, held requests, status pages,
+ * pages that get the live-reload script) — and then passes the bytes on as they come, in
+ * both directions, counting them only to know where each request and each response ends.
+ * That is what lets a swap move a keep-alive connection to the new instance between two
+ * exchanges, and a drain wait for exchanges rather than connections; and it costs a few
+ * string operations per request instead of a Request, a fetch and a Response.
+ *
+ * Per client connection there is at most one upstream connection at a time (to the
+ * instance or to the own server); the next request reuses it when it goes to the same
+ * place, otherwise it is closed (it is idle then) and a new one opened. Backpressure both
+ * ways: what a socket cannot take yet is queued and its source paused until `drain`.
+ * A request that found a reused upstream connection closed before any answer byte (the
+ * instance's idle timeout raced it) is sent again once on a new connection when its method
+ * is idempotent and it was small enough to keep.
+ */
+import type { Socket, TCPSocketListener } from "bun";
+import type { Logger } from "../../log.ts";
+import type { InstanceTraffic, Running } from "../instance-traffic.ts";
+import { type ChunkedScanner, createChunkedScanner } from "./chunked.ts";
+import { instanceHead, ownServerHead, parseRequestHead, type RequestHead } from "./request-head.ts";
+import { parseResponseHead } from "./response-head.ts";
+
+/** A routed instance: the engine's id and its loopback port. */
+export interface Upstream {
+  readonly id: number;
+  readonly port: number;
+}
+
+export interface FrontOptions {
+  host: string;
+  port: number;
+  /** The instance for this request, or null for the proxy's own server. */
+  choose(head: RequestHead): Upstream | null;
+  /** The own server's loopback port. */
+  ownPort: number;
+  /** Proves to the own server that the client address in PEER_HEADER is ours. */
+  peerToken: string;
+  traffic: InstanceTraffic;
+  /** See forward-http.ts: the first failure of a kind per instance at warn. */
+  reportFailure(key: string, message: string): void;
+  log: Logger;
+}
+
+export interface Front {
+  readonly port: number;
+  /** Stops listening and closes every connection. */
+  stop(): void;
+}
+
+/** Larger heads are refused (431), as most servers do past 16–64 KB. */
+const MAX_HEAD = 64 * 1024;
+/** Requests up to this size are kept until the answer starts, to send again (see above). */
+const REPLAY_MAX = 64 * 1024;
+/** Idle keep-alive connections are closed after this long (seconds). */
+const IDLE_SECONDS = 120;
+const REPLAYABLE = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
+
+/** Where a client connection is in its current exchange. */
+const Phase = { Head: 0, Body: 1, Waiting: 2, Tunnel: 3, Closed: 4 } as const;
+/** Where an upstream connection is in reading the current answer. */
+const Reading = { Idle: 0, Head: 1, Length: 2, Chunked: 3, UntilClose: 4, Tunnel: 5 } as const;
+
+/** Bytes to write: a string only when it is ASCII (Bun writes strings as UTF-8). */
+type Piece = Uint8Array | string;
+
+/** Bytes on their way to one socket, with the socket paused until they are gone. */
+interface Outbox {
+  socket: Socket<unknown> | null;
+  /** Bytes gathered in this turn, written as one (commit): one syscall per answer, not per piece. */
+  staged: Piece[];
+  /** The last staged range, still open to growing: `run.subarray(runStart, runEnd)`. */
+  run: Uint8Array | null;
+  runStart: number;
+  runEnd: number;
+  queue: Piece[];
+  paused: Socket<unknown> | null;
+  endWhenFlushed: boolean;
+}
+
+interface Conn {
+  client: Socket<Conn>;
+  ip: string;
+  out: Outbox;
+  buf: Buffer | null;
+  phase: number;
+  head: RequestHead | null;
+  remaining: number;
+  chunks: ChunkedScanner | null;
+  requestDone: boolean;
+  up: Up | null;
+  /** The instance the current exchange is in flight on (-1: none, or the own server). */
+  inFlight: number;
+  /** This connection as the instance's traffic counts it (one object for all its exchanges). */
+  running: Running;
+  /** The request's bytes so far, while it may be sent again; null once it may not. */
+  /** The request's pieces so far, while `replayable`. */
+  replay: Piece[];
+  replayable: boolean;
+  replayBytes: number;
+  retried: boolean;
+  /** Reading is paused because a pipelined request waits for this exchange to end. */
+  pipelined: boolean;
+}
+
+interface Up {
+  conn: Conn;
+  port: number;
+  /** Instance id; 0 for the own server. */
+  id: number;
+  out: Outbox;
+  open: boolean;
+  dead: boolean;
+  /** It served an exchange before the current one. */
+  reused: boolean;
+  reading: number;
+  buf: Buffer | null;
+  remaining: number;
+  chunks: ChunkedScanner | null;
+  gotBytes: boolean;
+  closeAfter: boolean;
+}
+
+const outbox = (socket: Socket<unknown> | null): Outbox => ({
+  socket,
+  staged: [],
+  run: null,
+  runStart: 0,
+  runEnd: 0,
+  queue: [],
+  paused: null,
+  endWhenFlushed: false,
+});
+
+/**
+ * Adds `bytes[start, end)` to this turn's write. Ranges that follow each other in one
+ * buffer (an answer's head and the start of its body) stay one view, with no copy; reading
+ * a typed array's `.buffer` to find that out would cost more than the copy.
+ */
+function stage(out: Outbox, bytes: Piece, start = 0, end = bytes.length): void {
+  if (end <= start) return;
+  if (typeof bytes === "string") {
+    closeRun(out);
+    out.staged.push(bytes);
+    return;
+  }
+  if (out.run === bytes && out.runEnd === start) {
+    out.runEnd = end;
+    return;
+  }
+  closeRun(out);
+  out.run = bytes;
+  out.runStart = start;
+  out.runEnd = end;
+}
+
+function closeRun(out: Outbox): void {
+  const run = out.run;
+  if (run === null) return;
+  out.staged.push(
+    out.runStart === 0 && out.runEnd === run.length ? run : run.subarray(out.runStart, out.runEnd),
+  );
+  out.run = null;
+}
+
+/** Writes what was staged, as one piece. */
+function commit(out: Outbox, source: Socket<unknown> | null): void {
+  closeRun(out);
+  const staged = out.staged;
+  if (staged.length === 0) return;
+  const one = staged.length === 1 ? (staged[0] as Piece) : Buffer.concat(staged.map(bytesOf));
+  staged.length = 0;
+  send(out, one, source);
+}
+
+/** Writes what it can now; queues the rest and pauses `source` until `flush` empties it. */
+function send(out: Outbox, bytes: Piece, source: Socket<unknown> | null): void {
+  if (bytes.length === 0) return;
+  if (out.socket === null || out.queue.length > 0) {
+    out.queue.push(bytes);
+    pause(out, source);
+    return;
+  }
+  const written = out.socket.write(bytes);
+  if (written >= 0 && written < bytes.length) {
+    out.queue.push(written === 0 ? bytes : bytesOf(bytes).subarray(written));
+    pause(out, source);
+  }
+}
+
+function pause(out: Outbox, source: Socket<unknown> | null): void {
+  if (source && out.paused === null) {
+    out.paused = source;
+    source.pause();
+  }
+}
+
+function flush(out: Outbox): void {
+  const socket = out.socket;
+  if (socket === null) return;
+  while (out.queue.length > 0) {
+    const bytes = out.queue[0] as Piece;
+    const written = socket.write(bytes);
+    if (written < 0) return;
+    if (written < bytes.length) {
+      out.queue[0] = bytesOf(bytes).subarray(written);
+      return;
+    }
+    out.queue.shift();
+  }
+  if (out.paused) {
+    out.paused.resume();
+    out.paused = null;
+  }
+  if (out.endWhenFlushed) socket.end();
+}
+
+/** Ends the socket once what is queued for it is written. */
+function endAfterFlush(out: Outbox): void {
+  commit(out, null);
+  out.endWhenFlushed = true;
+  if (out.queue.length === 0) out.socket?.end();
+}
+
+const latin1 = (text: string) => Buffer.from(text, "latin1");
+const bytesOf = (piece: Piece): Uint8Array => (typeof piece === "string" ? latin1(piece) : piece);
+const NOT_ASCII = /[^\x00-\x7f]/;
+/** A head to write: as it is when ASCII, else its latin-1 bytes. */
+const headPiece = (text: string): Piece => (NOT_ASCII.test(text) ? latin1(text) : text);
+
+function plainAnswer(status: number, reason: string, line: string): Uint8Array {
+  const body = `${line}\n`;
+  return latin1(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncache-control: no-store\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+const REASONS: Record<number, string> = {
+  400: "Bad Request",
+  431: "Request Header Fields Too Large",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+};
+
+function reasonOf(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  if (code === "ECONNREFUSED") return "connection refused";
+  if (code === "ECONNRESET" || code === "EPIPE") return "connection reset";
+  const message = error instanceof Error ? error.message : String(error ?? "");
+  return message.split("\n")[0]?.slice(0, 200) || "closed the connection";
+}
+
+export function createFront(o: FrontOptions): Front {
+  /** Answers the client itself and closes once written: malformed requests, 502. */
+  function answerAndClose(conn: Conn, status: number, line: string): void {
+    conn.phase = Phase.Closed;
+    conn.buf = null;
+    stage(conn.out, plainAnswer(status, REASONS[status] ?? "Error", line));
+    commit(conn.out, null);
+    endAfterFlush(conn.out);
+  }
+
+  function pump(conn: Conn): void {
+    pumpTurn(conn);
+    if (conn.up) commit(conn.up.out, conn.client);
+  }
+
+  function pumpTurn(conn: Conn): void {
+    for (;;) {
+      const buf = conn.buf;
+      if (buf === null) return;
+      switch (conn.phase) {
+        case Phase.Head: {
+          let start = 0;
+          // RFC 9112 §2.2: empty lines before a request line are ignored.
+          while (buf[start] === 13 && buf[start + 1] === 10) start += 2;
+          const end = buf.indexOf("\r\n\r\n", start, "latin1");
+          if (end === -1) {
+            if (buf.length - start > MAX_HEAD)
+              answerAndClose(conn, 431, "hotreload proxy: the request head is too large");
+            else conn.buf = start === 0 ? buf : start < buf.length ? buf.subarray(start) : null;
+            return;
+          }
+          const parsed = parseRequestHead(buf.toString("latin1", start, end));
+          if (!parsed.ok) {
+            answerAndClose(conn, parsed.status, `hotreload proxy: ${parsed.reason}`);
+            return;
+          }
+          conn.buf = end + 4 < buf.length ? buf.subarray(end + 4) : null;
+          begin(conn, parsed.head);
+          break;
+        }
+        case Phase.Body: {
+          const up = conn.up as Up;
+          let take: number;
+          if (conn.chunks) {
+            const end = conn.chunks.feed(buf, 0);
+            if (conn.chunks.error) {
+              cutBoth(conn, `a malformed chunked body (${conn.chunks.error})`);
+              return;
+            }
+            take = end === -1 ? buf.length : end;
+            if (end !== -1) conn.requestDone = true;
+          } else {
+            take = Math.min(conn.remaining, buf.length);
+            conn.remaining -= take;
+            if (conn.remaining === 0) conn.requestDone = true;
+          }
+          if (conn.replayable)
+            keepForReplay(conn, take === buf.length ? buf : buf.subarray(0, take));
+          stage(up.out, buf, 0, take);
+          conn.buf = take < buf.length ? buf.subarray(take) : null;
+          if (conn.requestDone) conn.phase = Phase.Waiting;
+          break;
+        }
+        case Phase.Tunnel:
+          conn.buf = null;
+          if (conn.up) stage(conn.up.out, buf);
+          return;
+        case Phase.Waiting:
+          // A pipelined request: read on once this exchange is over.
+          if (!conn.pipelined) {
+            conn.pipelined = true;
+            conn.client.pause();
+          }
+          return;
+        default:
+          conn.buf = null;
+          return;
+      }
+    }
+  }
+
+  function keepForReplay(conn: Conn, bytes: Piece): void {
+    if (!conn.replayable) return;
+    conn.replayBytes += bytes.length;
+    if (conn.replayBytes > REPLAY_MAX) {
+      conn.replayable = false;
+      conn.replay.length = 0;
+    } else conn.replay.push(bytes);
+  }
+
+  function begin(conn: Conn, head: RequestHead): void {
+    const target = o.choose(head);
+    const port = target ? target.port : o.ownPort;
+    const id = target ? target.id : 0;
+    const bytes = headPiece(
+      target
+        ? instanceHead(head, conn.ip, "http")
+        : ownServerHead(head, `${o.peerToken} ${conn.ip}`),
+    );
+    let up = conn.up;
+    if (up && (up.port !== port || up.id !== id || up.dead)) {
+      dropUp(up);
+      up = null;
+    }
+    if (up) up.reused = true;
+    else up = connect(conn, port, id);
+    conn.client.timeout(0);
+    conn.head = head;
+    conn.retried = false;
+    conn.replay.length = 0;
+    conn.replayable = REPLAYABLE.has(head.method);
+    conn.replayBytes = 0;
+    if (target) {
+      conn.inFlight = target.id;
+      o.traffic.enter(target.id, conn.running);
+    }
+    up.reading = Reading.Head;
+    up.gotBytes = false;
+    up.buf = null;
+    keepForReplay(conn, bytes);
+    stage(up.out, bytes);
+    conn.remaining = head.body.kind === "length" ? head.body.length : 0;
+    conn.chunks = head.body.kind === "chunked" ? createChunkedScanner() : null;
+    conn.requestDone = head.body.kind === "none";
+    conn.phase = conn.requestDone ? Phase.Waiting : Phase.Body;
+  }
+
+  function connect(conn: Conn, port: number, id: number): Up {
+    const up: Up = {
+      conn,
+      port,
+      id,
+      out: outbox(null),
+      open: false,
+      dead: false,
+      reused: false,
+      reading: Reading.Idle,
+      buf: null,
+      remaining: 0,
+      chunks: null,
+      gotBytes: false,
+      closeAfter: false,
+    };
+    conn.up = up;
+    Bun.connect<Up>({ hostname: "127.0.0.1", port, data: up, socket: upHandlers }).catch(() => {
+      // connectError below has said it.
+    });
+    return up;
+  }
+
+  /** Forgets an idle upstream connection and closes it. */
+  function dropUp(up: Up): void {
+    up.dead = true;
+    if (up.conn.up === up) up.conn.up = null;
+    up.out.queue = [];
+    up.out.staged = [];
+    up.out.run = null;
+    up.out.socket?.terminate();
+  }
+
+  function leaveExchange(conn: Conn): void {
+    if (conn.inFlight === -1) return;
+    const id = conn.inFlight;
+    conn.inFlight = -1;
+    o.traffic.leave(id, conn.running);
+  }
+
+  /** The exchange is over on both sides: the next request may start. */
+  function finish(conn: Conn): void {
+    leaveExchange(conn);
+    conn.replayable = false;
+    conn.replay.length = 0;
+    const head = conn.head;
+    conn.head = null;
+    const up = conn.up;
+    if (up?.closeAfter) dropUp(up);
+    if (head?.close) {
+      conn.phase = Phase.Closed;
+      endAfterFlush(conn.out);
+      return;
+    }
+    conn.phase = Phase.Head;
+    conn.client.timeout(IDLE_SECONDS);
+    if (conn.pipelined) {
+      conn.pipelined = false;
+      if (up?.out.paused !== conn.client) conn.client.resume();
+    }
+    if (conn.buf) pump(conn);
+  }
+
+  /** The answer ended before the request did: the rest of the body has nowhere to go. */
+  function answeredEarly(conn: Conn): void {
+    leaveExchange(conn);
+    conn.phase = Phase.Closed;
+    if (conn.up) dropUp(conn.up);
+    endAfterFlush(conn.out);
+  }
+
+  function cutBoth(conn: Conn, why: string): void {
+    o.log.debug(`proxy: connection cut: ${why}`);
+    conn.phase = Phase.Closed;
+    leaveExchange(conn);
+    if (conn.up) dropUp(conn.up);
+    conn.client.terminate();
+  }
+
+  function cutByDrain(conn: Conn): void {
+    const up = conn.up;
+    if (up && !up.gotBytes) {
+      leaveExchange(conn);
+      dropUp(up);
+      const target = `instance ${up.id} (127.0.0.1:${up.port})`;
+      answerAndClose(conn, 502, `hotreload proxy: ${target} cut at the end of its drain`);
+      return;
+    }
+    cutBoth(conn, "cut at the end of its drain");
+  }
+
+  /** The upstream connection ended (or never opened) while `conn` was using it. */
+  function upGone(up: Up, error: unknown): void {
+    if (up.dead) return;
+    up.dead = true;
+    const conn = up.conn;
+    if (conn.up === up) conn.up = null;
+    if (conn.phase === Phase.Closed) return;
+    if (up.reading === Reading.Idle) return;
+    if (up.reading === Reading.Tunnel) {
+      conn.phase = Phase.Closed;
+      endAfterFlush(conn.out);
+      return;
+    }
+    if (up.reading === Reading.UntilClose) {
+      up.reading = Reading.Idle;
+      leaveExchange(conn);
+      conn.phase = Phase.Closed;
+      endAfterFlush(conn.out);
+      return;
+    }
+    if (!up.gotBytes) {
+      if (up.reused && conn.replayable && !conn.retried) {
+        const replay = conn.replay;
+        conn.retried = true;
+        const fresh = connect(conn, up.port, up.id);
+        fresh.reading = Reading.Head;
+        for (const bytes of replay) send(fresh.out, bytes, conn.client);
+        return;
+      }
+      leaveExchange(conn);
+      const reason = up.open ? reasonOf(error) : reasonOf(error ?? { code: "ECONNREFUSED" });
+      const where = up.id === 0 ? "its own server" : `instance ${up.id} (127.0.0.1:${up.port})`;
+      const line = `hotreload proxy: ${where} ${reason}`;
+      o.reportFailure(`${up.id} ${reason}`, `${conn.head?.method} ${conn.head?.target}: ${line}`);
+      answerAndClose(conn, 502, line);
+      return;
+    }
+    cutBoth(conn, `the upstream ended mid-answer (${reasonOf(error)})`);
+  }
+
+  /** Bytes of the current answer from the upstream connection. */
+  function answer(up: Up, data: Buffer): void {
+    answerTurn(up, data);
+    commit(up.conn.out, up.out.socket);
+  }
+
+  function answerTurn(up: Up, data: Buffer): void {
+    const conn = up.conn;
+    // `buf` from `offset` on is what is left to read; a head split over reads is joined first.
+    let buf: Buffer = data;
+    let offset = 0;
+    while (offset < buf.length) {
+      switch (up.reading) {
+        case Reading.Head: {
+          if (up.buf) {
+            buf = Buffer.concat([up.buf, buf.subarray(offset)]);
+            offset = 0;
+            up.buf = null;
+          }
+          const end = buf.indexOf("\r\n\r\n", offset, "latin1");
+          if (end === -1) {
+            if (buf.length - offset > MAX_HEAD) {
+              upGone(up, new Error("answered with a head too large"));
+              return;
+            }
+            up.buf = buf.subarray(offset);
+            return;
+          }
+          const isHead = conn.head?.method === "HEAD";
+          const parsed = parseResponseHead(buf.toString("latin1", offset, end), isHead);
+          if (!parsed.ok) {
+            upGone(up, new Error(`answered with ${parsed.reason}`));
+            return;
+          }
+          const head = parsed.head;
+          up.gotBytes = true;
+          if (head.status === 101) {
+            stage(conn.out, buf, offset);
+            up.reading = Reading.Tunnel;
+            conn.phase = Phase.Tunnel;
+            leaveExchange(conn);
+            if (conn.buf) pump(conn);
+            return;
+          }
+          if (head.rewritten) stage(conn.out, latin1(head.rewritten));
+          else stage(conn.out, buf, offset, end + 4);
+          offset = end + 4;
+          if (head.status < 200) continue;
+          up.closeAfter = head.close;
+          const body = head.body;
+          if (body.kind === "none") {
+            answered(up);
+            break;
+          }
+          up.reading =
+            body.kind === "length"
+              ? Reading.Length
+              : body.kind === "chunked"
+                ? Reading.Chunked
+                : Reading.UntilClose;
+          up.remaining = body.kind === "length" ? body.length : 0;
+          up.chunks = body.kind === "chunked" ? createChunkedScanner() : null;
+          break;
+        }
+        case Reading.Length: {
+          const take = Math.min(up.remaining, buf.length - offset);
+          up.remaining -= take;
+          stage(conn.out, buf, offset, offset + take);
+          offset += take;
+          if (up.remaining === 0) answered(up);
+          break;
+        }
+        case Reading.Chunked: {
+          const chunks = up.chunks as ChunkedScanner;
+          const end = chunks.feed(buf, offset);
+          if (chunks.error) {
+            cutBoth(conn, `a malformed chunked answer (${chunks.error})`);
+            return;
+          }
+          stage(conn.out, buf, offset, end === -1 ? buf.length : end);
+          offset = end === -1 ? buf.length : end;
+          if (end !== -1) answered(up);
+          break;
+        }
+        case Reading.UntilClose:
+        case Reading.Tunnel:
+          stage(conn.out, buf, offset);
+          return;
+        default: {
+          // Bytes with no request asking for them: the connection is out of step.
+          dropUp(up);
+          return;
+        }
+      }
+    }
+  }
+
+  /** The answer is complete. */
+  function answered(up: Up): void {
+    up.reading = Reading.Idle;
+    const conn = up.conn;
+    commit(conn.out, up.out.socket);
+    if (conn.requestDone) finish(conn);
+    else answeredEarly(conn);
+  }
+
+  const upHandlers = {
+    open(socket: Socket<Up>) {
+      const up = socket.data;
+      if (up.dead) {
+        socket.terminate();
+        return;
+      }
+      up.open = true;
+      up.out.socket = socket as Socket<unknown>;
+      flush(up.out);
+    },
+    data(socket: Socket<Up>, data: Buffer) {
+      const up = socket.data;
+      if (!up.dead) answer(up, data);
+    },
+    drain(socket: Socket<Up>) {
+      flush(socket.data.out);
+    },
+    close(socket: Socket<Up>, error?: Error) {
+      upGone(socket.data, error);
+    },
+    connectError(socket: Socket<Up>, error: Error) {
+      upGone(socket.data, error);
+    },
+    error(_socket: Socket<Up>, error: Error) {
+      o.log.debug(`proxy: upstream socket: ${error.message}`);
+    },
+  };
+
+  const listener: TCPSocketListener<Conn> = Bun.listen<Conn>({
+    hostname: o.host,
+    port: o.port,
+    socket: {
+      open(client) {
+        client.data = {
+          client,
+          ip: client.remoteAddress,
+          out: outbox(client as Socket<unknown>),
+          buf: null,
+          phase: Phase.Head,
+          head: null,
+          remaining: 0,
+          chunks: null,
+          requestDone: true,
+          up: null,
+          inFlight: -1,
+          running: { cut: () => cutByDrain(client.data) },
+          replay: [],
+          replayable: false,
+          replayBytes: 0,
+          retried: false,
+          pipelined: false,
+        };
+        client.timeout(IDLE_SECONDS);
+      },
+      data(client, data) {
+        const conn = client.data;
+        if (conn.phase === Phase.Tunnel && conn.up) {
+          send(conn.up.out, data, client as Socket<unknown>);
+          return;
+        }
+        conn.buf = conn.buf ? Buffer.concat([conn.buf, data]) : data;
+        pump(conn);
+      },
+      drain(client) {
+        flush(client.data.out);
+      },
+      timeout(client) {
+        if (client.data.phase === Phase.Head && client.data.buf === null) client.end();
+      },
+      close(client) {
+        const conn = client.data;
+        conn.phase = Phase.Closed;
+        leaveExchange(conn);
+        if (conn.up) dropUp(conn.up);
+      },
+      error(_client, error) {
+        o.log.debug(`proxy: client socket: ${error.message}`);
+      },
+    },
+  });
+
+  return {
+    port: listener.port,
+    stop() {
+      listener.stop(true);
+    },
+  };
+}

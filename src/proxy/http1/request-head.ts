@@ -1,0 +1,300 @@
+/**
+ * A request head as the front reads it (RFC 9112): the request line, the framing of its
+ * body, and the head to send on — to an instance (hop-by-hop headers dropped, X-Forwarded-*
+ * added, as net/http/httputil.ReverseProxy does) or to the proxy's own server (everything
+ * kept, plus the client's address). Strict where a lenient reading would let a request be
+ * framed one way here and another way by the instance (request smuggling): two framings,
+ * two different lengths, a header name with spaces, a bare CR or LF, a folded line are all
+ * `400`. Pure: no IO.
+ */
+
+export type BodyFraming =
+  | { readonly kind: "none" }
+  | { readonly kind: "length"; readonly length: number }
+  | { readonly kind: "chunked" };
+
+export interface RequestHead {
+  readonly method: string;
+  /** Origin-form (`/path?q`), or `*` for `OPTIONS *`; an absolute-form target becomes its path. */
+  readonly target: string;
+  readonly body: BodyFraming;
+  /** An `Upgrade` request (websockets): the proxy's own server bridges those. */
+  readonly upgrade: boolean;
+  /** The client ends the connection after this exchange (Connection: close, HTTP/1.0). */
+  readonly close: boolean;
+  /** A browser loading a page into a tab or frame (see live/inject.ts). */
+  readonly document: boolean;
+  /** The request line, as sent on. */
+  readonly line: string;
+  /** The Host the app sees (from the absolute-form target when there is one). */
+  readonly host: string | null;
+  /** Header lines for an instance, each ending in CRLF: hop-by-hop ones and X-Forwarded-* left out. */
+  readonly kept: string;
+  /** The head as received (without its blank line): for the proxy's own server. */
+  readonly raw: string;
+  /** X-Forwarded-For / -Proto / -Host as the client sent them (joined), or null. */
+  readonly forwardedFor: string | null;
+  readonly forwardedProto: string | null;
+  readonly forwardedHost: string | null;
+}
+
+export type ParsedRequest =
+  | { readonly ok: true; readonly head: RequestHead }
+  | { readonly ok: false; readonly status: 400 | 501; readonly reason: string };
+
+/** Carries the client's address to the proxy's own server; never accepted from a client. */
+export const PEER_HEADER = "x-hotreload-peer";
+
+const REQUEST_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ \S+ HTTP\/1\.[01]$/;
+const PEER_LINE = /\r\nx-hotreload-peer[ \t]*:/i;
+const PEER_LINES = /\r\nx-hotreload-peer[ \t]*:[^\r]*/gi;
+const DIGITS = /^\d{1,15}$/;
+
+/** Dropped towards an instance (RFC 9110 §7.6.1), with what `Connection` names. */
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authorization",
+  "proxy-authenticate",
+  "te",
+  "upgrade",
+]);
+
+/** Never dropped for being named in Connection: the framing, and the tokens that are not names. */
+const KEEP_FRAMING = new Set([
+  "",
+  "close",
+  "keep-alive",
+  "upgrade",
+  "content-length",
+  "transfer-encoding",
+  "host",
+]);
+
+const NO_BODY: BodyFraming = { kind: "none" };
+const CHUNKED: BodyFraming = { kind: "chunked" };
+
+const bad = (reason: string): ParsedRequest => ({ ok: false, status: 400, reason });
+
+/** The last transfer coding of a Transfer-Encoding value, lower-case. */
+export function lastCoding(value: string): string {
+  const comma = value.lastIndexOf(",");
+  return (comma === -1 ? value : value.slice(comma + 1)).trim().toLowerCase();
+}
+
+/** Content-Length values (`5`, `5, 5`) → the length, or -1 when they are not one number. */
+export function contentLength(values: string): number {
+  let length = -1;
+  for (const part of values.split(",")) {
+    const value = part.trim();
+    if (!DIGITS.test(value)) return -1;
+    const n = Number(value);
+    if (length !== -1 && n !== length) return -1;
+    length = n;
+  }
+  return length;
+}
+
+/** `http://host:port/p?q` → [host:port, /p?q]; null when it is not absolute-form. */
+function splitAbsolute(target: string): [string, string] | null {
+  const scheme = target.slice(0, 8).toLowerCase();
+  const start = scheme.startsWith("http://") ? 7 : scheme.startsWith("https://") ? 8 : -1;
+  if (start === -1) return null;
+  let end = start;
+  while (end < target.length && target[end] !== "/" && target[end] !== "?") end++;
+  const authority = target.slice(start, end);
+  const rest = target.slice(end);
+  return [authority, rest === "" ? "/" : rest.startsWith("?") ? `/${rest}` : rest];
+}
+
+/** tchar (RFC 9110 §5.6.2) by char code, lower-case letters only: names are compared lowered. */
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+  TCHAR[c.charCodeAt(0)] = 1;
+/** First letters (lowered) of the header names the front reads; other lines pass unread. */
+const READ = new Uint8Array(128);
+for (const c of "achkpstux") READ[c.charCodeAt(0)] = 1;
+const BARE_CR_OR_LF = /\r(?!\n)|(?<!\r)\n/;
+
+/** `text`: the head as latin-1, from the request line to just before the blank line. */
+export function parseRequestHead(text: string): ParsedRequest {
+  if (BARE_CR_OR_LF.test(text)) return bad("a bare CR or LF in the head");
+  const lineEnd = text.indexOf("\r\n");
+  const first = lineEnd === -1 ? text : text.slice(0, lineEnd);
+  if (!REQUEST_LINE.test(first)) return bad("a malformed request line");
+  const space = first.indexOf(" ");
+  const method = first.slice(0, space);
+  let target = first.slice(space + 1, first.length - 9);
+  const http10 = first.endsWith("0");
+  if (method === "CONNECT") return bad("CONNECT is not supported: this is not a forward proxy");
+  const absolute = splitAbsolute(target);
+  if (absolute) target = absolute[1];
+  else if (!(target.startsWith("/") || (target === "*" && method === "OPTIONS")))
+    return bad("a request target that is not a path");
+
+  /** Header lines are kept as one slice of `text` until the first one that is left out. */
+  let kept: string | null = null;
+  let host: string | null = null;
+  let hosts = 0;
+  let lengthValues: string | null = null;
+  let codings: string | null = null;
+  let connection = "";
+  let upgrade = false;
+  let fetchDest: string | null = null;
+  let accept = "";
+  let htmx = false;
+  let forwardedFor: string | null = null;
+  let forwardedProto: string | null = null;
+  let forwardedHost: string | null = null;
+  const headersStart = lineEnd === -1 ? text.length : lineEnd + 2;
+  let at = headersStart;
+  let index = 1;
+  while (at < text.length) {
+    index++;
+    let end = text.indexOf("\r\n", at);
+    if (end === -1) end = text.length;
+    const colon = text.indexOf(":", at);
+    if (colon <= at || colon > end) return bad(`a malformed header line (${index} of the head)`);
+    for (let i = at; i < colon; i++) {
+      const code = text.charCodeAt(i);
+      if (code > 127 || TCHAR[code] === 0)
+        return bad(`a malformed header line (${index} of the head)`);
+    }
+    let drop = false;
+    const initial = text.charCodeAt(at) | 0x20;
+    if (initial < 128 && READ[initial] === 1) {
+      const name = text.slice(at, colon).toLowerCase();
+      const value = (): string => text.slice(colon + 1, end).trim();
+      switch (name) {
+        case "host":
+          hosts++;
+          host = value();
+          drop = absolute !== null;
+          break;
+        case "content-length":
+          lengthValues = lengthValues === null ? value() : `${lengthValues}, ${value()}`;
+          break;
+        case "transfer-encoding":
+          codings = codings === null ? value() : `${codings}, ${value()}`;
+          break;
+        case "connection":
+          connection += `,${value().toLowerCase()}`;
+          drop = true;
+          break;
+        case "upgrade":
+          upgrade = true;
+          drop = true;
+          break;
+        case "sec-fetch-dest":
+          fetchDest = value().toLowerCase();
+          break;
+        case "accept":
+          accept += value();
+          break;
+        case "hx-request":
+          htmx = true;
+          break;
+        case "x-forwarded-for":
+          forwardedFor = forwardedFor === null ? value() : `${forwardedFor}, ${value()}`;
+          drop = true;
+          break;
+        case "x-forwarded-proto":
+          forwardedProto ??= value();
+          drop = true;
+          break;
+        case "x-forwarded-host":
+          forwardedHost ??= value();
+          drop = true;
+          break;
+        default:
+          drop = HOP_BY_HOP.has(name) || name === PEER_HEADER;
+      }
+    }
+    if (drop) kept ??= text.slice(headersStart, at);
+    else if (kept !== null) kept += `${text.slice(at, end)}\r\n`;
+    at = end + 2;
+  }
+  // No line left out: every header line passes as one slice.
+  let lines = kept ?? (headersStart < text.length ? `${text.slice(headersStart)}\r\n` : "");
+  if (hosts > 1) return bad("more than one Host header");
+  if (hosts === 0 && !http10) return bad("an HTTP/1.1 request without Host");
+  if (absolute) {
+    host = absolute[0];
+    lines = `Host: ${host}\r\n${lines}`;
+  }
+  let body: BodyFraming = NO_BODY;
+  if (codings !== null) {
+    if (lengthValues !== null) return bad("both Transfer-Encoding and Content-Length");
+    if (lastCoding(codings) !== "chunked")
+      return { ok: false, status: 501, reason: "a Transfer-Encoding that does not end in chunked" };
+    body = CHUNKED;
+  } else if (lengthValues !== null) {
+    const length = contentLength(lengthValues);
+    if (length < 0) return bad("a Content-Length that is not one number");
+    if (length > 0) body = { kind: "length", length };
+  }
+  if (connection !== "") lines = dropNamed(lines, connection);
+  const close = http10
+    ? !connection.includes("keep-alive")
+    : /(^|,)\s*close\s*(,|$)/.test(connection);
+  const document =
+    (method === "GET" || method === "HEAD") &&
+    (fetchDest !== null
+      ? fetchDest === "document" || fetchDest === "iframe"
+      : !htmx && accept.includes("text/html"));
+  return {
+    ok: true,
+    head: {
+      method,
+      target,
+      body,
+      upgrade,
+      close,
+      document,
+      line: absolute ? `${method} ${target} HTTP/1.${http10 ? 0 : 1}` : first,
+      host,
+      kept: lines,
+      raw: text,
+      forwardedFor,
+      forwardedProto,
+      forwardedHost,
+    },
+  };
+}
+
+/** Lines of `kept` whose header name `connection` (",a, b") lists, removed. */
+function dropNamed(kept: string, connection: string): string {
+  const named = new Set<string>();
+  for (const token of connection.split(",")) {
+    const name = token.trim();
+    if (!KEEP_FRAMING.has(name)) named.add(name);
+  }
+  if (named.size === 0) return kept;
+  let out = "";
+  for (const line of kept.split("\r\n")) {
+    if (line === "") continue;
+    const name = line.slice(0, line.indexOf(":")).toLowerCase();
+    if (!named.has(name)) out += `${line}\r\n`;
+  }
+  return out;
+}
+
+/** The head sent to an instance, blank line included. */
+export function instanceHead(head: RequestHead, clientIp: string, proto: "http" | "https"): string {
+  const forwardedFor = head.forwardedFor ? `${head.forwardedFor}, ${clientIp}` : clientIp;
+  let out = `${head.line}\r\n${head.kept}X-Forwarded-For: ${forwardedFor}\r\nX-Forwarded-Proto: ${head.forwardedProto ?? proto}\r\n`;
+  const forwardedHost = head.forwardedHost ?? head.host;
+  if (forwardedHost !== null) out += `X-Forwarded-Host: ${forwardedHost}\r\n`;
+  return `${out}\r\n`;
+}
+
+/**
+ * The head sent to the proxy's own server: as the client sent it (Bun.serve reads the
+ * rest), without any PEER_HEADER a client made up, plus who the client is.
+ */
+export function ownServerHead(head: RequestHead, peer: string): string {
+  let raw = head.raw;
+  if (PEER_LINE.test(raw)) raw = raw.replace(PEER_LINES, "");
+  return `${raw}\r\n${PEER_HEADER}: ${peer}\r\n\r\n`;
+}
