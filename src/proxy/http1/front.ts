@@ -19,9 +19,22 @@
 import type { Socket, TCPSocketListener } from "bun";
 import type { Logger } from "../../log.ts";
 import type { InstanceTraffic, Running } from "../instance-traffic.ts";
+import { type AnswerReader, BLANK_LINE, createAnswerReader, MAX_HEAD } from "./answer-reader.ts";
 import { type ChunkedScanner, createChunkedScanner } from "./chunked.ts";
+import {
+  commit,
+  endAfterFlush,
+  flush,
+  headPiece,
+  latin1,
+  type Outbox,
+  outbox,
+  type Piece,
+  send,
+  stage,
+} from "./outbox.ts";
+import { plainAnswer, REASONS, reasonOf } from "./plain-answer.ts";
 import { instanceHead, ownServerHead, parseRequestHead, type RequestHead } from "./request-head.ts";
-import { parseResponseHead } from "./response-head.ts";
 
 /** A routed instance: the engine's id and its loopback port. */
 export interface Upstream {
@@ -50,8 +63,6 @@ export interface Front {
   stop(): void;
 }
 
-/** Larger heads are refused (431), as most servers do past 16–64 KB. */
-const MAX_HEAD = 64 * 1024;
 /** Requests up to this size are kept until the answer starts, to send again (see above). */
 const REPLAY_MAX = 64 * 1024;
 /** Idle keep-alive connections are closed after this long (seconds). */
@@ -60,25 +71,6 @@ const REPLAYABLE = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"])
 
 /** Where a client connection is in its current exchange. */
 const Phase = { Head: 0, Body: 1, Waiting: 2, Tunnel: 3, Closed: 4 } as const;
-/** Where an upstream connection is in reading the current answer. */
-const Reading = { Idle: 0, Head: 1, Length: 2, Chunked: 3, UntilClose: 4, Tunnel: 5 } as const;
-
-/** Bytes to write: a string only when it is ASCII (Bun writes strings as UTF-8). */
-type Piece = Uint8Array | string;
-
-/** Bytes on their way to one socket, with the socket paused until they are gone. */
-interface Outbox {
-  socket: Socket<unknown> | null;
-  /** Bytes gathered in this turn, written as one (commit): one syscall per answer, not per piece. */
-  staged: Piece[];
-  /** The last staged range, still open to growing: `run.subarray(runStart, runEnd)`. */
-  run: Uint8Array | null;
-  runStart: number;
-  runEnd: number;
-  queue: Piece[];
-  paused: Socket<unknown> | null;
-  endWhenFlushed: boolean;
-}
 
 interface Conn {
   client: Socket<Conn>;
@@ -95,7 +87,6 @@ interface Conn {
   inFlight: number;
   /** This connection as the instance's traffic counts it (one object for all its exchanges). */
   running: Running;
-  /** The request's bytes so far, while it may be sent again; null once it may not. */
   /** The request's pieces so far, while `replayable`. */
   replay: Piece[];
   replayable: boolean;
@@ -115,141 +106,7 @@ interface Up {
   dead: boolean;
   /** It served an exchange before the current one. */
   reused: boolean;
-  reading: number;
-  buf: Buffer | null;
-  remaining: number;
-  chunks: ChunkedScanner | null;
-  gotBytes: boolean;
-  closeAfter: boolean;
-}
-
-const outbox = (socket: Socket<unknown> | null): Outbox => ({
-  socket,
-  staged: [],
-  run: null,
-  runStart: 0,
-  runEnd: 0,
-  queue: [],
-  paused: null,
-  endWhenFlushed: false,
-});
-
-/**
- * Adds `bytes[start, end)` to this turn's write. Ranges that follow each other in one
- * buffer (an answer's head and the start of its body) stay one view, with no copy; reading
- * a typed array's `.buffer` to find that out would cost more than the copy.
- */
-function stage(out: Outbox, bytes: Piece, start = 0, end = bytes.length): void {
-  if (end <= start) return;
-  if (typeof bytes === "string") {
-    closeRun(out);
-    out.staged.push(bytes);
-    return;
-  }
-  if (out.run === bytes && out.runEnd === start) {
-    out.runEnd = end;
-    return;
-  }
-  closeRun(out);
-  out.run = bytes;
-  out.runStart = start;
-  out.runEnd = end;
-}
-
-function closeRun(out: Outbox): void {
-  const run = out.run;
-  if (run === null) return;
-  out.staged.push(
-    out.runStart === 0 && out.runEnd === run.length ? run : run.subarray(out.runStart, out.runEnd),
-  );
-  out.run = null;
-}
-
-/** Writes what was staged, as one piece. */
-function commit(out: Outbox, source: Socket<unknown> | null): void {
-  closeRun(out);
-  const staged = out.staged;
-  if (staged.length === 0) return;
-  const one = staged.length === 1 ? (staged[0] as Piece) : Buffer.concat(staged.map(bytesOf));
-  staged.length = 0;
-  send(out, one, source);
-}
-
-/** Writes what it can now; queues the rest and pauses `source` until `flush` empties it. */
-function send(out: Outbox, bytes: Piece, source: Socket<unknown> | null): void {
-  if (bytes.length === 0) return;
-  if (out.socket === null || out.queue.length > 0) {
-    out.queue.push(bytes);
-    pause(out, source);
-    return;
-  }
-  const written = out.socket.write(bytes);
-  if (written >= 0 && written < bytes.length) {
-    out.queue.push(written === 0 ? bytes : bytesOf(bytes).subarray(written));
-    pause(out, source);
-  }
-}
-
-function pause(out: Outbox, source: Socket<unknown> | null): void {
-  if (source && out.paused === null) {
-    out.paused = source;
-    source.pause();
-  }
-}
-
-function flush(out: Outbox): void {
-  const socket = out.socket;
-  if (socket === null) return;
-  while (out.queue.length > 0) {
-    const bytes = out.queue[0] as Piece;
-    const written = socket.write(bytes);
-    if (written < 0) return;
-    if (written < bytes.length) {
-      out.queue[0] = bytesOf(bytes).subarray(written);
-      return;
-    }
-    out.queue.shift();
-  }
-  if (out.paused) {
-    out.paused.resume();
-    out.paused = null;
-  }
-  if (out.endWhenFlushed) socket.end();
-}
-
-/** Ends the socket once what is queued for it is written. */
-function endAfterFlush(out: Outbox): void {
-  commit(out, null);
-  out.endWhenFlushed = true;
-  if (out.queue.length === 0) out.socket?.end();
-}
-
-const latin1 = (text: string) => Buffer.from(text, "latin1");
-const bytesOf = (piece: Piece): Uint8Array => (typeof piece === "string" ? latin1(piece) : piece);
-const NOT_ASCII = /[^\x00-\x7f]/;
-/** A head to write: as it is when ASCII, else its latin-1 bytes. */
-const headPiece = (text: string): Piece => (NOT_ASCII.test(text) ? latin1(text) : text);
-
-function plainAnswer(status: number, reason: string, line: string): Uint8Array {
-  const body = `${line}\n`;
-  return latin1(
-    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncache-control: no-store\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
-}
-
-const REASONS: Record<number, string> = {
-  400: "Bad Request",
-  431: "Request Header Fields Too Large",
-  501: "Not Implemented",
-  502: "Bad Gateway",
-};
-
-function reasonOf(error: unknown): string {
-  const code = (error as { code?: unknown })?.code;
-  if (code === "ECONNREFUSED") return "connection refused";
-  if (code === "ECONNRESET" || code === "EPIPE") return "connection reset";
-  const message = error instanceof Error ? error.message : String(error ?? "");
-  return message.split("\n")[0]?.slice(0, 200) || "closed the connection";
+  reader: AnswerReader;
 }
 
 export function createFront(o: FrontOptions): Front {
@@ -276,7 +133,7 @@ export function createFront(o: FrontOptions): Front {
           let start = 0;
           // RFC 9112 §2.2: empty lines before a request line are ignored.
           while (buf[start] === 13 && buf[start + 1] === 10) start += 2;
-          const end = buf.indexOf("\r\n\r\n", start, "latin1");
+          const end = buf.indexOf(BLANK_LINE, start);
           if (end === -1) {
             if (buf.length - start > MAX_HEAD)
               answerAndClose(conn, 431, "hotreload proxy: the request head is too large");
@@ -368,9 +225,7 @@ export function createFront(o: FrontOptions): Front {
       conn.inFlight = target.id;
       o.traffic.enter(target.id, conn.running);
     }
-    up.reading = Reading.Head;
-    up.gotBytes = false;
-    up.buf = null;
+    up.reader.expect(head.method === "HEAD");
     keepForReplay(conn, bytes);
     stage(up.out, bytes);
     conn.remaining = head.body.kind === "length" ? head.body.length : 0;
@@ -388,16 +243,27 @@ export function createFront(o: FrontOptions): Front {
       open: false,
       dead: false,
       reused: false,
-      reading: Reading.Idle,
-      buf: null,
-      remaining: 0,
-      chunks: null,
-      gotBytes: false,
-      closeAfter: false,
+      reader: createAnswerReader({
+        pass: (bytes, start, end) => stage(conn.out, bytes, start, end),
+        passHead: (head) => stage(conn.out, latin1(head)),
+        answered: () => answered(up),
+        switched() {
+          conn.phase = Phase.Tunnel;
+          leaveExchange(conn);
+          if (conn.buf) pump(conn);
+        },
+        failed(reason, passed) {
+          if (passed) return cutBoth(conn, reason);
+          // Nothing reached the client yet: it gets a 502 saying what the instance sent.
+          upGone(up, new Error(reason));
+          up.out.socket?.terminate();
+        },
+      }),
     };
     conn.up = up;
     Bun.connect<Up>({ hostname: "127.0.0.1", port, data: up, socket: upHandlers }).catch(() => {
-      // connectError below has said it.
+      // connectError has answered the client; this keeps the rejection from going unhandled.
+      o.log.debug(`proxy: the connection to 127.0.0.1:${port} did not open (said above)`);
     });
     return up;
   }
@@ -405,6 +271,7 @@ export function createFront(o: FrontOptions): Front {
   /** Forgets an idle upstream connection and closes it. */
   function dropUp(up: Up): void {
     up.dead = true;
+    up.reader.stop();
     if (up.conn.up === up) up.conn.up = null;
     up.out.queue = [];
     up.out.staged = [];
@@ -427,7 +294,7 @@ export function createFront(o: FrontOptions): Front {
     const head = conn.head;
     conn.head = null;
     const up = conn.up;
-    if (up?.closeAfter) dropUp(up);
+    if (up?.reader.closeAfter) dropUp(up);
     if (head?.close) {
       conn.phase = Phase.Closed;
       endAfterFlush(conn.out);
@@ -460,7 +327,7 @@ export function createFront(o: FrontOptions): Front {
 
   function cutByDrain(conn: Conn): void {
     const up = conn.up;
-    if (up && !up.gotBytes) {
+    if (up && !up.reader.started) {
       leaveExchange(conn);
       dropUp(up);
       const target = `instance ${up.id} (127.0.0.1:${up.port})`;
@@ -477,25 +344,26 @@ export function createFront(o: FrontOptions): Front {
     const conn = up.conn;
     if (conn.up === up) conn.up = null;
     if (conn.phase === Phase.Closed) return;
-    if (up.reading === Reading.Idle) return;
-    if (up.reading === Reading.Tunnel) {
+    const reader = up.reader;
+    if (reader.idle) return;
+    if (reader.tunnel) {
       conn.phase = Phase.Closed;
       endAfterFlush(conn.out);
       return;
     }
-    if (up.reading === Reading.UntilClose) {
-      up.reading = Reading.Idle;
+    if (reader.untilClose) {
       leaveExchange(conn);
       conn.phase = Phase.Closed;
       endAfterFlush(conn.out);
       return;
     }
-    if (!up.gotBytes) {
+    reader.stop();
+    if (!reader.started) {
       if (up.reused && conn.replayable && !conn.retried) {
         const replay = conn.replay;
         conn.retried = true;
         const fresh = connect(conn, up.port, up.id);
-        fresh.reading = Reading.Head;
+        fresh.reader.expect(conn.head?.method === "HEAD");
         for (const bytes of replay) send(fresh.out, bytes, conn.client);
         return;
       }
@@ -512,104 +380,12 @@ export function createFront(o: FrontOptions): Front {
 
   /** Bytes of the current answer from the upstream connection. */
   function answer(up: Up, data: Buffer): void {
-    answerTurn(up, data);
+    up.reader.feed(data);
     commit(up.conn.out, up.out.socket);
-  }
-
-  function answerTurn(up: Up, data: Buffer): void {
-    const conn = up.conn;
-    // `buf` from `offset` on is what is left to read; a head split over reads is joined first.
-    let buf: Buffer = data;
-    let offset = 0;
-    while (offset < buf.length) {
-      switch (up.reading) {
-        case Reading.Head: {
-          if (up.buf) {
-            buf = Buffer.concat([up.buf, buf.subarray(offset)]);
-            offset = 0;
-            up.buf = null;
-          }
-          const end = buf.indexOf("\r\n\r\n", offset, "latin1");
-          if (end === -1) {
-            if (buf.length - offset > MAX_HEAD) {
-              upGone(up, new Error("answered with a head too large"));
-              return;
-            }
-            up.buf = buf.subarray(offset);
-            return;
-          }
-          const isHead = conn.head?.method === "HEAD";
-          const parsed = parseResponseHead(buf.toString("latin1", offset, end), isHead);
-          if (!parsed.ok) {
-            upGone(up, new Error(`answered with ${parsed.reason}`));
-            return;
-          }
-          const head = parsed.head;
-          up.gotBytes = true;
-          if (head.status === 101) {
-            stage(conn.out, buf, offset);
-            up.reading = Reading.Tunnel;
-            conn.phase = Phase.Tunnel;
-            leaveExchange(conn);
-            if (conn.buf) pump(conn);
-            return;
-          }
-          if (head.rewritten) stage(conn.out, latin1(head.rewritten));
-          else stage(conn.out, buf, offset, end + 4);
-          offset = end + 4;
-          if (head.status < 200) continue;
-          up.closeAfter = head.close;
-          const body = head.body;
-          if (body.kind === "none") {
-            answered(up);
-            break;
-          }
-          up.reading =
-            body.kind === "length"
-              ? Reading.Length
-              : body.kind === "chunked"
-                ? Reading.Chunked
-                : Reading.UntilClose;
-          up.remaining = body.kind === "length" ? body.length : 0;
-          up.chunks = body.kind === "chunked" ? createChunkedScanner() : null;
-          break;
-        }
-        case Reading.Length: {
-          const take = Math.min(up.remaining, buf.length - offset);
-          up.remaining -= take;
-          stage(conn.out, buf, offset, offset + take);
-          offset += take;
-          if (up.remaining === 0) answered(up);
-          break;
-        }
-        case Reading.Chunked: {
-          const chunks = up.chunks as ChunkedScanner;
-          const end = chunks.feed(buf, offset);
-          if (chunks.error) {
-            cutBoth(conn, `a malformed chunked answer (${chunks.error})`);
-            return;
-          }
-          stage(conn.out, buf, offset, end === -1 ? buf.length : end);
-          offset = end === -1 ? buf.length : end;
-          if (end !== -1) answered(up);
-          break;
-        }
-        case Reading.UntilClose:
-        case Reading.Tunnel:
-          stage(conn.out, buf, offset);
-          return;
-        default: {
-          // Bytes with no request asking for them: the connection is out of step.
-          dropUp(up);
-          return;
-        }
-      }
-    }
   }
 
   /** The answer is complete. */
   function answered(up: Up): void {
-    up.reading = Reading.Idle;
     const conn = up.conn;
     commit(conn.out, up.out.socket);
     if (conn.requestDone) finish(conn);
