@@ -133,13 +133,17 @@ export function parseResponseBytes(
   else if (codings !== null) body = lastCoding(codings) === "chunked" ? CHUNKED : UNTIL_CLOSE;
   else if (lengths > 0) body = length === 0 ? NONE : { kind: "length", length };
   else body = UNTIL_CLOSE;
-  const rewritten = drop
-    ? withoutHopByHop(bytes.toString("latin1", start, end).split("\r\n"), connection)
-    : null;
+  // Both framings: Transfer-Encoding wins, and Content-Length must not reach the client
+  // (RFC 9112 §6.3), or it could read the body another way than we do.
+  const both = codings !== null && lengths > 0;
+  const rewritten =
+    drop || both
+      ? withoutHopByHop(bytes.toString("latin1", start, end).split("\r\n"), connection, both)
+      : null;
   return { ok: true, head: { status, body, close: close || body.kind === "close", rewritten } };
 }
 
-function withoutHopByHop(lines: string[], connection: string): string {
+function withoutHopByHop(lines: string[], connection: string, dropLength: boolean): string {
   const named = new Set(DROP);
   for (const token of connection.split(",")) {
     const name = token.trim();
@@ -150,7 +154,7 @@ function withoutHopByHop(lines: string[], connection: string): string {
     const line = lines[i] as string;
     const name = line.slice(0, line.indexOf(":")).trim().toLowerCase();
     // The framing stays whatever Connection names: the body passes as the instance framed it.
-    if (!named.has(name) || name === "content-length" || name === "transfer-encoding")
+    if (name === "content-length" ? !dropLength : !named.has(name) || name === "transfer-encoding")
       out += `${line}\r\n`;
   }
   return `${out}\r\n`;
