@@ -134,10 +134,13 @@ export function createFront(o: FrontOptions): Front {
           // RFC 9112 §2.2: empty lines before a request line are ignored.
           while (buf[start] === 13 && buf[start + 1] === 10) start += 2;
           const end = buf.indexOf(BLANK_LINE, start);
+          // Too large whether its end is still to come or arrived in the same read.
+          if ((end === -1 ? buf.length : end) - start > MAX_HEAD) {
+            answerAndClose(conn, 431, "hotreload proxy: the request head is too large");
+            return;
+          }
           if (end === -1) {
-            if (buf.length - start > MAX_HEAD)
-              answerAndClose(conn, 431, "hotreload proxy: the request head is too large");
-            else conn.buf = start === 0 ? buf : start < buf.length ? buf.subarray(start) : null;
+            conn.buf = start === 0 ? buf : start < buf.length ? buf.subarray(start) : null;
             return;
           }
           const parsed = parseRequestHead(buf.toString("latin1", start, end));
