@@ -84,6 +84,8 @@ export function rawConnection(port: number): Promise<RawClient> {
 
 export interface RawClient extends Disposable {
   send(text: string): void;
+  /** Resolves once the proxy has closed the connection (all bytes received first). */
+  closed(deadlineMs?: number): Promise<void>;
   /** The next complete response (Content-Length framed or ended by close); skips 100s. */
   response(deadlineMs?: number): Promise<RawResponse>;
   /** Resolves once the bytes received so far contain `text`. */
@@ -153,12 +155,91 @@ function createRawClient(socket: Socket): RawClient {
   }
   return {
     send: (text) => socket.write(text),
+    closed: (deadlineMs = 5000) =>
+      next(() => (closed ? true : null), "the connection's close", deadlineMs).then(() => {}),
     response: (deadlineMs = 5000) => next(parse, "complete response", deadlineMs),
     received: (text, deadlineMs = 5000) =>
       next(() => (buffer.includes(text) ? true : null), JSON.stringify(text), deadlineMs).then(
         () => {},
       ),
     [Symbol.dispose]: () => socket.destroy(),
+  };
+}
+
+/** A request as a raw upstream read it: which of its connections, the head, the body. */
+export interface RawRequest {
+  /** 1 for the first connection the upstream accepted, and so on. */
+  readonly connection: number;
+  /** Its index among the requests of its connection, from 1. */
+  readonly nth: number;
+  readonly head: string;
+  readonly body: string;
+}
+
+/** What a raw upstream does with a request: write these bytes, and maybe close then. */
+export type RawAnswer = string | { readonly write?: string; readonly close: true };
+
+export interface RawUpstream extends AsyncDisposable {
+  readonly port: number;
+  readonly target: { id: number; port: number };
+  /** Every request received, in order. */
+  readonly requests: readonly RawRequest[];
+  /** Connections accepted so far. */
+  readonly connections: number;
+}
+
+/**
+ * An upstream on a raw TCP listener, for answers Bun.serve would never give (garbage, a
+ * close instead of an answer, Connection: close): `answer` says what each request gets.
+ * It reads Content-Length bodies only.
+ */
+export function startRawUpstream(answer: (req: RawRequest) => RawAnswer): RawUpstream {
+  const requests: RawRequest[] = [];
+  let connections = 0;
+  interface State {
+    connection: number;
+    nth: number;
+    buffer: string;
+  }
+  const listener = Bun.listen<State>({
+    hostname: "127.0.0.1",
+    port: 0,
+    socket: {
+      open(socket) {
+        socket.data = { connection: ++connections, nth: 0, buffer: "" };
+      },
+      data(socket, data) {
+        const state = socket.data;
+        state.buffer += data.toString("latin1");
+        for (;;) {
+          const end = state.buffer.indexOf("\r\n\r\n");
+          if (end === -1) return;
+          const head = state.buffer.slice(0, end);
+          const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+          if (state.buffer.length < end + 4 + length) return;
+          const body = state.buffer.slice(end + 4, end + 4 + length);
+          state.buffer = state.buffer.slice(end + 4 + length);
+          const req = { connection: state.connection, nth: ++state.nth, head, body };
+          requests.push(req);
+          const action = answer(req);
+          if (typeof action === "string") socket.write(action);
+          else {
+            if (action.write) socket.write(action.write);
+            socket.end();
+            return;
+          }
+        }
+      },
+    },
+  });
+  return {
+    port: listener.port,
+    target: { id: nextId++, port: listener.port },
+    requests,
+    get connections() {
+      return connections;
+    },
+    [Symbol.asyncDispose]: async () => listener.stop(true),
   };
 }
 
