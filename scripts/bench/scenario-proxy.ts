@@ -1,15 +1,22 @@
 /**
- * The proxy stage's cost per request (issue 14, item 8): the same app (1 KB answers) hit
- * directly and through hotreload's proxy, by wrk over keep-alive connections. Latency
- * with one connection (the overhead a developer feels), throughput with 16 (the ceiling
- * on this machine, where wrk, proxy and app share the cores), the proxy's RSS after it.
+ * The proxy stage's cost per request (issue 14, item 8): two apps — a Bun.serve answering
+ * 1 KB (the cheapest app there is, so the proxy's share is as large as it gets) and the Go
+ * example server — hit directly, through a bare TCP pipe on Bun's sockets (the ceiling of
+ * any proxy written on them: bytes copied, no HTTP), and through hotreload's proxy, by wrk
+ * over keep-alive connections. Latency with one connection (the overhead a developer
+ * feels), throughput with 16 (the ceiling on this machine, where wrk, proxy and app share
+ * the cores), CPU per request of each process, the proxy's RSS after it.
  * Targets: ≤ 0.3 ms added at p50; throughput ≥ 0.5× direct.
  */
-import { availableParallelism, loadavg } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { waitForPort } from "../../src/health/port-ready.ts";
+import { pickFreePort } from "../../src/proxy/free-port.ts";
 import { median } from "../bench-stats.ts";
 import { clockTicks, readCpuMs, readRssKb } from "./proc-stat.ts";
 import { startTool, type ToolProcess } from "./tool-process.ts";
-import type { BenchContext, Scenario, Section } from "./types.ts";
+import type { BenchContext, Scenario, Section, Table } from "./types.ts";
 import { findWrk, runWrk, type WrkResult } from "./wrk.ts";
 
 export const scenario: Scenario = { order: 90, id: "proxy", run };
@@ -17,16 +24,118 @@ export const scenario: Scenario = { order: 90, id: "proxy", run };
 export const OVERHEAD_TARGET_US = 300;
 export const THROUGHPUT_TARGET = 0.5;
 
-async function listening(
-  context: BenchContext,
-  args: string[],
-): Promise<{ proc: ToolProcess; port: number }> {
+const PATHS = ["direct", "pipe", "proxy"] as const;
+type Path = (typeof PATHS)[number];
+const PATH_LABEL: Record<Path, string> = {
+  direct: "direct to the app",
+  pipe: "through a bare TCP pipe (Bun sockets, no HTTP)",
+  proxy: "through hotreload's proxy",
+};
+
+interface Listening {
+  proc: ToolProcess;
+  port: number;
+}
+
+async function child(context: BenchContext, args: string[]): Promise<Listening> {
   const proc = startTool([process.execPath, "scripts/bench/proc-proxy.ts", ...args], {
     cwd: context.top,
   });
   const line = await proc.waitLine("stdout", /^PORT \d+$/, 15_000);
   return { proc, port: Number(line.text.slice(5)) };
 }
+
+/** The Go example built into `dir`, serving on a free port (its request log discarded). */
+async function goExample(context: BenchContext, dir: string): Promise<Listening | null> {
+  if (!Bun.which("go")) return null;
+  const server = join(dir, "server");
+  const build = Bun.spawnSync(["go", "build", "-o", server, "."], {
+    cwd: join(context.top, "examples", "go-server"),
+    env: { ...process.env, GOFLAGS: "-buildvcs=false" },
+    stderr: "pipe",
+  });
+  if (build.exitCode !== 0) throw new Error(`go build: ${build.stderr.toString().trim()}`);
+  const port = await pickFreePort();
+  const proc = startTool([server], { cwd: dir, env: { PORT: String(port) }, stdout: "ignore" });
+  const ready = await waitForPort(port, AbortSignal.timeout(15_000));
+  if (!ready.ok) throw new Error(`the Go example did not listen on ${port}: ${proc.tail()}`);
+  return { proc, port };
+}
+
+interface AppRun {
+  name: string;
+  latency: Record<Path, WrkResult[]>;
+  throughput: Record<Path, WrkResult[]>;
+  /** CPU µs per request in the 16-connection runs. */
+  cpu: { app: Record<Path, number[]>; proxy: number[]; pipe: number[] };
+  proxyRssMb: number;
+}
+
+const byPath = <T>(make: () => T): Record<Path, T> => ({
+  direct: make(),
+  pipe: make(),
+  proxy: make(),
+});
+
+async function measureApp(
+  context: BenchContext,
+  wrk: string,
+  name: string,
+  app: Listening,
+  withLatency: boolean,
+): Promise<AppRun> {
+  const rounds = context.short ? 1 : 3;
+  const seconds = context.short ? 1 : 5;
+  const proxy = await child(context, ["proxy", String(app.port)]);
+  const pipe = await child(context, ["pipe", String(app.port)]);
+  const port: Record<Path, number> = { direct: app.port, pipe: pipe.port, proxy: proxy.port };
+  const ticks = clockTicks();
+  const cpu = (pid: number) => readCpuMs(pid, ticks) ?? Number.NaN;
+  const result: AppRun = {
+    name,
+    latency: byPath(() => []),
+    throughput: byPath(() => []),
+    cpu: { app: byPath(() => []), proxy: [], pipe: [] },
+    proxyRssMb: Number.NaN,
+  };
+  try {
+    // Unmeasured first: the JIT compiles the proxy's hot path within the first second or so.
+    for (const path of PATHS)
+      await runWrk(wrk, `http://127.0.0.1:${port[path]}/`, {
+        threads: 2,
+        connections: 16,
+        seconds: context.short ? 1 : 2,
+      });
+    for (let round = 0; round < rounds; round++)
+      for (const path of PATHS) {
+        context.log(`proxy: ${name}: round ${round + 1}/${rounds}: ${path}`);
+        const url = `http://127.0.0.1:${port[path]}/`;
+        if (withLatency)
+          result.latency[path].push(
+            await runWrk(wrk, url, { threads: 1, connections: 1, seconds }),
+          );
+        const before = {
+          app: cpu(app.proc.pid),
+          proxy: cpu(proxy.proc.pid),
+          pipe: cpu(pipe.proc.pid),
+        };
+        const run = await runWrk(wrk, url, { threads: 2, connections: 16, seconds });
+        result.throughput[path].push(run);
+        const per = (now: number, then: number) => ((now - then) * 1000) / run.requests;
+        result.cpu.app[path].push(per(cpu(app.proc.pid), before.app));
+        if (path === "proxy") result.cpu.proxy.push(per(cpu(proxy.proc.pid), before.proxy));
+        if (path === "pipe") result.cpu.pipe.push(per(cpu(pipe.proc.pid), before.pipe));
+      }
+    result.proxyRssMb = (readRssKb(proxy.proc.pid) ?? Number.NaN) / 1024;
+  } finally {
+    await pipe.proc.stop();
+    await proxy.proc.stop();
+  }
+  return result;
+}
+
+const rps = (runs: WrkResult[]) => median(runs.map((r) => r.requestsPerSecond));
+const verdict = (met: boolean, text: string) => `**${met ? "met" : "not met"}** (${text})`;
 
 async function run(context: BenchContext): Promise<Section> {
   const wrk = await findWrk();
@@ -39,74 +148,89 @@ async function run(context: BenchContext): Promise<Section> {
       notes: ["wrk was not found: nothing measured."],
       ok: false,
     };
-  const rounds = context.short ? 1 : 3;
-  const seconds = context.short ? 1 : 5;
   const loadBefore = loadavg()[0] ?? Number.NaN;
-  const app = await listening(context, ["app"]);
-  const proxy = await listening(context, ["proxy", String(app.port)]);
-  const samples = { direct: [] as WrkResult[], proxy: [] as WrkResult[] };
-  const throughput = { direct: [] as WrkResult[], proxy: [] as WrkResult[] };
-  let rssMb = Number.NaN;
-  const ticks = clockTicks();
-  const cpu = (pid: number) => readCpuMs(pid, ticks) ?? Number.NaN;
-  /** CPU µs per request of the app and of the proxy, from the 16-connection runs. */
-  const cpuPerRequest = { app: [] as number[], proxy: [] as number[] };
+  const dir = mkdtempSync(join(tmpdir(), "hotreload-bench-proxy-"));
+  const runs: AppRun[] = [];
   try {
-    for (let round = 0; round < rounds; round++)
-      for (const [path, port] of [
-        ["direct", app.port],
-        ["proxy", proxy.port],
-      ] as const) {
-        context.log(`proxy: round ${round + 1}/${rounds}: ${path}`);
-        const url = `http://127.0.0.1:${port}/`;
-        samples[path].push(await runWrk(wrk, url, { threads: 1, connections: 1, seconds }));
-        const before = { app: cpu(app.proc.pid), proxy: cpu(proxy.proc.pid) };
-        const result = await runWrk(wrk, url, { threads: 2, connections: 16, seconds });
-        throughput[path].push(result);
-        if (path === "proxy") {
-          cpuPerRequest.app.push(((cpu(app.proc.pid) - before.app) * 1000) / result.requests);
-          cpuPerRequest.proxy.push(((cpu(proxy.proc.pid) - before.proxy) * 1000) / result.requests);
-        }
+    const bunApp = await child(context, ["app"]);
+    try {
+      runs.push(await measureApp(context, wrk, "Bun.serve, 1 KB answers", bunApp, true));
+    } finally {
+      await bunApp.proc.stop();
+    }
+    const goApp = await goExample(context, dir);
+    if (goApp)
+      try {
+        runs.push(
+          await measureApp(context, wrk, "the Go example (examples/go-server)", goApp, false),
+        );
+      } finally {
+        await goApp.proc.stop();
       }
-    rssMb = (readRssKb(proxy.proc.pid) ?? Number.NaN) / 1024;
   } finally {
-    await proxy.proc.stop();
-    await app.proc.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
-  const p50 = (path: keyof typeof samples) => median(samples[path].map((r) => r.p50));
-  const p99 = (path: keyof typeof samples) => median(samples[path].map((r) => r.p99));
-  const rps = (path: keyof typeof samples) =>
-    median(throughput[path].map((r) => r.requestsPerSecond));
-  const errors = [...samples.proxy, ...throughput.proxy].reduce((sum, r) => sum + r.errors, 0);
+  const [bun] = runs as [AppRun];
+  const p50 = (path: Path) => median(bun.latency[path].map((r) => r.p50));
+  const p99 = (path: Path) => median(bun.latency[path].map((r) => r.p99));
   const overhead = p50("proxy") - p50("direct");
-  const ratio = rps("proxy") / rps("direct");
-  const verdict = (met: boolean, text: string) => `**${met ? "met" : "not met"}** (${text})`;
+  const errors = runs.reduce(
+    (sum, r) => sum + [...r.latency.proxy, ...r.throughput.proxy].reduce((s, w) => s + w.errors, 0),
+    0,
+  );
+  const tables: Table[] = [
+    {
+      title: "Latency with one connection (Bun.serve app)",
+      columns: ["Path", "p50 (µs)", "p99 (µs)"],
+      rows: PATHS.map((path) => [PATH_LABEL[path], p50(path).toFixed(0), p99(path).toFixed(0)]),
+    },
+    {
+      title: "Throughput with 16 connections",
+      columns: ["App", "Path", "req/s", "× direct", "app CPU µs/req", "proxy or pipe CPU µs/req"],
+      rows: runs.flatMap((r) =>
+        PATHS.map((path) => [
+          r.name,
+          PATH_LABEL[path],
+          rps(r.throughput[path]).toFixed(0),
+          (rps(r.throughput[path]) / rps(r.throughput.direct)).toFixed(2),
+          median(r.cpu.app[path]).toFixed(1),
+          path === "proxy"
+            ? median(r.cpu.proxy).toFixed(1)
+            : path === "pipe"
+              ? median(r.cpu.pipe).toFixed(1)
+              : "–",
+        ]),
+      ),
+    },
+  ];
+  const ratios = runs.map((r) => ({
+    name: r.name,
+    proxy: rps(r.throughput.proxy) / rps(r.throughput.direct),
+    pipe: rps(r.throughput.pipe) / rps(r.throughput.direct),
+  }));
   return {
     title,
     intro: [
-      "The same app (Bun.serve answering 1 KB) measured directly and through hotreload's proxy",
-      `stage (src/proxy/), with wrk over keep-alive connections: latency with 1 connection,`,
-      `throughput with 16 connections on 2 threads; ${rounds} rounds of ${seconds} s each,`,
-      "alternating, medians shown. wrk, proxy and app share this machine's cores.",
+      "Two apps — a Bun.serve answering 1 KB (the cheapest app there is, so the proxy's share",
+      "is as large as it gets) and the Go example server — measured directly, through a bare",
+      "TCP pipe on Bun's sockets (bytes copied between each client connection and its own app",
+      "connection, no HTTP at all: the ceiling of any proxy written on Bun), and through",
+      "hotreload's proxy (src/proxy/), with wrk over keep-alive connections: latency with 1",
+      "connection, throughput with 16 connections on 2 threads; after a 2 s warm-up of each path",
+      "(the JIT), rounds of 5 s, the paths alternating, medians shown. wrk, proxy and app share this machine's cores, so whatever",
+      "CPU the middle process uses is taken from the app and the client.",
     ].join("\n"),
-    tables: [
-      {
-        columns: ["Path", "p50 (µs)", "p99 (µs)", "req/s (16 connections)"],
-        rows: (["direct", "proxy"] as const).map((path) => [
-          path === "direct" ? "direct to the app" : "through the proxy",
-          p50(path).toFixed(0),
-          p99(path).toFixed(0),
-          rps(path).toFixed(0),
-        ]),
-      },
-    ],
+    tables,
     notes: [
       `Added latency at p50: ${overhead.toFixed(0)} µs; target ≤ ${OVERHEAD_TARGET_US} µs: ${verdict(overhead <= OVERHEAD_TARGET_US, `${overhead.toFixed(0)} µs`)}.`,
-      `Throughput through the proxy: ${ratio.toFixed(2)}× direct; target ≥ ${THROUGHPUT_TARGET}×: ${verdict(ratio >= THROUGHPUT_TARGET, `${ratio.toFixed(2)}×`)}.`,
-      `CPU per request through the proxy: the app ${median(cpuPerRequest.app).toFixed(0)} µs, the proxy ${median(cpuPerRequest.proxy).toFixed(0)} µs. The proxy is a server and a client for each request, so with a trivial app it costs more than the app itself; on a machine whose cores are all busy that sets the throughput ratio, and an app that does real work per request loses proportionally less.`,
-      `Proxy RSS after the load: ${rssMb.toFixed(0)} MB. Failed requests through the proxy: ${errors}.`,
+      ...ratios.map(
+        (r) =>
+          `Throughput through the proxy, ${r.name}: ${r.proxy.toFixed(2)}× direct (the bare pipe: ${r.pipe.toFixed(2)}×); target ≥ ${THROUGHPUT_TARGET}×: ${verdict(r.proxy >= THROUGHPUT_TARGET, `${r.proxy.toFixed(2)}×`)}.`,
+      ),
+      "Most of the middle process's CPU is the kernel's: each request is written twice more on loopback (client → proxy → app and back), and on loopback a write also runs the receiving side's TCP stack and wakes the reader. The pipe shows what that costs with no HTTP work at all; the proxy's own work (reading each head, X-Forwarded-*, counting the exchange) is the difference between the two rows.",
+      `Proxy RSS after the load: ${runs.map((r) => `${r.proxyRssMb.toFixed(0)} MB (${r.name})`).join(", ")}. Failed requests through the proxy: ${errors}.`,
       `Load average when the runs started: ${loadBefore.toFixed(1)} on ${availableParallelism()} cores (other work shares them; all figures move with it).`,
     ],
-    ok: Number.isFinite(overhead) && Number.isFinite(ratio) && errors === 0,
+    ok: Number.isFinite(overhead) && ratios.every((r) => Number.isFinite(r.proxy)) && errors === 0,
   };
 }
