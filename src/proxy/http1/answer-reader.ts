@@ -110,6 +110,8 @@ export function createAnswerReader(sink: AnswerSink): AnswerReader {
               offset = 0;
               pending = null;
             }
+            // An empty line before a status line: an older server's extra CRLF after a body.
+            while (buf[offset] === 13 && buf[offset + 1] === 10) offset += 2;
             const end = buf.indexOf(BLANK_LINE, offset);
             if (end === -1) {
               if (buf.length - offset > MAX_HEAD) return fail("answered with a head too large");
@@ -166,6 +168,11 @@ export function createAnswerReader(sink: AnswerSink): AnswerReader {
             sink.pass(buf, offset, buf.length);
             return;
           case Reading.Idle:
+            // The same extra CRLF, when no answer is expected yet: skipped.
+            if (buf[offset] === 13 || buf[offset] === 10) {
+              offset++;
+              break;
+            }
             // Bytes no request asked for: the connection is out of step.
             return fail("answered what was not asked");
           default:
