@@ -256,6 +256,12 @@ export function createFront(o: FrontOptions): Front {
           if (conn.buf) pump(conn);
         },
         failed(reason, passed) {
+          if (conn.head === null) {
+            // Between two exchanges: only this upstream connection is out of step (as Go's
+            // Transport does with an unsolicited answer); the client's stays.
+            o.log.debug(`proxy: an idle connection to 127.0.0.1:${up.port} dropped: ${reason}`);
+            return dropUp(up);
+          }
           if (passed) return cutBoth(conn, reason);
           // Nothing reached the client yet: it gets a 502 saying what the instance sent.
           upGone(up, new Error(reason));
