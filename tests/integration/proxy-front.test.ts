@@ -397,3 +397,46 @@ describe("proxy front", () => {
     await client.closed();
   });
 });
+
+describe("proxy front: instances that send more than they were asked", () => {
+  test("a stray CRLF after each answer (old servers do that) does not cost the client its connection", async () => {
+    await using up = startRawUpstream((req) => `${ok(`answer ${req.nth}`)}\r\n`);
+    await using proxy = await startProxy();
+    proxy.route(up.target);
+    using client = await rawConnection(proxy.port);
+    for (const n of [1, 2, 3]) {
+      client.send(get(`/${n}`));
+      const res = await client.response();
+      expect(res.status).toBe(200);
+      expect(res.body).toStartWith("answer ");
+    }
+    // Each request reached the instance once.
+    expect(up.requests).toHaveLength(3);
+  });
+
+  test("bytes after a complete answer drop that upstream connection only; the client's goes on", async () => {
+    await using up = startRawUpstream(
+      (req) => `${ok(`on ${req.connection}`)}HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n`,
+    );
+    await using proxy = await startProxy();
+    proxy.route(up.target);
+    using client = await rawConnection(proxy.port);
+    client.send(get("/1"));
+    expect((await client.response()).body).toBe("on 1");
+    client.send(get("/2"));
+    expect((await client.response()).body).toBe("on 2");
+  });
+
+  test("a chunked request with trailers (Bun's server answers, then sends a 400): the client keeps its connection", async () => {
+    await using up = echoUpstream("a");
+    await using proxy = await startProxy();
+    proxy.route(up.target);
+    using client = await rawConnection(proxy.port);
+    client.send(
+      "POST / HTTP/1.1\r\nHost: app.test\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-Checksum: 1\r\n\r\n",
+    );
+    expect(JSON.parse((await client.response()).body).body).toBe("abc");
+    client.send(get("/next"));
+    expect(JSON.parse((await client.response()).body).path).toBe("/next");
+  });
+});

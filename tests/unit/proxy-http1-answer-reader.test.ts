@@ -79,6 +79,23 @@ describe("answer reader", () => {
     ]);
   });
 
+  test("an extra CRLF after an answer (older servers) is skipped, idle or before the next head", () => {
+    const { reader, events } = reading();
+    reader.expect(false);
+    feed(reader, `${OK}\r\n`);
+    feed(reader, "\r");
+    feed(reader, "\n");
+    expect(events).toEqual([{ bytes: OK }, { answered: true }]);
+    reader.expect(false);
+    feed(reader, `\r\n\r\n${OK}`);
+    expect(events).toEqual([{ bytes: OK }, { answered: true }, { bytes: OK }, { answered: true }]);
+    // Split between its CR and its LF, right before the next head.
+    reader.expect(false);
+    feed(reader, "\r");
+    feed(reader, `\n${OK}`);
+    expect(events.slice(4)).toEqual([{ bytes: OK }, { answered: true }]);
+  });
+
   test("a head split across feeds at every boundary: the same bytes and one end", () => {
     for (const answer of [OK, CHUNKED, NO_CONTENT]) {
       for (let cut = 1; cut < answer.length; cut++) {
