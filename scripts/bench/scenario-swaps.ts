@@ -125,10 +125,11 @@ function loadTable(kase: ExampleCase, setups: Setup[], results: Map<string, Meas
       "Slowest after the build",
       "Edit → served p50",
       "Tool RSS peak (MB)",
+      "Other processes' CPU (%)",
     ],
     rows: setups.map((setup) => {
       const m = results.get(`${kase.id}/${setup.id}`);
-      if (!m) return [setup.label, "failed", ...Array.from({ length: 10 }, () => "–")];
+      if (!m) return [setup.label, "failed", ...Array.from({ length: 11 }, () => "–")];
       const served = m.session.windows.map((w) => w.servedAt - w.editAt);
       return [
         setup.label,
@@ -143,6 +144,7 @@ function loadTable(kase: ExampleCase, setups: Setup[], results: Map<string, Meas
         m.proper ? ms(m.proper.max) : "–",
         ms(median(served)),
         m.session.rssPeakMb.toFixed(0),
+        Number.isFinite(m.session.outsideCpuPercent) ? m.session.outsideCpuPercent.toFixed(0) : "–",
       ];
     }),
   };
@@ -257,7 +259,10 @@ function report(input: ReportInput): Section {
       "then builds; hotreload builds beside the old server, then stops it and starts the new one); the",
       "proxy setups give each instance its own port and health-check /health every 100 ms before",
       `traffic moves (drain_timeout ${input.drainTimeout}). Tool RSS: the tool's own process (hotreload, or the floor's`,
-      'loop), not the app, sampled every 250 ms from /proc during the load. "Slowest after the build":',
+      "loop), not the app, sampled every 250 ms from /proc during the load. Other processes' CPU: what",
+      "processes outside the benchmark (other work on this shared machine, kernel threads) used during",
+      "the load, in % of one core (scripts/bench/outside-cpu.ts): when it is high, the tail latencies",
+      'say more about the machine than about the tool. "Slowest after the build":',
       "the swap windows cut to start when hotreload's build finished (its `build.finished` event), so",
       "what remains is the swap itself — start, health check, switch, drain — without the build",
       "sharing the two cores with the app and the client (the Bun server runs from source: no build).",

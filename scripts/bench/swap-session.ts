@@ -8,7 +8,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, waitServed } from "./http-poll.ts";
 import type { RequestRecord } from "./open-loop.ts";
-import { readRssKb } from "./proc-stat.ts";
+import { createOutsideCpu } from "./outside-cpu.ts";
+import { clockTicks, readRssKb } from "./proc-stat.ts";
 import { saveInPlace } from "./projects.ts";
 import { readSse, type StreamEnd } from "./sse-reader.ts";
 import type { ExampleCase, Setup } from "./swap-setups.ts";
@@ -41,7 +42,11 @@ export interface SessionResult {
   records: RequestRecord[];
   windows: SwapWindow[];
   rssPeakMb: number;
+  /** CPU of processes outside the bench during the load, % of one core (outside-cpu.ts). */
+  outsideCpuPercent: number;
   probe: ProbeResult | null;
+  /** The tool's stdout lines (hotreload's `--json` events among them), for a closer look. */
+  toolLines: string[];
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -76,8 +81,11 @@ export async function runSession(
   );
   const windows: SwapWindow[] = [];
   let rssPeakKb = 0;
+  const outside = createOutsideCpu(process.pid, clockTicks());
+  outside.sample();
   const sampler = setInterval(() => {
     rssPeakKb = Math.max(rssPeakKb, readRssKb(tool.pid) ?? 0);
+    outside.sample();
   }, 250);
   try {
     await client.waitLine("stdout", /^STARTED /, 15_000);
@@ -96,6 +104,7 @@ export async function runSession(
     }
   } finally {
     clearInterval(sampler);
+    outside.sample();
     await client.stop(plan.timeoutMs + 5000);
   }
   const records = JSON.parse(readFileSync(recordsFile, "utf8")) as RequestRecord[];
@@ -103,8 +112,16 @@ export async function runSession(
     plan.slowMs === null
       ? null
       : await runProbe(base, project, plan.slowMs, plan.sseWaitMs).catch(failWith);
-  const built = attachBuilds(windows, buildEnds(tool.stdout.map((l) => l.text)));
-  return { records, windows: built, rssPeakMb: rssPeakKb / 1024, probe };
+  const toolLines = tool.stdout.map((l) => l.text);
+  const built = attachBuilds(windows, buildEnds(toolLines));
+  return {
+    records,
+    windows: built,
+    rssPeakMb: rssPeakKb / 1024,
+    outsideCpuPercent: outside.percent(),
+    probe,
+    toolLines,
+  };
 }
 
 /** A swap with `/slow?ms=…` in flight and `/events` open, nothing else running. */
