@@ -88,6 +88,8 @@ export interface RawClient extends Disposable {
   closed(deadlineMs?: number): Promise<void>;
   /** The next complete response (Content-Length framed or ended by close); skips 100s. */
   response(deadlineMs?: number): Promise<RawResponse>;
+  /** The next response to a HEAD request: its head only, whatever its Content-Length says. */
+  headResponse(deadlineMs?: number): Promise<RawResponse>;
   /** Resolves once the bytes received so far contain `text`. */
   received(text: string, deadlineMs?: number): Promise<void>;
 }
@@ -109,7 +111,7 @@ function createRawClient(socket: Socket): RawClient {
     closed = true;
     wake?.();
   });
-  function parse(): RawResponse | null {
+  function parse(noBody = false): RawResponse | null {
     const end = buffer.indexOf("\r\n\r\n");
     if (end === -1) return null;
     const [statusLine = "", ...lines] = buffer.slice(0, end).split("\r\n");
@@ -123,7 +125,11 @@ function createRawClient(socket: Socket): RawClient {
     const rest = buffer.slice(end + 4);
     if (status === 100) {
       buffer = rest;
-      return parse();
+      return parse(noBody);
+    }
+    if (noBody) {
+      buffer = rest;
+      return { status, headers, body: "" };
     }
     if (Number.isFinite(length)) {
       if (rest.length < length) return null;
@@ -158,6 +164,7 @@ function createRawClient(socket: Socket): RawClient {
     closed: (deadlineMs = 5000) =>
       next(() => (closed ? true : null), "the connection's close", deadlineMs).then(() => {}),
     response: (deadlineMs = 5000) => next(parse, "complete response", deadlineMs),
+    headResponse: (deadlineMs = 5000) => next(() => parse(true), "response head", deadlineMs),
     received: (text, deadlineMs = 5000) =>
       next(() => (buffer.includes(text) ? true : null), JSON.stringify(text), deadlineMs).then(
         () => {},

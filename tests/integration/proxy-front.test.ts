@@ -63,11 +63,10 @@ describe("proxy front", () => {
     const bodies: string[] = [];
     for (let i = 0; i < 3; i++) bodies.push((await client.response()).body);
     expect(bodies).toEqual(["/1:", "/2:body", "/3:"]);
-    const head = await client.response();
+    const head = await client.headResponse();
     expect(head.status).toBe(200);
     // The HEAD's answer has no body: the next bytes are /5's answer.
     expect(head.headers.get("content-length")).toBe("3");
-    client.send("");
     const fifth = await client.response();
     expect(fifth.body).toBe("/5:");
     expect(up.served).toBe(5);
@@ -217,6 +216,74 @@ describe("proxy front", () => {
     expect(posts).toHaveLength(1);
     expect(posts[0]?.body).toBe("100");
     expect(up.connections).toBe(1);
+  });
+
+  test("the re-send carries the request's body, and a HEAD's answer is read as a HEAD's", async () => {
+    await using up = startRawUpstream((req): RawAnswer => {
+      if (req.nth > 1) return { close: true };
+      // A HEAD's answer says the length of the body it does not send.
+      if (req.head.startsWith("HEAD ")) return "HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n";
+      return ok(`${req.head.split(" ")[0]} ${req.body}`);
+    });
+    await using proxy = await startProxy();
+    proxy.route(up.target);
+    using client = await rawConnection(proxy.port);
+    client.send(get("/first"));
+    expect((await client.response()).body).toBe("GET ");
+    client.send("PUT /doc HTTP/1.1\r\nHost: app.test\r\nContent-Length: 5\r\n\r\n");
+    client.send("hello");
+    expect((await client.response()).body).toBe("PUT hello");
+    client.send("HEAD /doc HTTP/1.1\r\nHost: app.test\r\n\r\n");
+    const head = await client.headResponse();
+    expect(head.headers.get("content-length")).toBe("99");
+    // Had the front waited for 99 body bytes, this would never be answered.
+    client.send(get("/after"));
+    expect((await client.response()).body).toBe("GET ");
+    expect(up.requests.map((r) => `${r.connection}:${r.head.split(" ")[0]} ${r.body}`)).toEqual([
+      "1:GET ",
+      "1:PUT hello",
+      "2:PUT hello",
+      "2:HEAD ",
+      "3:HEAD ",
+      "3:GET ",
+      "4:GET ",
+    ]);
+  });
+
+  test("a request larger than the re-send keeps is not sent again: 502", async () => {
+    await using up = closingIdleUpstream();
+    await using proxy = await startProxy();
+    proxy.route(up.target);
+    using client = await rawConnection(proxy.port);
+    client.send(get("/first"));
+    expect((await client.response()).status).toBe(200);
+    const body = "x".repeat(100 * 1024);
+    client.send(
+      `PUT /big HTTP/1.1\r\nHost: app.test\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    expect((await client.response()).status).toBe(502);
+    expect(up.requests.filter((r) => r.head.startsWith("PUT "))).toHaveLength(1);
+  });
+
+  test("one connection alternates between the instance and the proxy's own paths", async () => {
+    await using up = echoUpstream("a");
+    await using proxy = await startProxy();
+    proxy.route(up.target);
+    using client = await rawConnection(proxy.port);
+    for (let i = 0; i < 3; i++) {
+      client.send(get(`/app/${i}`));
+      expect(JSON.parse((await client.response()).body).path).toBe(`/app/${i}`);
+      client.send(
+        get("/__hotreload/status", `Host: 127.0.0.1:${proxy.port}`).replace(
+          "Host: app.test\r\n",
+          "",
+        ),
+      );
+      const status = await client.response();
+      expect(status.status).toBe(200);
+      expect(JSON.parse(status.body).ready).toBe(true);
+    }
+    expect(up.served).toBe(3);
   });
 
   test("an x-hotreload-peer a client sends never reaches the instance, directly or via the own server", async () => {
