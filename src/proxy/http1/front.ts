@@ -282,10 +282,23 @@ export function createFront(o: FrontOptions): Front {
     up.dead = true;
     up.reader.stop();
     if (up.conn.up === up) up.conn.up = null;
+    release(up);
     up.out.queue = [];
     up.out.staged = [];
     up.out.run = null;
     up.out.socket?.terminate();
+  }
+
+  /**
+   * Backpressure through `up` ends with it: the client it paused reads again, and the
+   * client's outbox pauses the next upstream instead of this one (else nothing would).
+   */
+  function release(up: Up): void {
+    const conn = up.conn;
+    if (conn.out.paused !== null && conn.out.paused === up.out.socket) conn.out.paused = null;
+    const paused = up.out.paused;
+    up.out.paused = null;
+    paused?.resume();
   }
 
   function leaveExchange(conn: Conn): void {
@@ -352,6 +365,7 @@ export function createFront(o: FrontOptions): Front {
     up.dead = true;
     const conn = up.conn;
     if (conn.up === up) conn.up = null;
+    release(up);
     if (conn.phase === Phase.Closed) return;
     const reader = up.reader;
     if (reader.idle) return;
