@@ -5,6 +5,7 @@
  * HTTP/1.0, upstream Connection: close and garbage, and drains of raw exchanges.
  */
 import { describe, expect, test } from "bun:test";
+import { connect } from "node:net";
 import { PEER_HEADER } from "../../src/proxy/http1/request-head.ts";
 import {
   type RawAnswer,
@@ -13,6 +14,7 @@ import {
   startRawUpstream,
   startUpstream,
   until,
+  untilStalled,
 } from "../helpers/proxy-harness.ts";
 
 /** An upstream that answers with its name and what it received. */
@@ -506,4 +508,62 @@ describe("proxy front: instances that send more than they were asked", () => {
     client.send(get("/next"));
     expect(JSON.parse((await client.response()).body).path).toBe("/next");
   });
+});
+
+describe("proxy front: backpressure across a change of upstream", () => {
+  const MB = 1024 * 1024;
+
+  /**
+   * A client that never reads gets an answer of `size` from A, with a request to B pipelined
+   * behind it. Whether A's answer ends inside the front (B then gets its request) depends on
+   * `size` against the socket buffers; when it does, B must be held back by the same client.
+   */
+  async function pipelinedBehind(size: number): Promise<{ reachedB: boolean; fromB: number }> {
+    let fromB = 0;
+    await using a = startUpstream("a", () => new Response(new Uint8Array(size)));
+    await using b = startUpstream(
+      "b",
+      () =>
+        new Response(
+          new ReadableStream({
+            pull(controller) {
+              if (fromB >= 64 * MB) return controller.close();
+              fromB += MB;
+              controller.enqueue(new Uint8Array(MB));
+            },
+          }),
+        ),
+    );
+    await using proxy = await startProxy();
+    proxy.route(a.target);
+    const socket = connect({ host: "127.0.0.1", port: proxy.port });
+    try {
+      await new Promise((resolve) => socket.once("connect", resolve));
+      socket.pause();
+      socket.write(get("/a"));
+      await until(() => a.served === 1, "the request at a");
+      proxy.route(b.target);
+      socket.write(get("/b"));
+      await untilStalled(() => b.served * 1024 * MB + fromB, "the proxy", 200);
+      return { reachedB: b.served === 1, fromB };
+    } finally {
+      socket.destroy();
+    }
+  }
+
+  test("a client that does not read holds the next instance back, whatever the answer before it", async () => {
+    // The case that matters is A's answer ending in the very read that filled the client's
+    // socket: the largest size whose end still reaches the front. Found by bisection.
+    let fits = 0;
+    let tooLarge = 32 * MB;
+    while (tooLarge - fits > 32 * 1024) {
+      const size = Math.round((fits + tooLarge) / 2);
+      const { reachedB, fromB } = await pipelinedBehind(size);
+      // Without backpressure b's 64 MB all pile up in the proxy; with it, a few MB of buffers.
+      expect({ size, fromB: fromB < 32 * MB }).toEqual({ size, fromB: true });
+      if (reachedB) fits = size;
+      else tooLarge = size;
+    }
+    expect(fits).toBeGreaterThan(0);
+  }, 30_000);
 });
