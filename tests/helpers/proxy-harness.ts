@@ -5,7 +5,7 @@
  * lines) and wait for complete answers, never for a fixed time.
  */
 import { connect, type Socket } from "node:net";
-import type { Server, WebSocketHandler } from "bun";
+import type { Socket as BunSocket, Server, WebSocketHandler } from "bun";
 import { silentLogger } from "../../src/log.ts";
 import { type AppProxy, createProxy, type ProxyOptions } from "../../src/proxy/proxy.ts";
 
@@ -84,6 +84,8 @@ export function rawConnection(port: number): Promise<RawClient> {
 
 export interface RawClient extends Disposable {
   send(text: string): void;
+  /** Bytes sent that the kernel has not taken yet (the proxy stopped reading: they wait here). */
+  unsent(): number;
   /** Resolves once the proxy has closed the connection (all bytes received first). */
   closed(deadlineMs?: number): Promise<void>;
   /** The next complete response (Content-Length framed or ended by close); skips 100s. */
@@ -161,6 +163,7 @@ function createRawClient(socket: Socket): RawClient {
   }
   return {
     send: (text) => socket.write(text),
+    unsent: () => socket.writableLength,
     closed: (deadlineMs = 5000) =>
       next(() => (closed ? true : null), "the connection's close", deadlineMs).then(() => {}),
     response: (deadlineMs = 5000) => next(parse, "complete response", deadlineMs),
@@ -184,7 +187,11 @@ export interface RawRequest {
 }
 
 /** What a raw upstream does with a request: write these bytes, and maybe close then. */
-export type RawAnswer = string | { readonly write?: string; readonly close: true };
+export type RawAnswer =
+  | string
+  | { readonly write?: string; readonly close: true }
+  /** Stop reading the connection (what follows stays unread), and answer once `later` settles. */
+  | { readonly later: Promise<RawAnswer> };
 
 export interface RawUpstream extends AsyncDisposable {
   readonly port: number;
@@ -198,9 +205,13 @@ export interface RawUpstream extends AsyncDisposable {
 /**
  * An upstream on a raw TCP listener, for answers Bun.serve would never give (garbage, a
  * close instead of an answer, Connection: close): `answer` says what each request gets.
- * It reads Content-Length bodies only.
+ * It reads Content-Length bodies only; with `unreadBodies`, a request is answered as soon as
+ * its head is in (its body is "", and meant to stay unread: answer with `later`).
  */
-export function startRawUpstream(answer: (req: RawRequest) => RawAnswer): RawUpstream {
+export function startRawUpstream(
+  answer: (req: RawRequest) => RawAnswer,
+  o: { unreadBodies?: boolean } = {},
+): RawUpstream {
   const requests: RawRequest[] = [];
   let connections = 0;
   interface State {
@@ -222,23 +233,34 @@ export function startRawUpstream(answer: (req: RawRequest) => RawAnswer): RawUps
           const end = state.buffer.indexOf("\r\n\r\n");
           if (end === -1) return;
           const head = state.buffer.slice(0, end);
-          const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+          const length = o.unreadBodies
+            ? 0
+            : Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
           if (state.buffer.length < end + 4 + length) return;
           const body = state.buffer.slice(end + 4, end + 4 + length);
           state.buffer = state.buffer.slice(end + 4 + length);
           const req = { connection: state.connection, nth: ++state.nth, head, body };
           requests.push(req);
-          const action = answer(req);
-          if (typeof action === "string") socket.write(action);
-          else {
-            if (action.write) socket.write(action.write);
-            socket.end();
-            return;
-          }
+          if (!act(socket, answer(req))) return;
         }
       },
     },
   });
+  /** Does what `action` says; false when the connection reads no further. */
+  function act(socket: BunSocket<State>, action: RawAnswer): boolean {
+    if (typeof action === "string") {
+      socket.write(action);
+      return true;
+    }
+    if ("later" in action) {
+      socket.pause();
+      void action.later.then((next) => act(socket, next));
+      return false;
+    }
+    if (action.write) socket.write(action.write);
+    socket.end();
+    return false;
+  }
   return {
     port: listener.port,
     target: { id: nextId++, port: listener.port },

@@ -566,4 +566,53 @@ describe("proxy front: backpressure across a change of upstream", () => {
     }
     expect(fits).toBeGreaterThan(0);
   }, 30_000);
+
+  /**
+   * A client uploads `size` bytes to an instance that reads none of them, then answers with
+   * Connection: close. Whether the front had read the whole body by then (the connection
+   * stays, the next request is served) or not (it closes after the answer) depends on
+   * `size`; a connection that does neither is stuck.
+   */
+  async function uploadThenNext(size: number): Promise<"served" | "closed"> {
+    const answer = gate();
+    await using up = startRawUpstream(
+      (req) =>
+        req.head.startsWith("POST ")
+          ? {
+              later: answer.promise.then(
+                () => "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok",
+              ),
+            }
+          : ok("next"),
+      { unreadBodies: true },
+    );
+    await using proxy = await startProxy();
+    proxy.route(up.target);
+    using client = await rawConnection(proxy.port);
+    client.send(`POST /up HTTP/1.1\r\nHost: app.test\r\nContent-Length: ${size}\r\n\r\n`);
+    client.send("x".repeat(size));
+    await until(() => up.requests.length === 1, "the upload's head at the instance");
+    await untilStalled(() => client.unsent(), "the upload", 200);
+    answer.open();
+    expect((await client.response()).body).toBe("ok");
+    client.send(get("/next"));
+    try {
+      expect((await client.response(3000)).body).toBe("next");
+      return "served";
+    } catch (error) {
+      if (String(error).includes("connection closed")) return "closed";
+      throw error;
+    }
+  }
+
+  test("an upload the instance leaves unread, then Connection: close: the client is never left stuck", async () => {
+    let fits = 0;
+    let tooLarge = 32 * MB;
+    while (tooLarge - fits > 32 * 1024) {
+      const size = Math.round((fits + tooLarge) / 2);
+      if ((await uploadThenNext(size)) === "served") fits = size;
+      else tooLarge = size;
+    }
+    expect(fits).toBeGreaterThan(0);
+  }, 60_000);
 });
