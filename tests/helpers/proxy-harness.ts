@@ -200,34 +200,54 @@ export interface RawUpstream extends AsyncDisposable {
   readonly requests: readonly RawRequest[];
   /** Connections accepted so far. */
   readonly connections: number;
+  /** Connections it closed after `idleCloseMs` without a request. */
+  readonly idleClosed: number;
 }
 
 /**
  * An upstream on a raw TCP listener, for answers Bun.serve would never give (garbage, a
  * close instead of an answer, Connection: close): `answer` says what each request gets.
  * It reads Content-Length bodies only; with `unreadBodies`, a request is answered as soon as
- * its head is in (its body is "", and meant to stay unread: answer with `later`).
+ * its head is in (its body is "", and meant to stay unread: answer with `later`). With
+ * `idleCloseMs`, it closes a connection that has waited that long for its next request (an
+ * instance's keep-alive idle timeout).
  */
 export function startRawUpstream(
   answer: (req: RawRequest) => RawAnswer,
-  o: { unreadBodies?: boolean } = {},
+  o: { unreadBodies?: boolean; idleCloseMs?: number } = {},
 ): RawUpstream {
   const requests: RawRequest[] = [];
   let connections = 0;
+  let idleClosed = 0;
   interface State {
     connection: number;
     nth: number;
     buffer: string;
+    idle: Timer | null;
   }
+  /** Arms the idle timeout after an answer, when one is set. */
+  const idleAfterAnswer = (socket: BunSocket<State>) => {
+    const ms = o.idleCloseMs;
+    if (ms === undefined) return;
+    socket.data.idle = setTimeout(() => {
+      idleClosed++;
+      socket.end();
+    }, ms);
+  };
   const listener = Bun.listen<State>({
     hostname: "127.0.0.1",
     port: 0,
     socket: {
       open(socket) {
-        socket.data = { connection: ++connections, nth: 0, buffer: "" };
+        socket.data = { connection: ++connections, nth: 0, buffer: "", idle: null };
+      },
+      close(socket) {
+        if (socket.data.idle) clearTimeout(socket.data.idle);
       },
       data(socket, data) {
         const state = socket.data;
+        if (state.idle) clearTimeout(state.idle);
+        state.idle = null;
         state.buffer += data.toString("latin1");
         for (;;) {
           const end = state.buffer.indexOf("\r\n\r\n");
@@ -250,6 +270,7 @@ export function startRawUpstream(
   function act(socket: BunSocket<State>, action: RawAnswer): boolean {
     if (typeof action === "string") {
       socket.write(action);
+      idleAfterAnswer(socket);
       return true;
     }
     if ("later" in action) {
@@ -267,6 +288,9 @@ export function startRawUpstream(
     requests,
     get connections() {
       return connections;
+    },
+    get idleClosed() {
+      return idleClosed;
     },
     [Symbol.asyncDispose]: async () => listener.stop(true),
   };

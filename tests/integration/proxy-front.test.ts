@@ -169,6 +169,27 @@ describe("proxy front", () => {
     expect([a.served, b.served]).toEqual([3, 1]);
   });
 
+  test("an instance that closes idle keep-alive connections: the next requests, GET or POST, go on a new one", async () => {
+    await using up = startRawUpstream(
+      (req) => ok(`${req.head.split(" ")[0]} on ${req.connection}`),
+      {
+        idleCloseMs: 50,
+      },
+    );
+    await using proxy = await startProxy();
+    proxy.route(up.target);
+    using client = await rawConnection(proxy.port);
+    client.send(get("/first"));
+    expect((await client.response()).body).toBe("GET on 1");
+    await until(() => up.idleClosed === 1, "the instance's idle close");
+    client.send("POST /form HTTP/1.1\r\nHost: app.test\r\nContent-Length: 1\r\n\r\nx");
+    expect((await client.response()).body).toBe("POST on 2");
+    await until(() => up.idleClosed === 2, "the instance's second idle close");
+    client.send(get("/again"));
+    expect((await client.response()).body).toBe("GET on 3");
+    expect(up.requests).toHaveLength(3);
+  });
+
   /**
    * An instance whose idle timeout fires just as the next request arrives on a kept-alive
    * connection: it closes that connection without answering (the race the front re-sends for).
