@@ -254,6 +254,11 @@ export function createFront(o: FrontOptions): Front {
           conn.phase = Phase.Tunnel;
           leaveExchange(conn);
           if (conn.buf) pump(conn);
+          // Bytes behind the upgrade request paused the client as a pipelined request would.
+          if (conn.pipelined) {
+            conn.pipelined = false;
+            if (up.out.paused !== conn.client) conn.client.resume();
+          }
         },
         failed(reason, passed) {
           if (conn.head === null) {
