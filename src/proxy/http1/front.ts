@@ -180,11 +180,10 @@ export function createFront(o: FrontOptions): Front {
           if (conn.up) stage(conn.up.out, buf);
           return;
         case Phase.Waiting:
-          // A pipelined request: read on once this exchange is over.
-          if (!conn.pipelined) {
-            conn.pipelined = true;
-            conn.client.pause();
-          }
+          // A pipelined request: read on once this exchange is over. Paused again each time:
+          // an outbox's flush resumes the client when its own backpressure ends.
+          conn.pipelined = true;
+          conn.client.pause();
           return;
         default:
           conn.buf = null;
