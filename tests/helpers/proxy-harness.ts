@@ -84,8 +84,12 @@ export function rawConnection(port: number): Promise<RawClient> {
 
 export interface RawClient extends Disposable {
   send(text: string): void;
-  /** Bytes sent that the kernel has not taken yet (the proxy stopped reading: they wait here). */
-  unsent(): number;
+  sendBytes(bytes: Uint8Array): void;
+  /**
+   * Sends `size` bytes of "x" in 64 KB pieces, each once the socket took the one before
+   * (backpressure): `sent` stops growing when the proxy stops reading.
+   */
+  stream(size: number): { readonly sent: number };
   /** Resolves once the proxy has closed the connection (all bytes received first). */
   closed(deadlineMs?: number): Promise<void>;
   /** The next complete response (Content-Length framed or ended by close); skips 100s. */
@@ -163,7 +167,27 @@ function createRawClient(socket: Socket): RawClient {
   }
   return {
     send: (text) => socket.write(text),
-    unsent: () => socket.writableLength,
+    sendBytes: (bytes) => socket.write(bytes),
+    stream(size) {
+      const piece = "x".repeat(64 * 1024);
+      let sent = 0;
+      const more = () => {
+        while (sent < size) {
+          const bytes = Math.min(piece.length, size - sent);
+          sent += bytes;
+          if (!socket.write(bytes === piece.length ? piece : piece.slice(0, bytes))) {
+            socket.once("drain", more);
+            return;
+          }
+        }
+      };
+      more();
+      return {
+        get sent() {
+          return sent;
+        },
+      };
+    },
     closed: (deadlineMs = 5000) =>
       next(() => (closed ? true : null), "the connection's close", deadlineMs).then(() => {}),
     response: (deadlineMs = 5000) => next(parse, "complete response", deadlineMs),

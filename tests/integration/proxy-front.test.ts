@@ -74,6 +74,30 @@ describe("proxy front", () => {
     expect(up.served).toBe(5);
   });
 
+  test("a request pipelined behind one that waits is left in the client until its turn", async () => {
+    const slow = gate();
+    await using up = startUpstream("a", async (req) => {
+      if (req.url.endsWith("/slow")) await slow.promise;
+      return new Response(`${new URL(req.url).pathname}:${(await req.arrayBuffer()).byteLength}`);
+    });
+    await using proxy = await startProxy();
+    proxy.route(up.target);
+    using client = await rawConnection(proxy.port);
+    const size = 32 * 1024 * 1024;
+    // One write, on a connection whose upstream is still opening when it arrives.
+    client.send(
+      `${get("/slow")}POST /big HTTP/1.1\r\nHost: app.test\r\nContent-Length: ${size}\r\n\r\n`,
+    );
+    const body = client.stream(size);
+    await until(() => up.served === 1, "the slow request at the instance");
+    const sent = await untilStalled(() => body.sent, "the client's sends", 200);
+    // The proxy read at most a few MB of the 32 MB (socket buffers): the rest waits in the client.
+    expect(sent).toBeLessThan(16 * 1024 * 1024);
+    slow.open();
+    expect((await client.response()).body).toBe("/slow:0");
+    expect((await client.response(20_000)).body).toBe(`/big:${size}`);
+  }, 30_000);
+
   test("a chunked request body reaches the instance intact, in pieces, with extensions", async () => {
     await using up = echoUpstream("a");
     await using proxy = await startProxy();
@@ -488,6 +512,49 @@ describe("proxy front", () => {
   });
 });
 
+/** A masked client text frame (RFC 6455 §5.2), short payloads only. */
+function clientFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const mask = [1, 2, 3, 4];
+  const masked = payload.map((byte, i) => byte ^ (mask[i % 4] as number));
+  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length, ...mask]), masked]);
+}
+
+describe("proxy front: upgrades", () => {
+  test("a websocket frame sent right behind the upgrade request: it and the later ones get through", async () => {
+    await using up = startUpstream(
+      "ws",
+      (req, server) => (server.upgrade(req, { data: undefined }) ? undefined : new Response("no")),
+      {
+        message(ws, message) {
+          ws.send(`echo ${message}`);
+        },
+      },
+    );
+    await using proxy = await startProxy();
+    proxy.route(up.target);
+    using client = await rawConnection(proxy.port);
+    // A request to the proxy's own server first: the upgrade then reuses that connection.
+    client.send(
+      get("/__hotreload/status", `Host: 127.0.0.1:${proxy.port}`).replace("Host: app.test\r\n", ""),
+    );
+    expect((await client.response()).status).toBe(200);
+    const upgrade = get(
+      "/ws",
+      "Connection: Upgrade",
+      "Upgrade: websocket",
+      "Sec-WebSocket-Version: 13",
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+    );
+    // Before the 101: the front must keep it, and read on once the tunnel is up.
+    client.sendBytes(Buffer.concat([Buffer.from(upgrade), clientFrame("early")]));
+    await client.received("101 Switching Protocols");
+    await client.received("echo early");
+    client.sendBytes(clientFrame("later"));
+    await client.received("echo later");
+  });
+});
+
 describe("proxy front: instances that send more than they were asked", () => {
   test("a stray CRLF after each answer (old servers do that) does not cost the client its connection", async () => {
     await using up = startRawUpstream((req) => `${ok(`answer ${req.nth}`)}\r\n`);
@@ -611,9 +678,9 @@ describe("proxy front: backpressure across a change of upstream", () => {
     proxy.route(up.target);
     using client = await rawConnection(proxy.port);
     client.send(`POST /up HTTP/1.1\r\nHost: app.test\r\nContent-Length: ${size}\r\n\r\n`);
-    client.send("x".repeat(size));
+    const body = client.stream(size);
     await until(() => up.requests.length === 1, "the upload's head at the instance");
-    await untilStalled(() => client.unsent(), "the upload", 200);
+    await untilStalled(() => body.sent, "the upload", 200);
     answer.open();
     expect((await client.response()).body).toBe("ok");
     client.send(get("/next"));
