@@ -8,7 +8,7 @@
  * the cores), CPU per request of each process, the proxy's RSS after it.
  * Targets: ≤ 0.3 ms added at p50; throughput ≥ 0.5× direct.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { waitForPort } from "../../src/health/port-ready.ts";
@@ -24,13 +24,56 @@ export const scenario: Scenario = { order: 90, id: "proxy", run };
 export const OVERHEAD_TARGET_US = 300;
 export const THROUGHPUT_TARGET = 0.5;
 
-const PATHS = ["direct", "pipe", "proxy"] as const;
-type Path = (typeof PATHS)[number];
+const ALL_PATHS = ["direct", "pipe", "nginx", "proxy"] as const;
+type Path = (typeof ALL_PATHS)[number];
 const PATH_LABEL: Record<Path, string> = {
   direct: "direct to the app",
   pipe: "through a bare TCP pipe (Bun sockets, no HTTP)",
+  nginx: "through nginx (C; one process, keep-alive to the app)",
   proxy: "through hotreload's proxy",
 };
+
+/** The nginx to compare with, when installed (`apt-get install nginx-light`). */
+const NGINX = Bun.which("nginx") ?? (existsSync("/usr/sbin/nginx") ? "/usr/sbin/nginx" : null);
+
+/**
+ * nginx as a reverse proxy to `appPort`, as one would set it up for this: one process
+ * (`master_process off`: the worker is the process measured), no access log, HTTP/1.1
+ * with a keep-alive pool to the app, no response buffering.
+ */
+async function nginxTo(dir: string, appPort: number): Promise<Listening> {
+  const port = await pickFreePort();
+  const conf = join(dir, `nginx-${appPort}.conf`);
+  writeFileSync(
+    conf,
+    [
+      "daemon off;",
+      "master_process off;",
+      `error_log ${join(dir, "nginx-error.log")};`,
+      `pid ${join(dir, `nginx-${appPort}.pid`)};`,
+      "events { worker_connections 1024; }",
+      "http {",
+      "  access_log off;",
+      `  client_body_temp_path ${dir};`,
+      `  proxy_temp_path ${dir};`,
+      `  upstream app { server 127.0.0.1:${appPort}; keepalive 32; }`,
+      "  server {",
+      `    listen 127.0.0.1:${port};`,
+      "    location / {",
+      "      proxy_pass http://app;",
+      "      proxy_http_version 1.1;",
+      '      proxy_set_header Connection "";',
+      "      proxy_buffering off;",
+      "    }",
+      "  }",
+      "}",
+    ].join("\n"),
+  );
+  const proc = startTool([NGINX as string, "-p", dir, "-c", conf], { cwd: dir });
+  const ready = await waitForPort(port, AbortSignal.timeout(15_000));
+  if (!ready.ok) throw new Error(`nginx did not listen on ${port}: ${proc.tail()}`);
+  return { proc, port };
+}
 
 interface Listening {
   proc: ToolProcess;
@@ -67,15 +110,20 @@ interface AppRun {
   latency: Record<Path, WrkResult[]>;
   throughput: Record<Path, WrkResult[]>;
   /** CPU µs per request in the 16-connection runs. */
-  cpu: { app: Record<Path, number[]>; proxy: number[]; pipe: number[] };
+  cpu: { app: Record<Path, number[]>; middle: Record<Path, number[]> };
   proxyRssMb: number;
 }
 
 const byPath = <T>(make: () => T): Record<Path, T> => ({
   direct: make(),
   pipe: make(),
+  nginx: make(),
   proxy: make(),
 });
+
+const PATHS: readonly Path[] = ALL_PATHS.filter((path) => path !== "nginx" || NGINX !== null);
+/** The processes between client and app, whose CPU per request is shown. */
+const MIDDLE: readonly Path[] = ["pipe", "nginx", "proxy"];
 
 async function measureApp(
   context: BenchContext,
@@ -83,19 +131,27 @@ async function measureApp(
   name: string,
   app: Listening,
   withLatency: boolean,
+  dir: string,
 ): Promise<AppRun> {
   const rounds = context.short ? 1 : 3;
   const seconds = context.short ? 1 : 5;
   const proxy = await child(context, ["proxy", String(app.port)]);
   const pipe = await child(context, ["pipe", String(app.port)]);
-  const port: Record<Path, number> = { direct: app.port, pipe: pipe.port, proxy: proxy.port };
+  const nginx = NGINX ? await nginxTo(dir, app.port) : null;
+  const middle: Partial<Record<Path, Listening>> = { pipe, proxy, ...(nginx ? { nginx } : {}) };
+  const port: Record<Path, number> = {
+    direct: app.port,
+    pipe: pipe.port,
+    nginx: nginx?.port ?? 0,
+    proxy: proxy.port,
+  };
   const ticks = clockTicks();
   const cpu = (pid: number) => readCpuMs(pid, ticks) ?? Number.NaN;
   const result: AppRun = {
     name,
     latency: byPath(() => []),
     throughput: byPath(() => []),
-    cpu: { app: byPath(() => []), proxy: [], pipe: [] },
+    cpu: { app: byPath(() => []), middle: byPath(() => []) },
     proxyRssMb: Number.NaN,
   };
   try {
@@ -114,20 +170,17 @@ async function measureApp(
           result.latency[path].push(
             await runWrk(wrk, url, { threads: 1, connections: 1, seconds }),
           );
-        const before = {
-          app: cpu(app.proc.pid),
-          proxy: cpu(proxy.proc.pid),
-          pipe: cpu(pipe.proc.pid),
-        };
+        const between = middle[path];
+        const before = { app: cpu(app.proc.pid), middle: between ? cpu(between.proc.pid) : 0 };
         const run = await runWrk(wrk, url, { threads: 2, connections: 16, seconds });
         result.throughput[path].push(run);
         const per = (now: number, then: number) => ((now - then) * 1000) / run.requests;
         result.cpu.app[path].push(per(cpu(app.proc.pid), before.app));
-        if (path === "proxy") result.cpu.proxy.push(per(cpu(proxy.proc.pid), before.proxy));
-        if (path === "pipe") result.cpu.pipe.push(per(cpu(pipe.proc.pid), before.pipe));
+        if (between) result.cpu.middle[path].push(per(cpu(between.proc.pid), before.middle));
       }
     result.proxyRssMb = (readRssKb(proxy.proc.pid) ?? Number.NaN) / 1024;
   } finally {
+    await nginx?.proc.stop();
     await pipe.proc.stop();
     await proxy.proc.stop();
   }
@@ -154,7 +207,7 @@ async function run(context: BenchContext): Promise<Section> {
   try {
     const bunApp = await child(context, ["app"]);
     try {
-      runs.push(await measureApp(context, wrk, "Bun.serve, 1 KB answers", bunApp, true));
+      runs.push(await measureApp(context, wrk, "Bun.serve, 1 KB answers", bunApp, true, dir));
     } finally {
       await bunApp.proc.stop();
     }
@@ -162,7 +215,7 @@ async function run(context: BenchContext): Promise<Section> {
     if (goApp)
       try {
         runs.push(
-          await measureApp(context, wrk, "the Go example (examples/go-server)", goApp, false),
+          await measureApp(context, wrk, "the Go example (examples/go-server)", goApp, false, dir),
         );
       } finally {
         await goApp.proc.stop();
@@ -186,7 +239,7 @@ async function run(context: BenchContext): Promise<Section> {
     },
     {
       title: "Throughput with 16 connections",
-      columns: ["App", "Path", "req/s", "× direct", "app CPU µs/req", "proxy or pipe CPU µs/req"],
+      columns: ["App", "Path", "req/s", "× direct", "app CPU µs/req", "middle CPU µs/req"],
       rows: runs.flatMap((r) =>
         PATHS.map((path) => [
           r.name,
@@ -194,11 +247,7 @@ async function run(context: BenchContext): Promise<Section> {
           rps(r.throughput[path]).toFixed(0),
           (rps(r.throughput[path]) / rps(r.throughput.direct)).toFixed(2),
           median(r.cpu.app[path]).toFixed(1),
-          path === "proxy"
-            ? median(r.cpu.proxy).toFixed(1)
-            : path === "pipe"
-              ? median(r.cpu.pipe).toFixed(1)
-              : "–",
+          MIDDLE.includes(path) ? median(r.cpu.middle[path]).toFixed(1) : "–",
         ]),
       ),
     },
@@ -207,6 +256,7 @@ async function run(context: BenchContext): Promise<Section> {
     name: r.name,
     proxy: rps(r.throughput.proxy) / rps(r.throughput.direct),
     pipe: rps(r.throughput.pipe) / rps(r.throughput.direct),
+    nginx: NGINX ? rps(r.throughput.nginx) / rps(r.throughput.direct) : Number.NaN,
   }));
   return {
     title,
@@ -214,8 +264,9 @@ async function run(context: BenchContext): Promise<Section> {
       "Two apps — a Bun.serve answering 1 KB (the cheapest app there is, so the proxy's share",
       "is as large as it gets) and the Go example server — measured directly, through a bare",
       "TCP pipe on Bun's sockets (bytes copied between each client connection and its own app",
-      "connection, no HTTP at all: the ceiling of any proxy written on Bun), and through",
-      "hotreload's proxy (src/proxy/), with wrk over keep-alive connections: latency with 1",
+      "connection, no HTTP at all: the ceiling of any proxy written on Bun), through nginx",
+      "when it is installed (C, one process, keep-alive to the app: a reverse proxy that is not",
+      "written in JavaScript at all), and through hotreload's proxy (src/proxy/), with wrk over keep-alive connections: latency with 1",
       "connection, throughput with 16 connections on 2 threads; after a 2 s warm-up of each path",
       "(the JIT), rounds of 5 s, the paths alternating, medians shown. wrk, proxy and app share this machine's cores, so whatever",
       "CPU the middle process uses is taken from the app and the client.",
@@ -225,9 +276,9 @@ async function run(context: BenchContext): Promise<Section> {
       `Added latency at p50: ${overhead.toFixed(0)} µs; target ≤ ${OVERHEAD_TARGET_US} µs: ${verdict(overhead <= OVERHEAD_TARGET_US, `${overhead.toFixed(0)} µs`)}.`,
       ...ratios.map(
         (r) =>
-          `Throughput through the proxy, ${r.name}: ${r.proxy.toFixed(2)}× direct (the bare pipe: ${r.pipe.toFixed(2)}×); target ≥ ${THROUGHPUT_TARGET}×: ${verdict(r.proxy >= THROUGHPUT_TARGET, `${r.proxy.toFixed(2)}×`)}.`,
+          `Throughput through the proxy, ${r.name}: ${r.proxy.toFixed(2)}× direct (the bare pipe: ${r.pipe.toFixed(2)}×${NGINX ? `, nginx: ${r.nginx.toFixed(2)}×` : ""}); target ≥ ${THROUGHPUT_TARGET}×: ${verdict(r.proxy >= THROUGHPUT_TARGET, `${r.proxy.toFixed(2)}×`)}.`,
       ),
-      "Most of the middle process's CPU is the kernel's: each request is written twice more on loopback (client → proxy → app and back), and on loopback a write also runs the receiving side's TCP stack and wakes the reader. The pipe shows what that costs with no HTTP work at all; the proxy's own work (reading each head, X-Forwarded-*, counting the exchange) is the difference between the two rows.",
+      "Most of the middle process's CPU is the kernel's: each request is written twice more on loopback (client → proxy → app and back), and on loopback a write also runs the receiving side's TCP stack and wakes the reader. The pipe shows what that costs with no HTTP work at all, and nginx that a proxy written in C pays it too; the proxy's own work (reading each head, X-Forwarded-*, counting the exchange) is the difference between its row and the pipe's.",
       `Proxy RSS after the load: ${runs.map((r) => `${r.proxyRssMb.toFixed(0)} MB (${r.name})`).join(", ")}. Failed requests through the proxy: ${errors}.`,
       `Load average when the runs started: ${loadBefore.toFixed(1)} on ${availableParallelism()} cores (other work shares them; all figures move with it).`,
     ],
