@@ -487,6 +487,44 @@ describe("proxy front", () => {
     never.open();
   });
 
+  test("a drain cuts at its timeout: an upload still coming gets 502 and its connection closes", async () => {
+    await using a = echoUpstream("a");
+    await using b = startUpstream("b");
+    await using proxy = await startProxy();
+    proxy.route(a.target);
+    using client = await rawConnection(proxy.port);
+    client.send(
+      "POST /upload HTTP/1.1\r\nHost: app.test\r\nContent-Length: 1000\r\n\r\npart of it",
+    );
+    await until(() => a.served === 1, "the upload at a");
+    proxy.route(b.target);
+    expect(await proxy.drain(a.target.id, 200)).toEqual({ finished: 0, cut: 1, websockets: 0 });
+    const res = await client.response();
+    expect(res.status).toBe(502);
+    expect(res.body).toContain("cut at the end of its drain");
+    await client.closed();
+  });
+
+  test("a client that goes away mid-exchange: the instance's request is aborted, a drain does not wait for it", async () => {
+    let aborted = false;
+    await using a = startUpstream("a", (req) => {
+      req.signal.addEventListener("abort", () => {
+        aborted = true;
+      });
+      return new Promise<Response>(() => {});
+    });
+    await using b = startUpstream("b");
+    await using proxy = await startProxy();
+    proxy.route(a.target);
+    const client = await rawConnection(proxy.port);
+    client.send(get("/forever"));
+    await until(() => a.served === 1, "the request at a");
+    client[Symbol.dispose]();
+    await until(() => aborted, "the instance's request aborted");
+    proxy.route(b.target);
+    expect(await proxy.drain(a.target.id, 10_000)).toMatchObject({ cut: 0 });
+  });
+
   test("a drain cuts at its timeout: a stream already answering is closed mid-answer", async () => {
     await using a = startUpstream(
       "a",
