@@ -55,6 +55,8 @@ export interface FrontOptions {
   /** See forward-http.ts: the first failure of a kind per instance at warn. */
   reportFailure(key: string, message: string): void;
   log: Logger;
+  /** How long a connection may wait for (the rest of) a request head; default 120 s. */
+  idleSeconds?: number;
 }
 
 export interface Front {
@@ -65,7 +67,7 @@ export interface Front {
 
 /** Requests up to this size are kept until the answer starts, to send again (see above). */
 const REPLAY_MAX = 64 * 1024;
-/** Idle keep-alive connections are closed after this long (seconds). */
+/** Idle keep-alive connections, and heads that stop coming, are closed after this long (seconds). */
 const IDLE_SECONDS = 120;
 const REPLAYABLE = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
 
@@ -110,6 +112,7 @@ interface Up {
 }
 
 export function createFront(o: FrontOptions): Front {
+  const idleSeconds = o.idleSeconds ?? IDLE_SECONDS;
   /** Answers the client itself and closes once written: malformed requests, 502. */
   function answerAndClose(conn: Conn, status: number, line: string): void {
     conn.phase = Phase.Closed;
@@ -327,7 +330,7 @@ export function createFront(o: FrontOptions): Front {
       return;
     }
     conn.phase = Phase.Head;
-    conn.client.timeout(IDLE_SECONDS);
+    conn.client.timeout(idleSeconds);
     if (conn.pipelined) {
       conn.pipelined = false;
       if (up?.out.paused !== conn.client) conn.client.resume();
@@ -472,7 +475,7 @@ export function createFront(o: FrontOptions): Front {
           retried: false,
           pipelined: false,
         };
-        client.timeout(IDLE_SECONDS);
+        client.timeout(idleSeconds);
       },
       data(client, data) {
         const conn = client.data;
@@ -487,7 +490,11 @@ export function createFront(o: FrontOptions): Front {
         flush(client.data.out);
       },
       timeout(client) {
-        if (client.data.phase === Phase.Head && client.data.buf === null) client.end();
+        const conn = client.data;
+        if (conn.phase !== Phase.Head) return;
+        // Idle between requests: close. Half a head that stopped coming: say so, then close.
+        if (conn.buf === null) client.end();
+        else answerAndClose(conn, 408, "hotreload proxy: the rest of the request head never came");
       },
       close(client) {
         const conn = client.data;

@@ -9,6 +9,7 @@ export function plainAnswer(status: number, reason: string, line: string): Uint8
 
 export const REASONS: Record<number, string> = {
   400: "Bad Request",
+  408: "Request Timeout",
   431: "Request Header Fields Too Large",
   501: "Not Implemented",
   502: "Bad Gateway",
