@@ -6,7 +6,10 @@
  */
 import { describe, expect, test } from "bun:test";
 import { connect } from "node:net";
+import { silentLogger } from "../../src/log.ts";
+import { createFront } from "../../src/proxy/http1/front.ts";
 import { PEER_HEADER } from "../../src/proxy/http1/request-head.ts";
+import { createInstanceTraffic } from "../../src/proxy/instance-traffic.ts";
 import {
   type RawAnswer,
   rawConnection,
@@ -741,4 +744,33 @@ describe("proxy front: backpressure across a change of upstream", () => {
     }
     expect(fits).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe("proxy front: idle connections", () => {
+  test("half a head that stops coming gets 408 at the idle timeout; an idle connection is closed", async () => {
+    // The front alone, with a 1 s idle timeout (Bun's socket timers tick every 4 s).
+    const front = createFront({
+      host: "127.0.0.1",
+      port: 0,
+      choose: () => null,
+      ownPort: 1,
+      peerToken: "test",
+      traffic: createInstanceTraffic(),
+      reportFailure() {},
+      log: silentLogger,
+      idleSeconds: 1,
+    });
+    try {
+      using partial = await rawConnection(front.port);
+      using idle = await rawConnection(front.port);
+      partial.send("GET /slowloris HTTP/1.1\r\nHost: app.test\r\n");
+      const res = await partial.response(15_000);
+      expect(res.status).toBe(408);
+      expect(res.body).toBe("hotreload proxy: the rest of the request head never came\n");
+      await partial.closed();
+      await idle.closed(15_000);
+    } finally {
+      front.stop();
+    }
+  }, 30_000);
 });
