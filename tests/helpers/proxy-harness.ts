@@ -67,6 +67,36 @@ export function startUpstream(
   };
 }
 
+/** An upstream that answers with its name and what it received (method, path, headers, body). */
+export function startEchoUpstream(name: string): Upstream {
+  return startUpstream(name, async (req) =>
+    Response.json({
+      name,
+      method: req.method,
+      path: new URL(req.url).pathname,
+      headers: Object.fromEntries(req.headers),
+      body: await req.text(),
+    }),
+  );
+}
+
+/** A raw `GET path` to Host app.test, with more header `lines`, blank line included. */
+export const getRequest = (path: string, ...lines: string[]): string =>
+  [`GET ${path} HTTP/1.1`, "Host: app.test", ...lines, "", ""].join("\r\n");
+
+/** A raw 200 answer with `body`, Content-Length framed. */
+export const okAnswer = (body: string): string =>
+  `HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+
+/** A promise and the function that resolves it: what a handler waits for. */
+export function gate(): { promise: Promise<void>; open(): void } {
+  let open: () => void = () => {};
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
 /** One complete HTTP/1.1 response read off a raw socket. */
 export interface RawResponse {
   status: number;

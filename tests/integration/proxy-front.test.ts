@@ -2,51 +2,24 @@
  * The proxy's raw HTTP/1.1 front (src/proxy/http1/) on real sockets: pipelining, chunked
  * request bodies, request smuggling, head limits, keep-alive connections that move between
  * instances, the re-send of a request whose reused upstream connection closed under it,
- * HTTP/1.0, upstream Connection: close and garbage, and drains of raw exchanges.
+ * HTTP/1.0, upstream Connection: close and garbage, and drains of raw exchanges. More in
+ * proxy-front-edges.test.ts.
  */
 import { describe, expect, test } from "bun:test";
-import { connect } from "node:net";
-import { silentLogger } from "../../src/log.ts";
-import { createFront } from "../../src/proxy/http1/front.ts";
 import { PEER_HEADER } from "../../src/proxy/http1/request-head.ts";
-import { createInstanceTraffic } from "../../src/proxy/instance-traffic.ts";
 import {
+  gate,
+  getRequest,
+  okAnswer,
   type RawAnswer,
   rawConnection,
+  startEchoUpstream,
   startProxy,
   startRawUpstream,
   startUpstream,
   until,
   untilStalled,
 } from "../helpers/proxy-harness.ts";
-
-/** An upstream that answers with its name and what it received. */
-function echoUpstream(name: string) {
-  return startUpstream(name, async (req) =>
-    Response.json({
-      name,
-      method: req.method,
-      path: new URL(req.url).pathname,
-      headers: Object.fromEntries(req.headers),
-      body: await req.text(),
-    }),
-  );
-}
-
-const get = (path: string, ...lines: string[]) =>
-  [`GET ${path} HTTP/1.1`, "Host: app.test", ...lines, "", ""].join("\r\n");
-
-const ok = (body: string): string =>
-  `HTTP/1.1 200 OK\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
-
-/** A promise and the function that resolves it. */
-function gate(): { promise: Promise<void>; open(): void } {
-  let open: () => void = () => {};
-  const promise = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { promise, open };
-}
 
 describe("proxy front", () => {
   test("pipelined requests on one connection are answered in order", async () => {
@@ -61,7 +34,7 @@ describe("proxy front", () => {
     proxy.route(up.target);
     using client = await rawConnection(proxy.port);
     client.send(
-      `${get("/1")}POST /2 HTTP/1.1\r\nHost: app.test\r\nContent-Length: 4\r\n\r\nbody${get("/3")}HEAD /4 HTTP/1.1\r\nHost: app.test\r\n\r\n${get("/5")}`,
+      `${getRequest("/1")}POST /2 HTTP/1.1\r\nHost: app.test\r\nContent-Length: 4\r\n\r\nbody${getRequest("/3")}HEAD /4 HTTP/1.1\r\nHost: app.test\r\n\r\n${getRequest("/5")}`,
     );
     await until(() => up.served === 1, "the first request at the instance");
     first.open();
@@ -89,7 +62,7 @@ describe("proxy front", () => {
     const size = 32 * 1024 * 1024;
     // One write, on a connection whose upstream is still opening when it arrives.
     client.send(
-      `${get("/slow")}POST /big HTTP/1.1\r\nHost: app.test\r\nContent-Length: ${size}\r\n\r\n`,
+      `${getRequest("/slow")}POST /big HTTP/1.1\r\nHost: app.test\r\nContent-Length: ${size}\r\n\r\n`,
     );
     const body = client.stream(size);
     await until(() => up.served === 1, "the slow request at the instance");
@@ -102,7 +75,7 @@ describe("proxy front", () => {
   }, 30_000);
 
   test("a chunked request body reaches the instance intact, in pieces, with extensions", async () => {
-    await using up = echoUpstream("a");
+    await using up = startEchoUpstream("a");
     await using proxy = await startProxy();
     proxy.route(up.target);
     using client = await rawConnection(proxy.port);
@@ -115,7 +88,7 @@ describe("proxy front", () => {
     expect(seen.body).toBe("hello abcdefghijklmnopqrstuvwxy");
     expect(seen.headers["transfer-encoding"]).toBe("chunked");
     // The body's end was found where it is: the connection carries the next request.
-    client.send(get("/after"));
+    client.send(getRequest("/after"));
     expect(JSON.parse((await client.response()).body).path).toBe("/after");
     expect(up.served).toBe(2);
   });
@@ -149,7 +122,7 @@ describe("proxy front", () => {
 
   for (const [what, request, status, reason] of SMUGGLING)
     test(`smuggling: ${what} → ${status}, the connection closes, the instance sees nothing`, async () => {
-      await using up = echoUpstream("a");
+      await using up = startEchoUpstream("a");
       await using proxy = await startProxy();
       proxy.route(up.target);
       using client = await rawConnection(proxy.port);
@@ -162,11 +135,11 @@ describe("proxy front", () => {
     });
 
   test("a 70 KB head gets 431, whether it arrives whole or never ends", async () => {
-    await using up = echoUpstream("a");
+    await using up = startEchoUpstream("a");
     await using proxy = await startProxy();
     proxy.route(up.target);
     const big = `X-Big: ${"a".repeat(70 * 1024)}`;
-    for (const request of [get("/", big), `GET / HTTP/1.1\r\nHost: app.test\r\n${big}`]) {
+    for (const request of [getRequest("/", big), `GET / HTTP/1.1\r\nHost: app.test\r\n${big}`]) {
       using client = await rawConnection(proxy.port);
       client.send(request);
       const res = await client.response();
@@ -178,27 +151,27 @@ describe("proxy front", () => {
   });
 
   test("a keep-alive connection that served instance A serves B after route(B), on the same connection", async () => {
-    await using a = echoUpstream("a");
-    await using b = echoUpstream("b");
+    await using a = startEchoUpstream("a");
+    await using b = startEchoUpstream("b");
     await using proxy = await startProxy();
     proxy.route(a.target);
     using client = await rawConnection(proxy.port);
-    client.send(get("/1"));
+    client.send(getRequest("/1"));
     expect(JSON.parse((await client.response()).body).name).toBe("a");
-    client.send(get("/2"));
+    client.send(getRequest("/2"));
     expect(JSON.parse((await client.response()).body).name).toBe("a");
     proxy.route(b.target);
-    client.send(get("/3"));
+    client.send(getRequest("/3"));
     expect(JSON.parse((await client.response()).body).name).toBe("b");
     proxy.route(a.target);
-    client.send(get("/4"));
+    client.send(getRequest("/4"));
     expect(JSON.parse((await client.response()).body).name).toBe("a");
     expect([a.served, b.served]).toEqual([3, 1]);
   });
 
   test("an instance that closes idle keep-alive connections: the next requests, GET or POST, go on a new one", async () => {
     await using up = startRawUpstream(
-      (req) => ok(`${req.head.split(" ")[0]} on ${req.connection}`),
+      (req) => okAnswer(`${req.head.split(" ")[0]} on ${req.connection}`),
       {
         idleCloseMs: 50,
       },
@@ -206,13 +179,13 @@ describe("proxy front", () => {
     await using proxy = await startProxy();
     proxy.route(up.target);
     using client = await rawConnection(proxy.port);
-    client.send(get("/first"));
+    client.send(getRequest("/first"));
     expect((await client.response()).body).toBe("GET on 1");
     await until(() => up.idleClosed === 1, "the instance's idle close");
     client.send("POST /form HTTP/1.1\r\nHost: app.test\r\nContent-Length: 1\r\n\r\nx");
     expect((await client.response()).body).toBe("POST on 2");
     await until(() => up.idleClosed === 2, "the instance's second idle close");
-    client.send(get("/again"));
+    client.send(getRequest("/again"));
     expect((await client.response()).body).toBe("GET on 3");
     expect(up.requests).toHaveLength(3);
   });
@@ -224,7 +197,9 @@ describe("proxy front", () => {
   function closingIdleUpstream() {
     return startRawUpstream(
       (req): RawAnswer =>
-        req.nth === 1 ? ok(`${req.head.split(" ")[0]} on ${req.connection}`) : { close: true },
+        req.nth === 1
+          ? okAnswer(`${req.head.split(" ")[0]} on ${req.connection}`)
+          : { close: true },
     );
   }
 
@@ -233,9 +208,9 @@ describe("proxy front", () => {
     await using proxy = await startProxy();
     proxy.route(up.target);
     using client = await rawConnection(proxy.port);
-    client.send(get("/first"));
+    client.send(getRequest("/first"));
     expect((await client.response()).body).toBe("GET on 1");
-    client.send(get("/second"));
+    client.send(getRequest("/second"));
     const second = await client.response();
     expect(second.status).toBe(200);
     expect(second.body).toBe("GET on 2");
@@ -246,7 +221,7 @@ describe("proxy front", () => {
       [2, "GET /second HTTP/1.1"],
     ]);
     // The client connection goes on.
-    client.send(get("/third"));
+    client.send(getRequest("/third"));
     expect((await client.response()).status).toBe(200);
   });
 
@@ -255,7 +230,7 @@ describe("proxy front", () => {
     await using proxy = await startProxy();
     proxy.route(up.target);
     using client = await rawConnection(proxy.port);
-    client.send(get("/first"));
+    client.send(getRequest("/first"));
     expect((await client.response()).body).toBe("GET on 1");
     client.send("POST /pay HTTP/1.1\r\nHost: app.test\r\nContent-Length: 3\r\n\r\n100");
     const res = await client.response();
@@ -273,12 +248,12 @@ describe("proxy front", () => {
       if (req.nth > 1) return { close: true };
       // A HEAD's answer says the length of the body it does not send.
       if (req.head.startsWith("HEAD ")) return "HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n";
-      return ok(`${req.head.split(" ")[0]} ${req.body}`);
+      return okAnswer(`${req.head.split(" ")[0]} ${req.body}`);
     });
     await using proxy = await startProxy();
     proxy.route(up.target);
     using client = await rawConnection(proxy.port);
-    client.send(get("/first"));
+    client.send(getRequest("/first"));
     expect((await client.response()).body).toBe("GET ");
     client.send("PUT /doc HTTP/1.1\r\nHost: app.test\r\nContent-Length: 5\r\n\r\n");
     client.send("hello");
@@ -287,7 +262,7 @@ describe("proxy front", () => {
     const head = await client.headResponse();
     expect(head.headers.get("content-length")).toBe("99");
     // Had the front waited for 99 body bytes, this would never be answered.
-    client.send(get("/after"));
+    client.send(getRequest("/after"));
     expect((await client.response()).body).toBe("GET ");
     expect(up.requests.map((r) => `${r.connection}:${r.head.split(" ")[0]} ${r.body}`)).toEqual([
       "1:GET ",
@@ -305,7 +280,7 @@ describe("proxy front", () => {
     await using proxy = await startProxy();
     proxy.route(up.target);
     using client = await rawConnection(proxy.port);
-    client.send(get("/first"));
+    client.send(getRequest("/first"));
     expect((await client.response()).status).toBe(200);
     const body = "x".repeat(100 * 1024);
     client.send(
@@ -316,15 +291,15 @@ describe("proxy front", () => {
   });
 
   test("one connection alternates between the instance and the proxy's own paths", async () => {
-    await using up = echoUpstream("a");
+    await using up = startEchoUpstream("a");
     await using proxy = await startProxy();
     proxy.route(up.target);
     using client = await rawConnection(proxy.port);
     for (let i = 0; i < 3; i++) {
-      client.send(get(`/app/${i}`));
+      client.send(getRequest(`/app/${i}`));
       expect(JSON.parse((await client.response()).body).path).toBe(`/app/${i}`);
       client.send(
-        get("/__hotreload/status", `Host: 127.0.0.1:${proxy.port}`).replace(
+        getRequest("/__hotreload/status", `Host: 127.0.0.1:${proxy.port}`).replace(
           "Host: app.test\r\n",
           "",
         ),
@@ -337,14 +312,14 @@ describe("proxy front", () => {
   });
 
   test("an x-hotreload-peer a client sends never reaches the instance, directly or via the own server", async () => {
-    await using up = echoUpstream("a");
+    await using up = startEchoUpstream("a");
     // Live reload on: a page navigation goes through the proxy's own server.
     await using proxy = await startProxy({ liveReload: true });
     proxy.route(up.target);
     using client = await rawConnection(proxy.port);
     for (const dest of ["empty", "document"]) {
       client.send(
-        get(
+        getRequest(
           "/",
           `Sec-Fetch-Dest: ${dest}`,
           `${PEER_HEADER}: forged 203.0.113.66`,
@@ -363,7 +338,7 @@ describe("proxy front", () => {
   });
 
   test("HTTP/1.0 without keep-alive: answered, then the connection closes", async () => {
-    await using up = echoUpstream("a");
+    await using up = startEchoUpstream("a");
     await using proxy = await startProxy();
     proxy.route(up.target);
     using client = await rawConnection(proxy.port);
@@ -375,7 +350,7 @@ describe("proxy front", () => {
   });
 
   test("HTTP/1.0 with keep-alive: the connection stays for the next request", async () => {
-    await using up = echoUpstream("a");
+    await using up = startEchoUpstream("a");
     await using proxy = await startProxy();
     proxy.route(up.target);
     using client = await rawConnection(proxy.port);
@@ -396,7 +371,7 @@ describe("proxy front", () => {
     proxy.route(up.target);
     using client = await rawConnection(proxy.port);
     for (const n of [1, 2, 3]) {
-      client.send(get(`/${n}`));
+      client.send(getRequest(`/${n}`));
       const res = await client.response();
       expect(res.body).toBe(`conn ${n}`);
       // Connection is about the hop to the instance: it does not reach the client.
@@ -418,7 +393,7 @@ describe("proxy front", () => {
     await using proxy = await startProxy();
     proxy.route(up.target);
     using client = await rawConnection(proxy.port);
-    client.send(get("/"));
+    client.send(getRequest("/"));
     const res = await client.response();
     expect(res.body).toBe("until the end");
     await client.closed();
@@ -429,7 +404,7 @@ describe("proxy front", () => {
     await using proxy = await startProxy();
     proxy.route(up.target);
     using client = await rawConnection(proxy.port);
-    client.send(get("/"));
+    client.send(getRequest("/"));
     const res = await client.response();
     expect(res.status).toBe(502);
     expect(res.body).toBe(
@@ -449,7 +424,7 @@ describe("proxy front", () => {
     await using proxy = await startProxy();
     proxy.route(a.target);
     using client = await rawConnection(proxy.port);
-    client.send(get("/slow"));
+    client.send(getRequest("/slow"));
     await until(() => a.served === 1, "the slow request at a");
     proxy.route(b.target);
     const drained = proxy.drain(a.target.id, 10_000);
@@ -463,7 +438,7 @@ describe("proxy front", () => {
     slow.open();
     expect((await client.response()).body).toBe("a, late");
     expect(await drained).toEqual({ finished: 1, cut: 0, websockets: 0 });
-    client.send(get("/next"));
+    client.send(getRequest("/next"));
     expect((await client.response()).body).toBe("b");
   });
 
@@ -477,7 +452,7 @@ describe("proxy front", () => {
     await using proxy = await startProxy();
     proxy.route(a.target);
     using client = await rawConnection(proxy.port);
-    client.send(get("/never"));
+    client.send(getRequest("/never"));
     await until(() => a.served === 1, "the request at a");
     proxy.route(b.target);
     expect(await proxy.drain(a.target.id, 200)).toEqual({ finished: 0, cut: 1, websockets: 0 });
@@ -491,7 +466,7 @@ describe("proxy front", () => {
   });
 
   test("a drain cuts at its timeout: an upload still coming gets 502 and its connection closes", async () => {
-    await using a = echoUpstream("a");
+    await using a = startEchoUpstream("a");
     await using b = startUpstream("b");
     await using proxy = await startProxy();
     proxy.route(a.target);
@@ -520,7 +495,7 @@ describe("proxy front", () => {
     await using proxy = await startProxy();
     proxy.route(a.target);
     const client = await rawConnection(proxy.port);
-    client.send(get("/forever"));
+    client.send(getRequest("/forever"));
     await until(() => a.served === 1, "the request at a");
     client[Symbol.dispose]();
     await until(() => aborted, "the instance's request aborted");
@@ -545,232 +520,10 @@ describe("proxy front", () => {
     await using proxy = await startProxy();
     proxy.route(a.target);
     using client = await rawConnection(proxy.port);
-    client.send(get("/events"));
+    client.send(getRequest("/events"));
     await client.received("data: tick");
     proxy.route(b.target);
     expect(await proxy.drain(a.target.id, 200)).toEqual({ finished: 0, cut: 1, websockets: 0 });
     await client.closed();
   });
-});
-
-/** A masked client text frame (RFC 6455 §5.2), short payloads only. */
-function clientFrame(text: string): Buffer {
-  const payload = Buffer.from(text);
-  const mask = [1, 2, 3, 4];
-  const masked = payload.map((byte, i) => byte ^ (mask[i % 4] as number));
-  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length, ...mask]), masked]);
-}
-
-describe("proxy front: upgrades", () => {
-  test("a websocket frame sent right behind the upgrade request: it and the later ones get through", async () => {
-    await using up = startUpstream(
-      "ws",
-      (req, server) => (server.upgrade(req, { data: undefined }) ? undefined : new Response("no")),
-      {
-        message(ws, message) {
-          ws.send(`echo ${message}`);
-        },
-      },
-    );
-    await using proxy = await startProxy();
-    proxy.route(up.target);
-    using client = await rawConnection(proxy.port);
-    // A request to the proxy's own server first: the upgrade then reuses that connection.
-    client.send(
-      get("/__hotreload/status", `Host: 127.0.0.1:${proxy.port}`).replace("Host: app.test\r\n", ""),
-    );
-    expect((await client.response()).status).toBe(200);
-    const upgrade = get(
-      "/ws",
-      "Connection: Upgrade",
-      "Upgrade: websocket",
-      "Sec-WebSocket-Version: 13",
-      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
-    );
-    // Before the 101: the front must keep it, and read on once the tunnel is up.
-    client.sendBytes(Buffer.concat([Buffer.from(upgrade), clientFrame("early")]));
-    await client.received("101 Switching Protocols");
-    await client.received("echo early");
-    client.sendBytes(clientFrame("later"));
-    await client.received("echo later");
-  });
-});
-
-describe("proxy front: instances that send more than they were asked", () => {
-  test("a stray CRLF after each answer (old servers do that) does not cost the client its connection", async () => {
-    await using up = startRawUpstream((req) => `${ok(`answer ${req.nth}`)}\r\n`);
-    await using proxy = await startProxy();
-    proxy.route(up.target);
-    using client = await rawConnection(proxy.port);
-    for (const n of [1, 2, 3]) {
-      client.send(get(`/${n}`));
-      const res = await client.response();
-      expect(res.status).toBe(200);
-      expect(res.body).toStartWith("answer ");
-    }
-    // Each request reached the instance once.
-    expect(up.requests).toHaveLength(3);
-  });
-
-  test("bytes after a complete answer drop that upstream connection only; the client's goes on", async () => {
-    await using up = startRawUpstream(
-      (req) => `${ok(`on ${req.connection}`)}HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n`,
-    );
-    await using proxy = await startProxy();
-    proxy.route(up.target);
-    using client = await rawConnection(proxy.port);
-    client.send(get("/1"));
-    expect((await client.response()).body).toBe("on 1");
-    client.send(get("/2"));
-    expect((await client.response()).body).toBe("on 2");
-  });
-
-  test("a chunked request with trailers (Bun's server answers, then sends a 400): the client keeps its connection", async () => {
-    await using up = echoUpstream("a");
-    await using proxy = await startProxy();
-    proxy.route(up.target);
-    using client = await rawConnection(proxy.port);
-    client.send(
-      "POST / HTTP/1.1\r\nHost: app.test\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-Checksum: 1\r\n\r\n",
-    );
-    expect(JSON.parse((await client.response()).body).body).toBe("abc");
-    client.send(get("/next"));
-    expect(JSON.parse((await client.response()).body).path).toBe("/next");
-  });
-});
-
-describe("proxy front: backpressure across a change of upstream", () => {
-  const MB = 1024 * 1024;
-
-  /**
-   * A client that never reads gets an answer of `size` from A, with a request to B pipelined
-   * behind it. Whether A's answer ends inside the front (B then gets its request) depends on
-   * `size` against the socket buffers; when it does, B must be held back by the same client.
-   */
-  async function pipelinedBehind(size: number): Promise<{ reachedB: boolean; fromB: number }> {
-    let fromB = 0;
-    await using a = startUpstream("a", () => new Response(new Uint8Array(size)));
-    await using b = startUpstream(
-      "b",
-      () =>
-        new Response(
-          new ReadableStream({
-            pull(controller) {
-              if (fromB >= 64 * MB) return controller.close();
-              fromB += MB;
-              controller.enqueue(new Uint8Array(MB));
-            },
-          }),
-        ),
-    );
-    await using proxy = await startProxy();
-    proxy.route(a.target);
-    const socket = connect({ host: "127.0.0.1", port: proxy.port });
-    try {
-      await new Promise((resolve) => socket.once("connect", resolve));
-      socket.pause();
-      socket.write(get("/a"));
-      await until(() => a.served === 1, "the request at a");
-      proxy.route(b.target);
-      socket.write(get("/b"));
-      await untilStalled(() => b.served * 1024 * MB + fromB, "the proxy", 200);
-      return { reachedB: b.served === 1, fromB };
-    } finally {
-      socket.destroy();
-    }
-  }
-
-  test("a client that does not read holds the next instance back, whatever the answer before it", async () => {
-    // The case that matters is A's answer ending in the very read that filled the client's
-    // socket: the largest size whose end still reaches the front. Found by bisection.
-    let fits = 0;
-    let tooLarge = 32 * MB;
-    while (tooLarge - fits > 32 * 1024) {
-      const size = Math.round((fits + tooLarge) / 2);
-      const { reachedB, fromB } = await pipelinedBehind(size);
-      // Without backpressure b's 64 MB all pile up in the proxy; with it, a few MB of buffers.
-      expect({ size, fromB: fromB < 32 * MB }).toEqual({ size, fromB: true });
-      if (reachedB) fits = size;
-      else tooLarge = size;
-    }
-    expect(fits).toBeGreaterThan(0);
-  }, 30_000);
-
-  /**
-   * A client uploads `size` bytes to an instance that reads none of them, then answers with
-   * Connection: close. Whether the front had read the whole body by then (the connection
-   * stays, the next request is served) or not (it closes after the answer) depends on
-   * `size`; a connection that does neither is stuck.
-   */
-  async function uploadThenNext(size: number): Promise<"served" | "closed"> {
-    const answer = gate();
-    await using up = startRawUpstream(
-      (req) =>
-        req.head.startsWith("POST ")
-          ? {
-              later: answer.promise.then(
-                () => "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok",
-              ),
-            }
-          : ok("next"),
-      { unreadBodies: true },
-    );
-    await using proxy = await startProxy();
-    proxy.route(up.target);
-    using client = await rawConnection(proxy.port);
-    client.send(`POST /up HTTP/1.1\r\nHost: app.test\r\nContent-Length: ${size}\r\n\r\n`);
-    const body = client.stream(size);
-    await until(() => up.requests.length === 1, "the upload's head at the instance");
-    await untilStalled(() => body.sent, "the upload", 200);
-    answer.open();
-    expect((await client.response()).body).toBe("ok");
-    client.send(get("/next"));
-    try {
-      expect((await client.response(3000)).body).toBe("next");
-      return "served";
-    } catch (error) {
-      if (String(error).includes("connection closed")) return "closed";
-      throw error;
-    }
-  }
-
-  test("an upload the instance leaves unread, then Connection: close: the client is never left stuck", async () => {
-    let fits = 0;
-    let tooLarge = 32 * MB;
-    while (tooLarge - fits > 32 * 1024) {
-      const size = Math.round((fits + tooLarge) / 2);
-      if ((await uploadThenNext(size)) === "served") fits = size;
-      else tooLarge = size;
-    }
-    expect(fits).toBeGreaterThan(0);
-  }, 60_000);
-});
-
-describe("proxy front: idle connections", () => {
-  test("half a head that stops coming gets 408 at the idle timeout; an idle connection is closed", async () => {
-    // The front alone, with a 1 s idle timeout (Bun's socket timers tick every 4 s).
-    const front = createFront({
-      host: "127.0.0.1",
-      port: 0,
-      choose: () => null,
-      ownPort: 1,
-      peerToken: "test",
-      traffic: createInstanceTraffic(),
-      reportFailure() {},
-      log: silentLogger,
-      idleSeconds: 1,
-    });
-    try {
-      using partial = await rawConnection(front.port);
-      using idle = await rawConnection(front.port);
-      partial.send("GET /slowloris HTTP/1.1\r\nHost: app.test\r\n");
-      const res = await partial.response(15_000);
-      expect(res.status).toBe(408);
-      expect(res.body).toBe("hotreload proxy: the rest of the request head never came\n");
-      await partial.closed();
-      await idle.closed(15_000);
-    } finally {
-      front.stop();
-    }
-  }, 30_000);
 });
