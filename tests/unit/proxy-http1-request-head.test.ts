@@ -355,6 +355,8 @@ describe("parseRequestHead: what passes to an instance", () => {
       ["https://secure.test/a/b", "/a/b", "secure.test"],
       ["http://bare.test", "/", "bare.test"],
       ["http://query.test?x=1", "/?x=1", "query.test"],
+      // Credentials in the URI are not part of the Host.
+      ["http://user:secret@creds.test:8080/x", "/x", "creds.test:8080"],
     ];
     for (const [uri, target, host] of cases) {
       const h = head(`GET ${uri} HTTP/1.1`, "Host: ignored.test", "X-A: 1");

@@ -103,9 +103,14 @@ function splitAbsolute(target: string): [string, string] | null {
   if (start === -1) return null;
   let end = start;
   while (end < target.length && target[end] !== "/" && target[end] !== "?") end++;
+  // Credentials in the URI (`http://user:pw@host/`) are not part of the Host (RFC 9110 §4.2.4).
   const authority = target.slice(start, end);
+  const at = authority.lastIndexOf("@");
   const rest = target.slice(end);
-  return [authority, rest === "" ? "/" : rest.startsWith("?") ? `/${rest}` : rest];
+  return [
+    at === -1 ? authority : authority.slice(at + 1),
+    rest === "" ? "/" : rest.startsWith("?") ? `/${rest}` : rest,
+  ];
 }
 
 /** tchar (RFC 9110 §5.6.2) by char code, lower-case letters only: names are compared lowered. */
