@@ -13,6 +13,9 @@ import {
 } from "./forward-headers.ts";
 import type { Exchange } from "./instance-traffic.ts";
 import { injectedBody, planInjection, requestIdentity } from "./live/inject.ts";
+import { failureReason, instanceLabel } from "./upstream-failure.ts";
+
+const reasonOf = (error: unknown) => failureReason(error, "unknown error");
 
 export interface Target {
   /** The engine's instance id. */
@@ -157,18 +160,10 @@ function trackedBody(
   );
 }
 
-function reasonOf(error: unknown): string {
-  const code = (error as { code?: unknown })?.code;
-  if (code === "ECONNREFUSED" || code === "ConnectionRefused") return "connection refused";
-  if (code === "ECONNRESET" || code === "ConnectionClosed") return "connection reset";
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0]?.slice(0, 200) || "unknown error";
-}
-
 function badGateway(req: Request, target: Target, error: unknown, ctx: ForwardContext): Response {
   const cut = ctx.exchange.signal.aborted;
   const reason = cut ? "cut at the end of its drain" : reasonOf(error);
-  const line = `hotreload proxy: instance ${target.id} (127.0.0.1:${target.port}) ${reason}`;
+  const line = `hotreload proxy: ${instanceLabel(target)} ${reason}`;
   if (!req.signal.aborted)
     ctx.reportFailure(`${target.id} ${reason}`, `${req.method} ${pathOf(req.url)}: ${line}`);
   return new Response(`${line}\n`, {

@@ -51,6 +51,7 @@ import { createInstanceTraffic, type DrainResult } from "./instance-traffic.ts";
 import { liveClientScript } from "./live/client-script.ts";
 import type { LiveMessage, Overlay } from "./live/messages.ts";
 import { type NoServeCause, type ProxyStatus, statusAnswer } from "./serve-status.ts";
+import { instanceLabel } from "./upstream-failure.ts";
 import {
   type BridgeData,
   bridgeHandlers,
@@ -198,8 +199,7 @@ export async function createProxy(o: ProxyOptions): Promise<Result<AppProxy>> {
 
   async function upgrade(req: Request, srv: Server<BridgeData>, to: Target, client: ClientInfo) {
     const opened = await openUpstream(req, to, client);
-    if (!opened.ok)
-      return bad(502, `websocket to instance ${to.id} (127.0.0.1:${to.port}): ${opened.reason}`);
+    if (!opened.ok) return bad(502, `websocket to ${instanceLabel(to)}: ${opened.reason}`);
     const protocol = opened.data.upstream.protocol;
     const headers = protocol ? { "Sec-WebSocket-Protocol": protocol } : undefined;
     if (srv.upgrade(req, { data: opened.data, headers })) return undefined;

@@ -19,10 +19,12 @@
 import type { Socket, TCPSocketListener } from "bun";
 import type { Logger } from "../../log.ts";
 import type { InstanceTraffic, Running } from "../instance-traffic.ts";
+import { failureReason, instanceLabel } from "../upstream-failure.ts";
 import { type AnswerReader, BLANK_LINE, createAnswerReader, MAX_HEAD } from "./answer-reader.ts";
 import { type ChunkedScanner, createChunkedScanner } from "./chunked.ts";
 import {
   commit,
+  discard,
   endAfterFlush,
   flush,
   headPiece,
@@ -33,7 +35,7 @@ import {
   send,
   stage,
 } from "./outbox.ts";
-import { plainAnswer, REASONS, reasonOf } from "./plain-answer.ts";
+import { plainAnswer, REASONS } from "./plain-answer.ts";
 import { instanceHead, ownServerHead, parseRequestHead, type RequestHead } from "./request-head.ts";
 
 /** A routed instance: the engine's id and its loopback port. */
@@ -69,6 +71,7 @@ export interface Front {
 const REPLAY_MAX = 64 * 1024;
 /** Idle keep-alive connections, and heads that stop coming, are closed after this long (seconds). */
 const IDLE_SECONDS = 120;
+const reasonOf = (error: unknown) => failureReason(error, "closed the connection");
 const REPLAYABLE = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
 
 /** Where a client connection is in its current exchange. */
@@ -257,10 +260,7 @@ export function createFront(o: FrontOptions): Front {
           leaveExchange(conn);
           if (conn.buf) pump(conn);
           // Bytes behind the upgrade request paused the client as a pipelined request would.
-          if (conn.pipelined) {
-            conn.pipelined = false;
-            if (up.out.paused !== conn.client) conn.client.resume();
-          }
+          resumePipelined(conn, up);
         },
         failed(reason, passed) {
           if (conn.head === null) {
@@ -290,9 +290,7 @@ export function createFront(o: FrontOptions): Front {
     up.reader.stop();
     if (up.conn.up === up) up.conn.up = null;
     release(up);
-    up.out.queue = [];
-    up.out.staged = [];
-    up.out.run = null;
+    discard(up.out);
     up.out.socket?.terminate();
   }
 
@@ -306,6 +304,13 @@ export function createFront(o: FrontOptions): Front {
     const paused = up.out.paused;
     up.out.paused = null;
     paused?.resume();
+  }
+
+  /** Reads on after a pipelined pause, unless `up`'s own backpressure still holds the client. */
+  function resumePipelined(conn: Conn, up: Up | null): void {
+    if (!conn.pipelined) return;
+    conn.pipelined = false;
+    if (up?.out.paused !== conn.client) conn.client.resume();
   }
 
   function leaveExchange(conn: Conn): void {
@@ -331,10 +336,7 @@ export function createFront(o: FrontOptions): Front {
     }
     conn.phase = Phase.Head;
     conn.client.timeout(idleSeconds);
-    if (conn.pipelined) {
-      conn.pipelined = false;
-      if (up?.out.paused !== conn.client) conn.client.resume();
-    }
+    resumePipelined(conn, up);
     if (conn.buf) pump(conn);
   }
 
@@ -359,8 +361,11 @@ export function createFront(o: FrontOptions): Front {
     if (up && !up.reader.started) {
       leaveExchange(conn);
       dropUp(up);
-      const target = `instance ${up.id} (127.0.0.1:${up.port})`;
-      answerAndClose(conn, 502, `hotreload proxy: ${target} cut at the end of its drain`);
+      answerAndClose(
+        conn,
+        502,
+        `hotreload proxy: ${instanceLabel(up)} cut at the end of its drain`,
+      );
       return;
     }
     cutBoth(conn, "cut at the end of its drain");
@@ -398,8 +403,8 @@ export function createFront(o: FrontOptions): Front {
         return;
       }
       leaveExchange(conn);
-      const reason = up.open ? reasonOf(error) : reasonOf(error ?? { code: "ECONNREFUSED" });
-      const where = up.id === 0 ? "its own server" : `instance ${up.id} (127.0.0.1:${up.port})`;
+      const reason = reasonOf(up.open ? error : (error ?? { code: "ECONNREFUSED" }));
+      const where = up.id === 0 ? "its own server" : instanceLabel(up);
       const line = `hotreload proxy: ${where} ${reason}`;
       o.reportFailure(`${up.id} ${reason}`, `${conn.head?.method} ${conn.head?.target}: ${line}`);
       answerAndClose(conn, 502, line);

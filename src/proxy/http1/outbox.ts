@@ -117,6 +117,13 @@ export function flush(out: Outbox): void {
   if (out.endWhenFlushed) socket.end();
 }
 
+/** Forgets what was staged or queued (its socket is being closed). */
+export function discard(out: Outbox): void {
+  out.queue = [];
+  out.staged = [];
+  out.run = null;
+}
+
 /** Ends the socket once what is queued for it is written. */
 export function endAfterFlush(out: Outbox): void {
   commit(out, null);

@@ -14,11 +14,3 @@ export const REASONS: Record<number, string> = {
   501: "Not Implemented",
   502: "Bad Gateway",
 };
-
-export function reasonOf(error: unknown): string {
-  const code = (error as { code?: unknown })?.code;
-  if (code === "ECONNREFUSED") return "connection refused";
-  if (code === "ECONNRESET" || code === "EPIPE") return "connection reset";
-  const message = error instanceof Error ? error.message : String(error ?? "");
-  return message.split("\n")[0]?.slice(0, 200) || "closed the connection";
-}
