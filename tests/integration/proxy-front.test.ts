@@ -17,9 +17,34 @@ import {
   startProxy,
   startRawUpstream,
   startUpstream,
+  type Upstream,
   until,
   untilStalled,
 } from "../helpers/proxy-harness.ts";
+
+/**
+ * The drain tests' set-up: the raw client's request is in flight on `a` (built by the
+ * test), and the route has just moved to a second instance, `b`.
+ */
+async function inFlightOn(a: Upstream, request: string) {
+  const b = startUpstream("b");
+  const proxy = await startProxy();
+  proxy.route(a.target);
+  const client = await rawConnection(proxy.port);
+  client.send(request);
+  await until(() => a.served === 1, "the request at a");
+  proxy.route(b.target);
+  return {
+    b,
+    proxy,
+    client,
+    async [Symbol.asyncDispose]() {
+      client[Symbol.dispose]();
+      await proxy[Symbol.asyncDispose]();
+      await b[Symbol.asyncDispose]();
+    },
+  };
+}
 
 describe("proxy front", () => {
   test("pipelined requests on one connection are answered in order", async () => {
@@ -420,13 +445,8 @@ describe("proxy front", () => {
       await slow.promise;
       return new Response("a, late");
     });
-    await using b = startUpstream("b");
-    await using proxy = await startProxy();
-    proxy.route(a.target);
-    using client = await rawConnection(proxy.port);
-    client.send(getRequest("/slow"));
-    await until(() => a.served === 1, "the slow request at a");
-    proxy.route(b.target);
+    await using flight = await inFlightOn(a, getRequest("/slow"));
+    const { proxy, client } = flight;
     const drained = proxy.drain(a.target.id, 10_000);
     let settled = false;
     void drained.then(() => {
@@ -448,13 +468,8 @@ describe("proxy front", () => {
       await never.promise;
       return new Response("too late");
     });
-    await using b = startUpstream("b");
-    await using proxy = await startProxy();
-    proxy.route(a.target);
-    using client = await rawConnection(proxy.port);
-    client.send(getRequest("/never"));
-    await until(() => a.served === 1, "the request at a");
-    proxy.route(b.target);
+    await using flight = await inFlightOn(a, getRequest("/never"));
+    const { proxy, client } = flight;
     expect(await proxy.drain(a.target.id, 200)).toEqual({ finished: 0, cut: 1, websockets: 0 });
     const res = await client.response();
     expect(res.status).toBe(502);
@@ -467,15 +482,11 @@ describe("proxy front", () => {
 
   test("a drain cuts at its timeout: an upload still coming gets 502 and its connection closes", async () => {
     await using a = startEchoUpstream("a");
-    await using b = startUpstream("b");
-    await using proxy = await startProxy();
-    proxy.route(a.target);
-    using client = await rawConnection(proxy.port);
-    client.send(
+    await using flight = await inFlightOn(
+      a,
       "POST /upload HTTP/1.1\r\nHost: app.test\r\nContent-Length: 1000\r\n\r\npart of it",
     );
-    await until(() => a.served === 1, "the upload at a");
-    proxy.route(b.target);
+    const { proxy, client } = flight;
     expect(await proxy.drain(a.target.id, 200)).toEqual({ finished: 0, cut: 1, websockets: 0 });
     const res = await client.response();
     expect(res.status).toBe(502);
