@@ -18,7 +18,7 @@ import {
 import { createPathFilter } from "./filter.ts";
 import { createFingerprintStore, UNHASHED } from "./fingerprint-store.ts";
 import { createIgnoredReport } from "./ignored-report.ts";
-import { hashInitial } from "./initial-hash.ts";
+import { hashInitial, INITIAL_HASH_SETTLE_MS } from "./initial-hash.ts";
 import { createIntake } from "./intake.ts";
 import { detectNoEventMount } from "./mountinfo.ts";
 import { bunRecursiveWatch, createNativeWatcher, type NativeWatcher } from "./native-watcher.ts";
@@ -44,6 +44,15 @@ export async function createChangeStream(options: ChangeStreamOptions): Promise<
   let native: NativeWatcher | null = null;
   let poller: PollWatcher | null = null;
   let mode: "native" | "poll" = options.poll === false ? "native" : "poll";
+  /**
+   * How old a change must be before the initial hashing trusts a file's bytes: polling
+   * sees a change only at its next scan, so while polling the window outlasts two scans.
+   */
+  const settleMs = () =>
+    mode === "native"
+      ? INITIAL_HASH_SETTLE_MS
+      : INITIAL_HASH_SETTLE_MS +
+        2 * (options.poll === false ? DEFAULT_POLL_INTERVAL_MS : options.poll);
   let fellBack = false;
 
   /** Batches are confirmed one after another, so the store always has one history. */
@@ -100,7 +109,7 @@ export async function createChangeStream(options: ChangeStreamOptions): Promise<
       }
     }
     log.debug(`ignore rules changed: ${dropped} file(s) now ignored, ${added} now watched`);
-    if (added > 0) await hashInitial({ root, store, clock, log, isClosed: () => closed });
+    if (added > 0) await hashInitial({ root, store, clock, log, settleMs, isClosed: () => closed });
   }
 
   const debouncer = createDebouncer({
@@ -241,7 +250,7 @@ export async function createChangeStream(options: ChangeStreamOptions): Promise<
   bus.emit({ type: "watch.ready", mode, dirs, ms });
   log.debug(`watching ${dirs} dirs, ${store.size()} files (${mode}) in ${ms}ms`);
 
-  const ready = hashInitial({ root, store, clock, log, isClosed: () => closed }).then(
+  const ready = hashInitial({ root, store, clock, log, settleMs, isClosed: () => closed }).then(
     ({ hashed, unhashed, ms: hashMs }) => {
       if (closed) return;
       const elapsed = Math.round(hashMs);

@@ -30,7 +30,12 @@ export interface InitialHashOptions {
   clock: Clock;
   log: Logger;
   isClosed(): boolean;
-  settleMs?: number;
+  /**
+   * How old a change must be before a hash counts (default INITIAL_HASH_SETTLE_MS). A
+   * function is asked at each hash: polling sees a change only at its next scan, so the
+   * window must outlast the poll interval, and a fallback to polling can come mid-way.
+   */
+  settleMs?: number | (() => number);
   /** Wall-clock milliseconds, the time base of ctime (injectable for tests). */
   wallNow?: () => number;
 }
@@ -39,7 +44,8 @@ export async function hashInitial(
   options: InitialHashOptions,
 ): Promise<{ hashed: number; unhashed: number; ms: number }> {
   const { root, store, clock, log } = options;
-  const settleMs = options.settleMs ?? INITIAL_HASH_SETTLE_MS;
+  const settle = options.settleMs ?? INITIAL_HASH_SETTLE_MS;
+  const settleMs = typeof settle === "number" ? () => settle : settle;
   const wallNow = options.wallNow ?? Date.now;
   const started = clock.now();
   const buffer = Buffer.allocUnsafe(SYNC_HASH_MAX_BYTES);
@@ -49,7 +55,7 @@ export async function hashInitial(
 
   /** Keeps the hash if the file settled; says whether to try it again later. */
   function offer(dir: string, name: string, hash: number, ctimeMs: number): boolean {
-    if (ctimeMs >= wallNow() - settleMs) return true;
+    if (ctimeMs >= wallNow() - settleMs()) return true;
     if (store.fillInitial(dir, name, hash)) hashed++;
     return false;
   }
@@ -95,8 +101,9 @@ export async function hashInitial(
     pending = later;
     if (pending.length === 0 || pass === MAX_PASSES) break;
     const files = pending.reduce((n, [, names]) => n + names.length, 0);
-    log.debug(`initial hashing: ${files} file(s) changed lately; trying again in ${settleMs}ms`);
-    await pause(settleMs);
+    const wait = settleMs();
+    log.debug(`initial hashing: ${files} file(s) changed lately; trying again in ${wait}ms`);
+    await pause(wait);
   }
   const unhashed = pending.reduce((n, [, names]) => n + names.length, 0);
   return { hashed, unhashed, ms: clock.now() - started };
