@@ -281,6 +281,17 @@ describe("parseResponseHead: the head for the client", () => {
     expect(h.rewritten).toBe("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-A: 1\r\n\r\n");
   });
 
+  test("an upgrade offered in a final answer (426, h2c) is about this hop: Upgrade goes with Connection", () => {
+    const h = parsed(
+      false,
+      "HTTP/1.1 426 Upgrade Required",
+      "Upgrade: TLS/1.2",
+      "Connection: Upgrade",
+      "Content-Length: 0",
+    );
+    expect(h.rewritten).toBe("HTTP/1.1 426 Upgrade Required\r\nContent-Length: 0\r\n\r\n");
+  });
+
   test("a 101 passes as it is: its Connection: Upgrade is the point", () => {
     const h = parsed(
       false,

@@ -16,6 +16,7 @@
  * instance's idle timeout raced it) is sent again once on a new connection when its method
  * is idempotent and it was small enough to keep.
  */
+import { isAscii } from "node:buffer";
 import type { Socket, TCPSocketListener } from "bun";
 import type { Logger } from "../../log.ts";
 import type { InstanceTraffic, Running } from "../instance-traffic.ts";
@@ -154,8 +155,11 @@ export function createFront(o: FrontOptions): Front {
             answerAndClose(conn, parsed.status, `hotreload proxy: ${parsed.reason}`);
             return;
           }
+          // All of what came is ASCII (as a head nearly always is): its head can be written
+          // as the string it is, without looking for other characters in it again.
+          const ascii = isAscii(buf);
           conn.buf = end + 4 < buf.length ? buf.subarray(end + 4) : null;
-          begin(conn, parsed.head);
+          begin(conn, parsed.head, ascii);
           break;
         }
         case Phase.Body: {
@@ -207,15 +211,14 @@ export function createFront(o: FrontOptions): Front {
     } else conn.replay.push(bytes);
   }
 
-  function begin(conn: Conn, head: RequestHead): void {
+  function begin(conn: Conn, head: RequestHead, ascii: boolean): void {
     const target = o.choose(head);
     const port = target ? target.port : o.ownPort;
     const id = target ? target.id : 0;
-    const bytes = headPiece(
-      target
-        ? instanceHead(head, conn.ip, "http")
-        : ownServerHead(head, `${o.peerToken} ${conn.ip}`),
-    );
+    const text = target
+      ? instanceHead(head, conn.ip, "http")
+      : ownServerHead(head, `${o.peerToken} ${conn.ip}`);
+    const bytes = ascii ? text : headPiece(text);
     let up = conn.up;
     if (up && (up.port !== port || up.id !== id || up.dead)) {
       dropUp(up);

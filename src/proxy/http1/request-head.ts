@@ -7,6 +7,15 @@
  * two different lengths, a header name with spaces, a bare CR or LF, a folded line are all
  * `400`. Pure: no IO.
  */
+import {
+  connectionOptions,
+  crlfAt,
+  Header,
+  hashStep,
+  headerAt,
+  Says,
+  valueIs,
+} from "./header-names.ts";
 
 export type BodyFraming =
   | { readonly kind: "none" }
@@ -50,17 +59,6 @@ const PEER_LINE = /\r\nx-hotreload-peer[ \t]*:/i;
 const PEER_LINES = /\r\nx-hotreload-peer[ \t]*:[^\r]*/gi;
 const DIGITS = /^\d{1,15}$/;
 
-/** Dropped towards an instance (RFC 9110 §7.6.1), with what `Connection` names. */
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "proxy-authorization",
-  "proxy-authenticate",
-  "te",
-  "upgrade",
-]);
-
 /** Never dropped for being named in Connection: the framing, and the tokens that are not names. */
 const KEEP_FRAMING = new Set([
   "",
@@ -98,6 +96,7 @@ export function contentLength(values: string): number {
 
 /** `http://host:port/p?q` → [host:port, /p?q]; null when it is not absolute-form. */
 function splitAbsolute(target: string): [string, string] | null {
+  if (target.charCodeAt(0) === 47) return null;
   const scheme = target.slice(0, 8).toLowerCase();
   const start = scheme.startsWith("http://") ? 7 : scheme.startsWith("https://") ? 8 : -1;
   if (start === -1) return null;
@@ -117,111 +116,129 @@ function splitAbsolute(target: string): [string, string] | null {
 const TCHAR = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
   TCHAR[c.charCodeAt(0)] = 1;
-/** First letters (lowered) of the header names the front reads; other lines pass unread. */
-const READ = new Uint8Array(128);
-for (const c of "achkpstux") READ[c.charCodeAt(0)] = 1;
 const BARE_CR_OR_LF = /\r(?!\n)|(?<!\r)\n/;
+
+/** The value of the header line `text[.., end)` whose colon is at `colon`, trimmed. */
+const valueAt = (text: string, colon: number, end: number) => text.slice(colon + 1, end).trim();
+/** Repeated lines of one header, as one list (RFC 9110 §5.3). */
+const joined = (before: string | null, value: string) =>
+  before === null ? value : `${before}, ${value}`;
 
 /** `text`: the head as latin-1, from the request line to just before the blank line. */
 export function parseRequestHead(text: string): ParsedRequest {
-  if (BARE_CR_OR_LF.test(text)) return bad("a bare CR or LF in the head");
-  const lineEnd = text.indexOf("\r\n");
+  const lineEnd = crlfAt(text, 0);
   const first = lineEnd === -1 ? text : text.slice(0, lineEnd);
+  // The header lines are checked for these as they are read.
+  if (BARE_CR_OR_LF.test(first)) return bad("a bare CR or LF in the head");
   if (!REQUEST_LINE.test(first)) return bad("a malformed request line");
   const space = first.indexOf(" ");
   const method = first.slice(0, space);
   let target = first.slice(space + 1, first.length - 9);
-  const http10 = first.endsWith("0");
+  const http10 = first.charCodeAt(first.length - 1) === 48;
   if (method === "CONNECT") return bad("CONNECT is not supported: this is not a forward proxy");
   const absolute = splitAbsolute(target);
   if (absolute) target = absolute[1];
   else if (!(target.startsWith("/") || (target === "*" && method === "OPTIONS")))
     return bad("a request target that is not a path");
 
-  /** Header lines are kept as one slice of `text` until the first one that is left out. */
-  let kept: string | null = null;
+  /** Header lines kept so far, up to `span`: the lines from there on are kept as they come. */
+  let kept = "";
+  let span = lineEnd === -1 ? text.length : lineEnd + 2;
   let host: string | null = null;
   let hosts = 0;
   let lengthValues: string | null = null;
   let codings: string | null = null;
+  let says = 0;
+  /** Connection values that name other headers (",a, b"), lower-case. */
   let connection = "";
   let upgrade = false;
-  let fetchDest: string | null = null;
-  let accept = "";
+  let fetchDest: boolean | null = null;
+  let acceptsHtml = false;
   let htmx = false;
   let forwardedFor: string | null = null;
   let forwardedProto: string | null = null;
   let forwardedHost: string | null = null;
-  const headersStart = lineEnd === -1 ? text.length : lineEnd + 2;
-  let at = headersStart;
+  let at = span;
   let index = 1;
-  while (at < text.length) {
+  const length = text.length;
+  while (at < length) {
     index++;
-    let end = text.indexOf("\r\n", at);
-    if (end === -1) end = text.length;
-    const colon = text.indexOf(":", at);
-    if (colon <= at || colon > end) return bad(`a malformed header line (${index} of the head)`);
-    for (let i = at; i < colon; i++) {
-      const code = text.charCodeAt(i);
-      if (code > 127 || TCHAR[code] === 0)
-        return bad(`a malformed header line (${index} of the head)`);
+    // A name of token characters up to the colon, then the value up to CRLF, with no CR or
+    // LF on its own.
+    let colon = at;
+    let hash = 0;
+    for (; colon < length; colon++) {
+      const code = text.charCodeAt(colon);
+      if (code === 58 || code > 127 || TCHAR[code] === 0) break;
+      hash = hashStep(hash, code);
     }
+    if (colon === at || colon === length || text.charCodeAt(colon) !== 58)
+      return bad(`a malformed header line (${index} of the head)`);
+    let end = text.indexOf("\r", colon);
+    const lf = text.indexOf("\n", colon);
+    if (end === -1 ? lf !== -1 : lf !== end + 1) return bad("a bare CR or LF in the head");
+    if (end === -1) end = length;
     let drop = false;
-    const initial = text.charCodeAt(at) | 0x20;
-    if (initial < 128 && READ[initial] === 1) {
-      const name = text.slice(at, colon).toLowerCase();
-      const value = (): string => text.slice(colon + 1, end).trim();
-      switch (name) {
-        case "host":
-          hosts++;
-          host = value();
-          drop = absolute !== null;
-          break;
-        case "content-length":
-          lengthValues = lengthValues === null ? value() : `${lengthValues}, ${value()}`;
-          break;
-        case "transfer-encoding":
-          codings = codings === null ? value() : `${codings}, ${value()}`;
-          break;
-        case "connection":
-          connection += `,${value().toLowerCase()}`;
-          drop = true;
-          break;
-        case "upgrade":
-          upgrade = true;
-          drop = true;
-          break;
-        case "sec-fetch-dest":
-          fetchDest = value().toLowerCase();
-          break;
-        case "accept":
-          accept += value();
-          break;
-        case "hx-request":
-          htmx = true;
-          break;
-        case "x-forwarded-for":
-          forwardedFor = forwardedFor === null ? value() : `${forwardedFor}, ${value()}`;
-          drop = true;
-          break;
-        case "x-forwarded-proto":
-          forwardedProto ??= value();
-          drop = true;
-          break;
-        case "x-forwarded-host":
-          forwardedHost ??= value();
-          drop = true;
-          break;
-        default:
-          drop = HOP_BY_HOP.has(name) || name === PEER_HEADER;
-      }
+    switch (headerAt(text, at, colon, hash)) {
+      case Header.Other:
+        break;
+      case Header.Host:
+        hosts++;
+        host = valueAt(text, colon, end);
+        drop = absolute !== null;
+        break;
+      case Header.ContentLength:
+        lengthValues = joined(lengthValues, valueAt(text, colon, end));
+        break;
+      case Header.TransferEncoding:
+        codings = joined(codings, valueAt(text, colon, end));
+        break;
+      case Header.Connection:
+        {
+          const options = connectionOptions(text, colon + 1, end);
+          says |= options;
+          if (options & Says.Names) connection += `,${valueAt(text, colon, end).toLowerCase()}`;
+        }
+        drop = true;
+        break;
+      case Header.Upgrade:
+        upgrade = true;
+        drop = true;
+        break;
+      case Header.SecFetchDest:
+        fetchDest ||=
+          valueIs(text, colon + 1, end, "document") || valueIs(text, colon + 1, end, "iframe");
+        break;
+      case Header.Accept:
+        acceptsHtml ||= valueAt(text, colon, end).includes("text/html");
+        break;
+      case Header.HxRequest:
+        htmx = true;
+        break;
+      case Header.XForwardedFor:
+        forwardedFor = joined(forwardedFor, valueAt(text, colon, end));
+        drop = true;
+        break;
+      case Header.XForwardedProto:
+        forwardedProto ??= valueAt(text, colon, end);
+        drop = true;
+        break;
+      case Header.XForwardedHost:
+        forwardedHost ??= valueAt(text, colon, end);
+        drop = true;
+        break;
+      default:
+        // The other hop-by-hop headers, and PEER_HEADER.
+        drop = true;
     }
-    if (drop) kept ??= text.slice(headersStart, at);
-    else if (kept !== null) kept += `${text.slice(at, end)}\r\n`;
+    if (drop) {
+      kept += text.slice(span, at);
+      span = end + 2;
+    }
     at = end + 2;
   }
-  // No line left out: every header line passes as one slice.
-  let lines = kept ?? (headersStart < text.length ? `${text.slice(headersStart)}\r\n` : "");
+  // The lines after the last one left out, as one slice.
+  let lines = span < text.length ? `${kept}${text.slice(span)}\r\n` : kept;
   if (hosts > 1) return bad("more than one Host header");
   if (hosts === 0 && !http10) return bad("an HTTP/1.1 request without Host");
   if (absolute) {
@@ -240,14 +257,8 @@ export function parseRequestHead(text: string): ParsedRequest {
     if (length > 0) body = { kind: "length", length };
   }
   if (connection !== "") lines = dropNamed(lines, connection);
-  const close = http10
-    ? !connection.includes("keep-alive")
-    : /(^|,)\s*close\s*(,|$)/.test(connection);
-  const document =
-    (method === "GET" || method === "HEAD") &&
-    (fetchDest !== null
-      ? fetchDest === "document" || fetchDest === "iframe"
-      : !htmx && accept.includes("text/html"));
+  const close = http10 ? (says & Says.KeepAlive) === 0 : (says & Says.Close) !== 0;
+  const document = (method === "GET" || method === "HEAD") && (fetchDest ?? (!htmx && acceptsHtml));
   return {
     ok: true,
     head: {
