@@ -9,13 +9,15 @@
  */
 import {
   connectionOptions,
+  contentLength,
   crlfAt,
   Header,
   hashStep,
   headerAt,
+  lastCoding,
   Says,
   valueIs,
-} from "./header-names.ts";
+} from "./head-text.ts";
 
 export type BodyFraming =
   | { readonly kind: "none" }
@@ -57,7 +59,6 @@ export const PEER_HEADER = "x-hotreload-peer";
 const REQUEST_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ \S+ HTTP\/1\.[01]$/;
 const PEER_LINE = /\r\nx-hotreload-peer[ \t]*:/i;
 const PEER_LINES = /\r\nx-hotreload-peer[ \t]*:[^\r]*/gi;
-const DIGITS = /^\d{1,15}$/;
 
 /** Never dropped for being named in Connection: the framing, and the tokens that are not names. */
 const KEEP_FRAMING = new Set([
@@ -74,25 +75,6 @@ const NO_BODY: BodyFraming = { kind: "none" };
 const CHUNKED: BodyFraming = { kind: "chunked" };
 
 const bad = (reason: string): ParsedRequest => ({ ok: false, status: 400, reason });
-
-/** The last transfer coding of a Transfer-Encoding value, lower-case. */
-export function lastCoding(value: string): string {
-  const comma = value.lastIndexOf(",");
-  return (comma === -1 ? value : value.slice(comma + 1)).trim().toLowerCase();
-}
-
-/** Content-Length values (`5`, `5, 5`) → the length, or -1 when they are not one number. */
-export function contentLength(values: string): number {
-  let length = -1;
-  for (const part of values.split(",")) {
-    const value = part.trim();
-    if (!DIGITS.test(value)) return -1;
-    const n = Number(value);
-    if (length !== -1 && n !== length) return -1;
-    length = n;
-  }
-  return length;
-}
 
 /** `http://host:port/p?q` → [host:port, /p?q]; null when it is not absolute-form. */
 function splitAbsolute(target: string): [string, string] | null {

@@ -5,8 +5,15 @@
  * Keep-Alive and what Connection names), which are about the hop to the instance. The
  * framing headers stay: the body passes through as the instance framed it. Pure: no IO.
  */
-import { connectionOptions, crlfAt, Header, hashStep, headerAt, Says } from "./header-names.ts";
-import { lastCoding } from "./request-head.ts";
+import {
+  connectionOptions,
+  crlfAt,
+  Header,
+  hashStep,
+  headerAt,
+  lastCoding,
+  Says,
+} from "./head-text.ts";
 
 export type ResponseBody =
   | { readonly kind: "none" }

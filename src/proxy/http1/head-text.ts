@@ -1,7 +1,9 @@
 /**
- * The header names the front reads or drops, recognised where they stand in a head's text,
- * without cutting them out or lower-casing them: on a browser's head (fifteen lines and
- * more), `slice(...).toLowerCase()` per line was most of the time spent reading it.
+ * Reading a head's text (request or answer, as latin-1): the header names the front reads
+ * or drops, recognised where they stand without cutting them out or lower-casing them (on
+ * a browser's head of fifteen lines and more, `slice(...).toLowerCase()` per line was most
+ * of the time spent reading it), what Connection says, where lines end, and the framing
+ * values. Pure.
  */
 
 /** A header the front knows, by code; `Other` passes unread. */
@@ -121,4 +123,25 @@ export function crlfAt(text: string, from: number): number {
   let at = text.indexOf("\r", from);
   while (at !== -1 && text.charCodeAt(at + 1) !== 10) at = text.indexOf("\r", at + 1);
   return at;
+}
+
+const DIGITS = /^\d{1,15}$/;
+
+/** The last transfer coding of a Transfer-Encoding value, lower-case. */
+export function lastCoding(value: string): string {
+  const comma = value.lastIndexOf(",");
+  return (comma === -1 ? value : value.slice(comma + 1)).trim().toLowerCase();
+}
+
+/** Content-Length values (`5`, `5, 5`) → the length, or -1 when they are not one number. */
+export function contentLength(values: string): number {
+  let length = -1;
+  for (const part of values.split(",")) {
+    const value = part.trim();
+    if (!DIGITS.test(value)) return -1;
+    const n = Number(value);
+    if (length !== -1 && n !== length) return -1;
+    length = n;
+  }
+  return length;
 }

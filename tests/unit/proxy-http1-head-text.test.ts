@@ -7,7 +7,7 @@ import {
   headerAt,
   Says,
   valueIs,
-} from "../../src/proxy/http1/header-names.ts";
+} from "../../src/proxy/http1/head-text.ts";
 
 /** headerAt on a line `name: v` as the parsers call it: the hash built over the name. */
 function headerOf(name: string): number {
