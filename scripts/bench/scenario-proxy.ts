@@ -336,7 +336,7 @@ async function run(context: BenchContext): Promise<Section> {
         const measured = `Throughput through the proxy, ${r.name}: ${r.proxy.toFixed(2)}× direct (the bare pipe: ${r.pipe.toFixed(2)}×${NGINX ? `, nginx: ${r.nginx.toFixed(2)}×` : ""})`;
         return r.example
           ? `${measured}; target (the examples) ≥ ${THROUGHPUT_TARGET}×: ${verdict(r.proxy >= THROUGHPUT_TARGET, `${r.proxy.toFixed(2)}×`)}.`
-          : `${measured}: the worst case, not a target — an app that does nothing but answer costs less per request than any second hop on loopback, so no proxy here (see the pipe and nginx) keeps half its rate.`;
+          : `${measured}: the worst case, not a target — an app that does nothing but answer, so the second hop on loopback is most of the work; the pipe and nginx show what any middle process pays there.`;
       }),
       "Most of the middle process's CPU is the kernel's: each request is written twice more on loopback (client → proxy → app and back), and on loopback a write also runs the receiving side's TCP stack and wakes the reader. The pipe shows what that costs with no HTTP work at all, and nginx that a proxy written in C pays it too; the proxy's own work (reading each head, X-Forwarded-*, counting the exchange) is the difference between its row and the pipe's.",
       `Proxy RSS after the load: ${runs.map((r) => `${r.proxyRssMb.toFixed(0)} MB (${r.name})`).join(", ")}. Failed requests through the proxy: ${errors}.`,
