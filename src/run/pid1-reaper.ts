@@ -2,8 +2,8 @@
  * hotreload as PID 1 (a container's entrypoint without an init): the kernel re-parents
  * every orphaned process in the container to us, and when one exits it stays a zombie
  * until we wait for it. Bun only waits for the processes it spawned, so this reaps the
- * others: every 500 ms and after each of our own children exits, scan /proc for zombies
- * whose parent is us and `waitpid(pid, WNOHANG)` them through libc.
+ * others: every 500 ms and after each of our own children exits, scan /proc (off the event
+ * loop) for zombies whose parent is us and `waitpid(pid, WNOHANG)` them through libc.
  *
  * Never reap a process Bun spawned: Bun waits for it itself and would lose its exit
  * status. While active, the reaper wraps Bun.spawn to keep the set of pids it returned
@@ -16,11 +16,15 @@
  * the stop finds it, and its zombie is reaped here like a PID 1's orphans.
  */
 import type { Logger } from "../log.ts";
-import { allProcStats } from "./proc-info.ts";
+import { allProcStatsAsync } from "./proc-info.ts";
 
 export interface Pid1Reaper {
-  /** Reaps what is reapable now; returns the pids reaped. */
-  reapNow(): number[];
+  /**
+   * Reaps what is reapable now; resolves to the pids reaped. One scan at a time: a call
+   * during a scan is answered by one more scan after it.
+   */
+  reapNow(): Promise<number[]>;
+  /** Stops the sweeps; a last scan runs in the background. */
   close(): void;
 }
 
@@ -36,7 +40,7 @@ export interface Pid1ReaperOptions {
 
 const WNOHANG = 1;
 const PR_SET_CHILD_SUBREAPER = 36;
-const INERT: Pid1Reaper = { reapNow: () => [], close() {} };
+const INERT: Pid1Reaper = { reapNow: async () => [], close() {} };
 
 /** Zombies that are ours to reap: children of `self`, in state Z, not spawned by Bun. */
 export function zombiesToReap(
@@ -98,20 +102,48 @@ export async function startPid1Reaper(opts: Pid1ReaperOptions): Promise<Pid1Reap
 
   const spawned = new Set<number>();
   const originalSpawn = Bun.spawn;
-  const reapNow = (): number[] => {
+  // The scan reads /proc off the event loop, which is also the proxy's: run synchronously
+  // after every exit (each swap stops an instance), it held requests for 1.5–5 ms.
+  const scan = async (): Promise<number[]> => {
+    const stats = await allProcStatsAsync("linux");
     const reaped: number[] = [];
-    for (const pid of zombiesToReap(allProcStats("linux"), self, spawned)) {
+    // `spawned` is read now, not when the scan began: a pid Bun spawned meanwhile is skipped.
+    for (const pid of zombiesToReap(stats, self, spawned)) {
       if (waitpid(pid, null, WNOHANG) === pid) reaped.push(pid);
     }
     if (reaped.length > 0) log.debug(`pid1: reaped ${reaped.join(", ")}`);
     return reaped;
+  };
+  let running: Promise<number[]> | null = null;
+  let again: Promise<number[]> | null = null;
+  const reapNow = (): Promise<number[]> => {
+    if (running === null) {
+      running = scan().finally(() => {
+        running = null;
+      });
+      return running;
+    }
+    again ??= running.then(
+      () => {
+        again = null;
+        return reapNow();
+      },
+      () => {
+        again = null;
+        return reapNow();
+      },
+    );
+    return again;
+  };
+  const sweep = () => {
+    reapNow().catch((error: unknown) => log.debug(`pid1: a scan failed: ${String(error)}`));
   };
   const tracked = ((...args: Parameters<typeof Bun.spawn>) => {
     const proc = originalSpawn(...args);
     spawned.add(proc.pid);
     void proc.exited.then(() => {
       spawned.delete(proc.pid);
-      reapNow();
+      sweep();
     });
     return proc;
   }) as typeof Bun.spawn;
@@ -119,14 +151,14 @@ export async function startPid1Reaper(opts: Pid1ReaperOptions): Promise<Pid1Reap
   // A PID 1 adopts every orphan of the container: look often. A subreaper adopts only our
   // own runs' daemons, which the stops reap (after each child exit): a slow sweep is enough
   // for the rest, and scanning /proc every 500 ms on a busy desktop is not free.
-  const timer = setInterval(reapNow, opts.intervalMs ?? (self === 1 ? 500 : 5000));
+  const timer = setInterval(sweep, opts.intervalMs ?? (self === 1 ? 500 : 5000));
   timer.unref();
   return {
     reapNow,
     close() {
       clearInterval(timer);
       if (Bun.spawn === tracked) Bun.spawn = originalSpawn;
-      reapNow();
+      sweep();
     },
   };
 }
