@@ -385,6 +385,29 @@ describe("proxy front", () => {
     }
   });
 
+  test("HTTP/1.0 with keep-alive (ab -k): each answer says keep-alive; both hops are reused", async () => {
+    await using up = startRawUpstream(
+      (req) => `HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nnth ${req.nth}\n`,
+    );
+    await using proxy = await startProxy();
+    proxy.route(up.target);
+    using client = await rawConnection(proxy.port);
+    for (const n of [1, 2, 3]) {
+      client.send(`GET /${n} HTTP/1.0\r\nHost: app.test\r\nConnection: Keep-Alive\r\n\r\n`);
+      const res = await client.response();
+      expect(res.body).toBe(`nth ${n}\n`);
+      // An HTTP/1.0 client takes an answer without it as the connection's last.
+      expect(res.headers.get("connection")).toBe("keep-alive");
+    }
+    expect(up.requests.map((r) => [r.connection, r.nth])).toEqual([
+      [1, 1],
+      [1, 2],
+      [1, 3],
+    ]);
+    expect(up.requests[0]?.head).toMatch(/^GET \/1 HTTP\/1\.0\r\n/);
+    expect(up.requests[0]?.head).toContain("\r\nConnection: keep-alive\r\n");
+  });
+
   test("an instance's Connection: close ends its hop only: the client keeps its connection", async () => {
     // It says close but leaves the connection open a while, as a lazy server may: the front
     // must not send the next request on it.

@@ -241,6 +241,30 @@ describe("answer reader", () => {
     expect(events).toEqual([{ failed: "answered with a head too large", passed: false }]);
   });
 
+  test("for an HTTP/1.0 keep-alive client, the answer says keep-alive, whatever the instance said of its hop", () => {
+    const { reader, client } = reading();
+    reader.expect(false, true);
+    feed(reader, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    reader.expect(false, true);
+    feed(reader, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok");
+    reader.expect(true, true);
+    feed(reader, "HTTP/1.1 200 OK\r\n\r\n");
+    expect(client()).toBe(
+      [
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok",
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok",
+        "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\n\r\n",
+      ].join(""),
+    );
+  });
+
+  test("an answer that ends with its connection cannot keep it: no keep-alive is added", () => {
+    const { reader, client } = reading();
+    reader.expect(false, true);
+    feed(reader, "HTTP/1.0 200 OK\r\n\r\nuntil close");
+    expect(client()).toBe("HTTP/1.0 200 OK\r\n\r\nuntil close");
+  });
+
   test("stop(): nothing more reaches the sink", () => {
     const { reader, events } = reading();
     reader.expect(false);

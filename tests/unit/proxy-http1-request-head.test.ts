@@ -397,6 +397,18 @@ describe("parseRequestHead: connection semantics", () => {
   ])("%s %j → close %p", (version, lines, close) => {
     expect(head(`GET / ${version}`, "Host: a", ...lines).close).toBe(close);
   });
+
+  test("an HTTP/1.0 keep-alive request asks the instance to keep its hop too; others do not", () => {
+    const sent = (version: string, ...lines: string[]) =>
+      headersOf(instanceHead(head(`GET / ${version}`, "Host: a", ...lines), "127.0.0.1", "http"));
+    expect(sent("HTTP/1.0", "Connection: Keep-Alive").get("connection")).toBe("keep-alive");
+    expect(head("GET / HTTP/1.0", "Host: a", "Connection: keep-alive").keepAlive10).toBe(true);
+    expect(sent("HTTP/1.0").has("connection")).toBe(false);
+    expect(sent("HTTP/1.0", "Connection: close").has("connection")).toBe(false);
+    // HTTP/1.1 keeps the connection by default: Connection stays off the instance's hop.
+    expect(sent("HTTP/1.1", "Connection: keep-alive").has("connection")).toBe(false);
+    expect(head("GET / HTTP/1.1", "Host: a", "Connection: keep-alive").keepAlive10).toBe(false);
+  });
 });
 
 describe("parseRequestHead: document detection (where live reload injects)", () => {

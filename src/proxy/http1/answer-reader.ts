@@ -33,8 +33,11 @@ const Reading = {
 } as const;
 
 export interface AnswerReader {
-  /** The next answer is for a request; `head`: a HEAD request (its answer has no body). */
-  expect(head: boolean): void;
+  /**
+   * The next answer is for a request; `head`: a HEAD request (its answer has no body);
+   * `keepAlive10`: an HTTP/1.0 client that keeps the connection (its answer says so).
+   */
+  expect(head: boolean, keepAlive10?: boolean): void;
   feed(data: Buffer): void;
   /** Ignore anything that still comes (the connection is being dropped). */
   stop(): void;
@@ -57,6 +60,7 @@ export const BLANK_LINE = Buffer.from("\r\n\r\n");
 export function createAnswerReader(sink: AnswerSink): AnswerReader {
   let reading: number = Reading.Idle;
   let isHead = false;
+  let keepAlive10 = false;
   let pending: Buffer | null = null;
   let remaining = 0;
   let chunks: ChunkedScanner | null = null;
@@ -73,9 +77,10 @@ export function createAnswerReader(sink: AnswerSink): AnswerReader {
   };
 
   return {
-    expect(head) {
+    expect(head, keepAlive = false) {
       reading = Reading.Head;
       isHead = head;
+      keepAlive10 = keepAlive;
       pending = null;
       started = false;
       closeAfter = false;
@@ -128,7 +133,13 @@ export function createAnswerReader(sink: AnswerSink): AnswerReader {
               sink.switched();
               return;
             }
-            if (head.rewritten) sink.passHead(head.rewritten);
+            // An HTTP/1.0 client reads an answer without keep-alive as the connection's last
+            // (RFC 9112 §9.3), whatever the instance said about its own hop.
+            const says10 = keepAlive10 && head.status >= 200 && head.body.kind !== "close";
+            const rewritten = says10
+              ? `${(head.rewritten ?? buf.toString("latin1", offset, end + 4)).slice(0, -2)}Connection: keep-alive\r\n\r\n`
+              : head.rewritten;
+            if (rewritten) sink.passHead(rewritten);
             else sink.pass(buf, offset, end + 4);
             offset = end + 4;
             // Interim answers (100 Continue, 103 Early Hints): the real one follows.

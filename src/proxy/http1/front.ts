@@ -236,7 +236,7 @@ export function createFront(o: FrontOptions): Front {
       conn.inFlight = target.id;
       o.traffic.enter(target.id, conn.running);
     }
-    up.reader.expect(head.method === "HEAD");
+    up.reader.expect(head.method === "HEAD", head.keepAlive10);
     keepForReplay(conn, bytes);
     stage(up.out, bytes);
     conn.remaining = head.body.kind === "length" ? head.body.length : 0;
@@ -401,7 +401,7 @@ export function createFront(o: FrontOptions): Front {
         const replay = conn.replay;
         conn.retried = true;
         const fresh = connect(conn, up.port, up.id);
-        fresh.reader.expect(conn.head?.method === "HEAD");
+        fresh.reader.expect(conn.head?.method === "HEAD", conn.head?.keepAlive10);
         for (const bytes of replay) send(fresh.out, bytes, conn.client);
         return;
       }

@@ -33,6 +33,11 @@ export interface RequestHead {
   readonly upgrade: boolean;
   /** The client ends the connection after this exchange (Connection: close, HTTP/1.0). */
   readonly close: boolean;
+  /**
+   * An HTTP/1.0 request that asks to keep the connection (`Connection: keep-alive`): its
+   * answer must say keep-alive back, and the instance is asked the same for its hop.
+   */
+  readonly keepAlive10: boolean;
   /** A browser loading a page into a tab or frame (see live/inject.ts). */
   readonly document: boolean;
   /** The request line, as sent on. */
@@ -249,6 +254,7 @@ export function parseRequestHead(text: string): ParsedRequest {
       body,
       upgrade,
       close,
+      keepAlive10: http10 && !close,
       document,
       line: absolute ? `${method} ${target} HTTP/1.${http10 ? 0 : 1}` : first,
       host,
@@ -281,7 +287,9 @@ function dropNamed(kept: string, connection: string): string {
 /** The head sent to an instance, blank line included. */
 export function instanceHead(head: RequestHead, clientIp: string, proto: "http" | "https"): string {
   const forwardedFor = head.forwardedFor ? `${head.forwardedFor}, ${clientIp}` : clientIp;
-  let out = `${head.line}\r\n${head.kept}X-Forwarded-For: ${forwardedFor}\r\nX-Forwarded-Proto: ${head.forwardedProto ?? proto}\r\n`;
+  // Connection is about each hop; a 1.0 instance closes after each answer unless asked.
+  const keepAlive = head.keepAlive10 ? "Connection: keep-alive\r\n" : "";
+  let out = `${head.line}\r\n${head.kept}${keepAlive}X-Forwarded-For: ${forwardedFor}\r\nX-Forwarded-Proto: ${head.forwardedProto ?? proto}\r\n`;
   const forwardedHost = head.forwardedHost ?? head.host;
   if (forwardedHost !== null) out += `X-Forwarded-Host: ${forwardedHost}\r\n`;
   return `${out}\r\n`;
