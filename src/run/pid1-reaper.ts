@@ -123,16 +123,11 @@ export async function startPid1Reaper(opts: Pid1ReaperOptions): Promise<Pid1Reap
       });
       return running;
     }
-    again ??= running.then(
-      () => {
-        again = null;
-        return reapNow();
-      },
-      () => {
-        again = null;
-        return reapNow();
-      },
-    );
+    const rerun = () => {
+      again = null;
+      return reapNow();
+    };
+    again ??= running.then(rerun, rerun);
     return again;
   };
   const sweep = () => {

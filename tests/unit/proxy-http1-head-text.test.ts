@@ -3,18 +3,15 @@ import {
   connectionOptions,
   crlfAt,
   Header,
-  hashStep,
   headerAt,
+  nameHash,
   Says,
   valueIs,
 } from "../../src/proxy/http1/head-text.ts";
 
-/** headerAt on a line `name: v` as the parsers call it: the hash built over the name. */
+/** headerAt on a line `name: v` as the parsers call it: with the name's hash. */
 function headerOf(name: string): number {
-  const line = `${name}: v`;
-  let hash = 0;
-  for (let i = 0; i < name.length; i++) hash = hashStep(hash, line.charCodeAt(i));
-  return headerAt(line, 0, name.length, hash);
+  return headerAt(`${name}: v`, 0, name.length, nameHash(name));
 }
 
 describe("headerAt", () => {

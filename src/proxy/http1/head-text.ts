@@ -40,8 +40,18 @@ function holds(text: string, at: number, name: string): boolean {
   return true;
 }
 
-/** The hash `nameHash` builds of a name, one lower-cased character at a time. */
+/** One lower-cased character more of a name's hash (see `nameHash`). */
 export const hashStep = (hash: number, code: number) => (Math.imul(hash, 31) + (code | 0x20)) | 0;
+
+/**
+ * The hash of `text[from, to)` as `headerAt` wants it. The parsers build it inline instead,
+ * in the loop that already checks each character of a name.
+ */
+export function nameHash(text: string, from = 0, to = text.length): number {
+  let hash = 0;
+  for (let i = from; i < to; i++) hash = hashStep(hash, text.charCodeAt(i));
+  return hash;
+}
 
 const NAMES: [string, number][] = [
   ["host", Header.Host],
@@ -64,9 +74,8 @@ const NAMES: [string, number][] = [
 ];
 const BY_HASH = new Map<number, [string, number]>();
 for (const entry of NAMES) {
-  let hash = 0;
-  for (let i = 0; i < entry[0].length; i++) hash = hashStep(hash, entry[0].charCodeAt(i));
-  if (BY_HASH.has(hash)) throw new Error(`header-names: ${entry[0]} shares a hash`);
+  const hash = nameHash(entry[0]);
+  if (BY_HASH.has(hash)) throw new Error(`head-text: ${entry[0]} shares a hash`);
   BY_HASH.set(hash, entry);
 }
 
@@ -80,6 +89,14 @@ export function headerAt(text: string, at: number, colon: number, hash: number):
     return Header.Other;
   return known[1];
 }
+
+/** The value of the header line `text[.., end)` whose colon is at `colon`, trimmed. */
+export const valueAt = (text: string, colon: number, end: number) =>
+  text.slice(colon + 1, end).trim();
+
+/** Repeated lines of one header, as one list (RFC 9110 §5.3). */
+export const joined = (before: string | null, value: string) =>
+  before === null ? value : `${before}, ${value}`;
 
 /** `text[from, to)` equals `word` (lower-case) in any case, spaces and tabs around allowed. */
 export function valueIs(text: string, from: number, to: number, word: string): boolean {

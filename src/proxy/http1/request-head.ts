@@ -14,8 +14,10 @@ import {
   Header,
   hashStep,
   headerAt,
+  joined,
   lastCoding,
   Says,
+  valueAt,
   valueIs,
 } from "./head-text.ts";
 
@@ -105,12 +107,6 @@ for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL
   TCHAR[c.charCodeAt(0)] = 1;
 const BARE_CR_OR_LF = /\r(?!\n)|(?<!\r)\n/;
 
-/** The value of the header line `text[.., end)` whose colon is at `colon`, trimmed. */
-const valueAt = (text: string, colon: number, end: number) => text.slice(colon + 1, end).trim();
-/** Repeated lines of one header, as one list (RFC 9110 §5.3). */
-const joined = (before: string | null, value: string) =>
-  before === null ? value : `${before}, ${value}`;
-
 /** `text`: the head as latin-1, from the request line to just before the blank line. */
 export function parseRequestHead(text: string): ParsedRequest {
   const lineEnd = crlfAt(text, 0);
@@ -180,14 +176,13 @@ export function parseRequestHead(text: string): ParsedRequest {
       case Header.TransferEncoding:
         codings = joined(codings, valueAt(text, colon, end));
         break;
-      case Header.Connection:
-        {
-          const options = connectionOptions(text, colon + 1, end);
-          says |= options;
-          if (options & Says.Names) connection += `,${valueAt(text, colon, end).toLowerCase()}`;
-        }
+      case Header.Connection: {
+        const options = connectionOptions(text, colon + 1, end);
+        says |= options;
+        if (options & Says.Names) connection += `,${valueAt(text, colon, end).toLowerCase()}`;
         drop = true;
         break;
+      }
       case Header.Upgrade:
         upgrade = true;
         drop = true;

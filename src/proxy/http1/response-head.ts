@@ -11,8 +11,10 @@ import {
   Header,
   hashStep,
   headerAt,
+  joined,
   lastCoding,
   Says,
+  valueAt,
 } from "./head-text.ts";
 
 export type ResponseBody =
@@ -115,11 +117,9 @@ export function parseResponseHead(text: string, head: boolean): ParsedResponse {
         drop = true;
         break;
       }
-      case Header.TransferEncoding: {
-        const value = text.slice(colon + 1, next).trim();
-        codings = codings === null ? value : `${codings}, ${value}`;
+      case Header.TransferEncoding:
+        codings = joined(codings, valueAt(text, colon, next));
         break;
-      }
       case Header.KeepAlive:
       case Header.ProxyConnection:
         drop = true;
